@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+// Annolab: an annotation lab where operators do paid labelling work in timed blocks.
+import PackageDescription
+
+let package = Package(
+    name: "annolab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "annolab", targets: ["annolab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", "2.28.0"..<"2.29.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", "2.5.0"..<"2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", "7.10.0"..<"7.11.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", "1.8.0"..<"1.9.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        // SHA-256 of session and API tokens, so that the database never holds a usable token.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+    ],
+    targets: [
+        // Domain and algorithms, pure Swift: no database, no network.
+        .target(name: "AnnolabCore"),
+        // SQLite persistence through GRDB.
+        .target(
+            name: "AnnolabStore",
+            dependencies: [
+                "AnnolabCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // libpng, found through pkg-config, behind a small C shim.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // zlib, for the deflated entries of uploaded ZIP archives.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "AnnolabMedia", dependencies: ["AnnolabCore", "CPNG", "CZlib"]),
+        .target(
+            name: "AnnolabServer",
+            dependencies: [
+                "AnnolabCore", "AnnolabStore", "AnnolabMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "annolab",
+            dependencies: [
+                "AnnolabServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AnnolabCoreTests", dependencies: ["AnnolabCore"]),
+        .testTarget(name: "AnnolabStoreTests", dependencies: ["AnnolabStore"]),
+        .testTarget(name: "AnnolabMediaTests", dependencies: ["AnnolabMedia"]),
+        .testTarget(
+            name: "AnnolabCLITests",
+            dependencies: ["annolab", "AnnolabStore"]
+        ),
+        .testTarget(
+            name: "AnnolabServerTests",
+            dependencies: [
+                "AnnolabServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

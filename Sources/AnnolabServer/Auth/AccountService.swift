@@ -1,0 +1,125 @@
+// Signing people in and out, adding accounts, and issuing tokens: used by routes and the CLI.
+import AnnolabStore
+import Foundation
+
+/// The lab's accounts: who may sign in, and how.
+///
+/// ```swift
+/// let accounts = AccountService(store: store)
+/// let session = try await accounts.login(badge: "OP-0001")
+/// ```
+public struct AccountService: Sendable {
+    public let store: LabStore
+    /// How long a browser session lasts: a working day.
+    public var sessionLifetime: TimeInterval = 12 * 3600
+
+    public init(store: LabStore) {
+        self.store = store
+    }
+
+    /// A signed-in session: the token to send back and who it belongs to.
+    public struct Session: Sendable {
+        public var token: String
+        public var user: User
+    }
+
+    /// Adds a person to the lab. Operators get a badge (generated unless given); the other roles
+    /// need an email and a password.
+    public func addUser(role: Role, name: String, email: String? = nil, password: String? = nil,
+                        badge: String? = nil, coachId: Int64? = nil, clientId: Int64? = nil,
+                        birthdate: String? = nil, actor: Int64? = nil) async throws -> User {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else {
+            throw LabError(.unprocessable, "name_missing", "Please give the person's name.")
+        }
+        if let birthdate {
+            guard CalendarDate(birthdate) != nil else {
+                throw LabError(.unprocessable, "invalid_birthdate", "The birth date '\(birthdate)' is not a date like 2001-04-30.")
+            }
+        }
+        var passwordHash: String?
+        var givenBadge: String?
+        switch role {
+        case .operator:
+            if email != nil || password != nil {
+                throw LabError(.unprocessable, "operator_uses_badge",
+                               "Operators sign in with their badge, not with an email and password.")
+            }
+            givenBadge = badge ?? Tokens.newBadge()
+        case .coach, .client, .admin:
+            guard let email, email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@") else {
+                throw LabError(.unprocessable, "email_missing", "A \(role.rawValue) needs an email address like name@example.org.")
+            }
+            guard let password else {
+                throw LabError(.unprocessable, "password_missing", "A \(role.rawValue) needs a password.")
+            }
+            try PasswordHasher.validate(password)
+            passwordHash = PasswordHasher.hash(password)
+            if badge != nil {
+                throw LabError(.unprocessable, "badge_for_operators", "Only operators sign in with a badge.")
+            }
+        }
+        if coachId != nil, role != .operator {
+            throw LabError(.unprocessable, "coach_for_operators", "Only operators have a coach.")
+        }
+        var clientId = clientId
+        if role == .client, clientId == nil {
+            // A client account without a company gets a company of its own name.
+            clientId = try await store.createClient(name: name).id
+        }
+        let user = try await store.createUser(NewUser(
+            role: role, name: name, email: email, passwordHash: passwordHash, badge: givenBadge,
+            clientId: role == .client ? clientId : nil, coachId: coachId, birthdate: birthdate))
+        try await store.audit(actor: actor, action: "user.add", subject: "user:\(user.id!)", detail: role.rawValue)
+        return user
+    }
+
+    /// Signs an operator in with their badge code.
+    public func login(badge: String) async throws -> Session {
+        let code = badge.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        guard let user = try await store.user(badge: code), user.disabledAt == nil else {
+            throw LabError(.unauthorized, "unknown_badge",
+                           "This badge code is not known. Check the code on your badge, or ask your coach.")
+        }
+        return try await newSession(for: user)
+    }
+
+    /// Signs a coach, client or admin in with email and password.
+    public func login(email: String, password: String) async throws -> Session {
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        let user = try await store.user(email: email)
+        // Check a hash even for an unknown address, so timing does not tell which addresses exist.
+        let hash = user?.passwordHash ?? Self.decoyHash
+        let matches = await PasswordHasher.verifyInBackground(password, hash: hash)
+        guard let user, matches, user.passwordHash != nil, user.disabledAt == nil else {
+            throw LabError(.unauthorized, "wrong_login", "The email address or the password is not right. Please try again.")
+        }
+        return try await newSession(for: user)
+    }
+
+    private static let decoyHash = PasswordHasher.hash("not a password of anyone in the lab")
+
+    func newSession(for user: User) async throws -> Session {
+        let token = Tokens.newToken()
+        try await store.storeToken(userId: user.id!, tokenHash: Tokens.hash(token), kind: .session,
+                                   expiresAt: Date().addingTimeInterval(sessionLifetime))
+        return Session(token: token, user: user)
+    }
+
+    /// A bearer token for scripts; it does not expire until it is revoked.
+    public func createApiToken(userId: Int64, label: String? = nil) async throws -> String {
+        let token = Tokens.newToken()
+        try await store.storeToken(userId: userId, tokenHash: Tokens.hash(token), kind: .api, label: label, expiresAt: nil)
+        try await store.audit(actor: userId, action: "token.create", subject: "user:\(userId)")
+        return token
+    }
+
+    /// The person a session or API token belongs to.
+    public func user(forToken token: String) async throws -> User? {
+        try await store.user(tokenHash: Tokens.hash(token))
+    }
+
+    public func logout(token: String) async throws {
+        try await store.deleteToken(tokenHash: Tokens.hash(token))
+    }
+}

@@ -1,0 +1,44 @@
+// How a LabError becomes an HTTP response of the shape API.md promises.
+@_exported import AnnolabCore
+import Foundation
+import Hummingbird
+
+/// The body of every error response: `{"error": {"code": ..., "message": ...}}`.
+struct ErrorBody: Codable, Sendable {
+    struct Detail: Codable, Sendable {
+        var code: String
+        var message: String
+    }
+    var error: Detail
+}
+
+extension LabError.Kind {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .unsupportedMedia: .unsupportedMediaType
+        case .unprocessable: .unprocessableContent
+        case .locked: .init(code: 423, reasonPhrase: "Locked")
+        case .tooManyRequests: .tooManyRequests
+        case .internalFailure: .internalServerError
+        }
+    }
+}
+
+extension LabError: HTTPResponseError {
+    public var status: HTTPResponse.Status { kind.status }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try LabJSON.encoder.encode(ErrorBody(error: .init(code: code, message: message)))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

@@ -1,0 +1,35 @@
+// The per-request context: who is asking, and how JSON is read and written.
+import AnnolabStore
+import Foundation
+import Hummingbird
+
+/// The request context of every Annolab route: the signed-in person, once known.
+public struct LabRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``AuthenticationMiddleware`` when the request carries a valid session or token.
+    public var user: User?
+    /// The raw token that signed this request in, so that logout can revoke exactly it.
+    public var token: String?
+
+    /// The address the request came from, for limiting repeated failed sign-ins.
+    public var remoteAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// JSON bodies of ordinary routes stay small; uploads read their own, larger limit.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    public var requestDecoder: JSONDecoder { LabJSON.decoder }
+    public var responseEncoder: JSONEncoder { LabJSON.encoder }
+
+    /// The signed-in person; routes behind ``RoleMiddleware`` always have one.
+    public func requireUser() throws -> User {
+        guard let user else {
+            throw LabError(.unauthorized, "not_signed_in", "Please sign in first.")
+        }
+        return user
+    }
+}

@@ -1,0 +1,84 @@
+// Assembles the lab's HTTP server: middleware, routes per role, static files, graceful shutdown.
+import AnnolabStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The Annolab HTTP server.
+///
+/// ```swift
+/// let store = try LabStore(folder: dataFolder)
+/// let server = LabServer(store: store, options: .init(host: "127.0.0.1", port: 8080))
+/// try await server.run()    // until SIGINT or SIGTERM
+/// ```
+public struct LabServer: Sendable {
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        /// The browser client's files; found next to the sources when not given.
+        public var webFolder: URL
+        /// The task templates.
+        public var tasksFolder: URL
+        /// Mark cookies Secure (when the lab is served over HTTPS by a proxy).
+        public var secureCookies: Bool
+        public var logLevel: Logger.Level
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, webFolder: URL? = nil, tasksFolder: URL? = nil,
+                    secureCookies: Bool = false, logLevel: Logger.Level = .info) {
+            self.host = host
+            self.port = port
+            self.webFolder = webFolder ?? LabResources.folder(named: "Web")
+            self.tasksFolder = tasksFolder ?? LabResources.folder(named: "Tasks")
+            self.secureCookies = secureCookies
+            self.logLevel = logLevel
+        }
+    }
+
+    public let store: LabStore
+    public let options: Options
+    public let accounts: AccountService
+
+    public init(store: LabStore, options: Options) {
+        self.store = store
+        self.options = options
+        self.accounts = AccountService(store: store)
+    }
+
+    /// The router with every route and middleware; usable without a socket in tests.
+    func makeRouter() -> Router<LabRequestContext> {
+        let router = Router(context: LabRequestContext.self)
+        let metrics = RequestMetrics()
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: FileMiddleware(options.webFolder.path, searchForIndexHtml: false))
+        router.add(middleware: AuthenticationMiddleware(accounts: accounts))
+
+        let projects = ProjectService(store: store, defaults: ProjectDefaults.builtIn)
+        MetaRoutes(metrics: metrics).register(on: router)
+        PageRoutes(webFolder: options.webFolder).register(on: router)
+        AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
+        ClientRoutes(store: store, projects: projects).register(on: router)
+        CoachRoutes(store: store).register(on: router)
+        AdminRoutes(store: store, accounts: accounts).register(on: router)
+        return router
+    }
+
+    /// The application, ready to run; `onRunning` receives the bound port (useful with port 0).
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var logger = Logger(label: "annolab")
+        logger.logLevel = options.logLevel
+        return Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Annolab"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+            logger: logger
+        )
+    }
+
+    /// Serves until SIGINT or SIGTERM; requests under way are finished before it returns.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await makeApplication(onRunning: onRunning).runService()
+    }
+}

@@ -1,0 +1,61 @@
+// Finds out who sent a request: a session cookie from the browser or a bearer token from a script.
+import AnnolabStore
+import Foundation
+import Hummingbird
+
+/// Reads `Authorization: Bearer TOKEN` or the session cookie and puts the person in the context.
+///
+/// A request without valid credentials passes through without a user; ``RoleMiddleware``
+/// then answers 401 on routes that need one.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = LabRequestContext
+    static let cookieName = "annolab_session"
+    let accounts: AccountService
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = Self.token(in: request) {
+            if let user = try await accounts.user(forToken: token) {
+                context.user = user
+                context.token = token
+            }
+        }
+        return try await next(request, context)
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return String(parts[1]).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return request.cookies[cookieName]?.value
+    }
+}
+
+/// Lets a request through only when the signed-in person has one of the allowed roles.
+///
+/// ```swift
+/// router.group("api/v1/coach").add(middleware: RoleMiddleware(.coach))
+/// ```
+struct RoleMiddleware: RouterMiddleware {
+    typealias Context = LabRequestContext
+    let allowed: Set<Role>
+
+    init(_ roles: Role...) {
+        allowed = Set(roles)
+    }
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        let user = try context.requireUser()
+        guard allowed.contains(user.role) else {
+            let names = allowed.map(\.rawValue).sorted().joined(separator: " or ")
+            throw LabError(.forbidden, "wrong_role",
+                           "This is for the \(names) role. You are signed in as \(user.role.rawValue).")
+        }
+        return try await next(request, context)
+    }
+}

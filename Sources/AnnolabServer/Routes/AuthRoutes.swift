@@ -1,0 +1,90 @@
+// Sign in, sign out, and "who am I" for every role.
+import AnnolabStore
+import Foundation
+import Hummingbird
+
+/// `POST /api/v1/login`, `POST /api/v1/logout`, `GET /api/v1/me`.
+struct AuthRoutes {
+    let accounts: AccountService
+    let throttle = LoginThrottle()
+    /// Mark the session cookie Secure when the lab is served over HTTPS.
+    let secureCookies: Bool
+
+    struct LoginRequest: Decodable {
+        var badge: String?
+        var email: String?
+        var password: String?
+    }
+
+    struct LoginResponse: ResponseEncodable {
+        var token: String
+        var role: Role
+        var name: String
+        var id: Int64
+    }
+
+    struct Me: ResponseEncodable {
+        var id: Int64
+        var role: Role
+        var name: String
+        var email: String?
+        var badge: String?
+        var language: String
+    }
+
+    func register(on router: Router<LabRequestContext>) {
+        router.post("api/v1/login", use: login)
+        router.post("api/v1/logout", use: logout)
+        router.get("api/v1/me", use: me)
+    }
+
+    @Sendable func login(_ request: Request, context: LabRequestContext) async throws -> Response {
+        let body = try await request.decode(as: LoginRequest.self, context: context)
+        let session: AccountService.Session
+        let place = "address:" + (context.remoteAddress ?? "unknown")
+        if let badge = body.badge, !badge.isEmpty {
+            try throttle.check(place)
+            do { session = try await accounts.login(badge: badge) } catch {
+                throttle.failed(place)
+                throw error
+            }
+            throttle.succeeded(place)
+        } else if let email = body.email, let password = body.password {
+            let key = "email:" + email.lowercased()
+            try throttle.check(key)
+            try throttle.check(place)
+            do { session = try await accounts.login(email: email, password: password) } catch {
+                throttle.failed(key)
+                throttle.failed(place)
+                throw error
+            }
+            throttle.succeeded(key)
+        } else {
+            throw LabError(.badRequest, "login_incomplete",
+                           "Send your badge code, or your email address and password.")
+        }
+        let cookie = Cookie(name: AuthenticationMiddleware.cookieName, value: session.token,
+                            maxAge: Int(accounts.sessionLifetime), path: "/", secure: secureCookies,
+                            httpOnly: true, sameSite: .strict)
+        var response = try LoginResponse(token: session.token, role: session.user.role, name: session.user.name,
+                                         id: session.user.id!).response(from: request, context: context)
+        response.setCookie(cookie)
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: LabRequestContext) async throws -> Response {
+        if let token = context.token {
+            try await accounts.logout(token: token)
+        }
+        var response = Response(status: .noContent)
+        response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+                                  secure: secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func me(_ request: Request, context: LabRequestContext) async throws -> Me {
+        let user = try context.requireUser()
+        return Me(id: user.id!, role: user.role, name: user.name, email: user.email, badge: user.badge,
+                  language: user.language)
+    }
+}

@@ -1,0 +1,89 @@
+// The OpenAPI 3.1 description of the lab's HTTP API, served at /api/v1/openapi.json.
+import Foundation
+
+/// Builds the OpenAPI document from the list of routes below; each new route adds a line here.
+enum OpenAPIDocument {
+    struct Route {
+        var method: String
+        var path: String
+        var summary: String
+        /// nil: public. Otherwise the role the route is for.
+        var role: String?
+        var success: Int = 200
+    }
+
+    static let routes: [Route] = [
+        Route(method: "get", path: "/healthz", summary: "Says ok when the server is up.", role: nil),
+        Route(method: "get", path: "/metrics", summary: "Request counters in Prometheus text format.", role: nil),
+        Route(method: "get", path: "/api/v1/openapi.json", summary: "This document.", role: nil),
+        Route(method: "post", path: "/api/v1/login", summary: "Sign in with a badge, or with email and password.", role: nil),
+        Route(method: "post", path: "/api/v1/logout", summary: "Sign out; the session ends.", role: nil, success: 204),
+        Route(method: "get", path: "/api/v1/me", summary: "Who is signed in.", role: "any"),
+        Route(method: "get", path: "/api/v1/projects", summary: "The client's projects.", role: "client"),
+        Route(method: "post", path: "/api/v1/projects", summary: "Create a project from a template.", role: "client", success: 201),
+        Route(method: "get", path: "/api/v1/projects/{id}", summary: "One project with its progress.", role: "client"),
+        Route(method: "get", path: "/api/v1/coach/operators", summary: "The coach's own operators.", role: "coach"),
+        Route(method: "get", path: "/api/v1/admin/users", summary: "Everyone in the lab.", role: "admin"),
+        Route(method: "post", path: "/api/v1/admin/users", summary: "Add a person to the lab.", role: "admin", success: 201),
+    ]
+
+    static func document() -> [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        for route in routes {
+            var operation: [String: Any] = [
+                "summary": route.summary,
+                "responses": responses(for: route),
+            ]
+            if let role = route.role {
+                operation["description"] = role == "any" ? "For anyone signed in." : "For the \(role) role."
+                operation["security"] = [["bearer": []], ["session": []]]
+            } else {
+                operation["security"] = []
+            }
+            let parameters = pathParameters(route.path)
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            paths[route.path, default: [:]][route.method] = operation
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "Annolab", "version": "1.0.0",
+                     "description": "An annotation lab: paid, paced, accessible data-labelling work."],
+            "paths": paths,
+            "components": [
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer"],
+                    "session": ["type": "apiKey", "in": "cookie", "name": "annolab_session"],
+                ],
+                "schemas": [
+                    "Error": [
+                        "type": "object", "required": ["error"],
+                        "properties": ["error": [
+                            "type": "object", "required": ["code", "message"],
+                            "properties": ["code": ["type": "string"], "message": ["type": "string"]],
+                        ]],
+                    ],
+                ],
+            ],
+        ]
+    }
+
+    static func responses(for route: Route) -> [String: Any] {
+        let error: [String: Any] = ["description": "An error in plain words.",
+                                    "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+        var result: [String: Any] = ["\(route.success)": ["description": "Success."]]
+        if route.role != nil {
+            result["401"] = error
+            result["403"] = error
+        }
+        if route.method == "post" { result["400"] = error; result["422"] = error }
+        return result
+    }
+
+    static func pathParameters(_ path: String) -> [[String: Any]] {
+        path.split(separator: "/").compactMap { part -> [String: Any]? in
+            guard part.hasPrefix("{"), part.hasSuffix("}") else { return nil }
+            return ["name": String(part.dropFirst().dropLast()), "in": "path", "required": true,
+                    "schema": ["type": "integer"]]
+        }
+    }
+}

@@ -1,0 +1,35 @@
+// The browser pages at their stable paths; their scripts and styles come from Web/.
+import Foundation
+import Hummingbird
+
+/// Serves the HTML page for each stable path in API.md.
+struct PageRoutes {
+    let webFolder: URL
+
+    /// Path -> file in Web/.
+    static let pages: [String: String] = [
+        "/": "index.html",
+        "/work": "work.html",
+        "/settings": "settings.html",
+        "/text": "text.html",
+        "/coach": "coach.html",
+        "/client": "client.html",
+        "/admin": "admin.html",
+    ]
+
+    func register(on router: Router<LabRequestContext>) {
+        for (path, file) in Self.pages {
+            router.get(RouterPath(path)) { _, _ in try self.page(file) }
+        }
+    }
+
+    func page(_ file: String) throws -> Response {
+        let url = webFolder.appendingPathComponent(file)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw LabError(.notFound, "page_not_found", "This page is not there yet.")
+        }
+        return Response(status: .ok,
+                        headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,49 @@
+// Sign-in tokens: browser sessions and API tokens for scripts, stored only as hashes.
+import AnnolabCore
+import Foundation
+import GRDB
+
+/// A token that signs a person in. Only its SHA-256 is stored.
+public struct ApiToken: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "apiToken"
+    public enum Kind: String, Codable, Sendable { case session, api }
+    public var id: Int64?
+    public var userId: Int64
+    public var tokenHash: String
+    public var kind: Kind
+    public var label: String?
+    public var createdAt: Date
+    public var expiresAt: Date?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension LabStore {
+    public func storeToken(userId: Int64, tokenHash: String, kind: ApiToken.Kind, label: String? = nil,
+                           expiresAt: Date?, now: Date = Date()) async throws {
+        _ = try await write { db in
+            guard try User.fetchOne(db, key: userId) != nil else {
+                throw LabError(.notFound, "unknown_user", "There is no user with id \(userId).")
+            }
+            var token = ApiToken(id: nil, userId: userId, tokenHash: tokenHash, kind: kind, label: label,
+                                 createdAt: now, expiresAt: expiresAt)
+            try token.insert(db)
+            return token.id
+        }
+    }
+
+    /// The person a token belongs to, when the token exists, has not expired and the account is active.
+    public func user(tokenHash: String, now: Date = Date()) async throws -> User? {
+        try await read { db in
+            try User.fetchOne(db, sql: """
+                SELECT user.* FROM apiToken JOIN user ON user.id = apiToken.userId
+                WHERE apiToken.tokenHash = ? AND (apiToken.expiresAt IS NULL OR apiToken.expiresAt > ?)
+                  AND user.disabledAt IS NULL
+                """, arguments: [tokenHash, now])
+        }
+    }
+
+    public func deleteToken(tokenHash: String) async throws {
+        try await write { db in _ = try ApiToken.filter(Column("tokenHash") == tokenHash).deleteAll(db) }
+    }
+}

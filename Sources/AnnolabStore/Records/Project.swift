@@ -1,0 +1,88 @@
+// Projects: a client's dataset and how it is to be labelled.
+import AnnolabCore
+import Foundation
+import GRDB
+
+/// A client's labelling job, made from a task template.
+public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "project"
+    public var id: Int64?
+    public var clientId: Int64
+    public var name: String
+    public var template: TaskKind
+    public var labels: [String]
+    /// With an overlap, every microtask gets exactly that many answers; without, adaptive overlap.
+    public var overlap: Int?
+    public var adaptiveMin: Int?
+    public var adaptiveMax: Int?
+    public var goldRate: Double
+    /// YYYY-MM-DD
+    public var deadline: String?
+    public var createdAt: Date
+
+    public init(id: Int64? = nil, clientId: Int64, name: String, template: TaskKind, labels: [String],
+                overlap: Int?, adaptiveMin: Int?, adaptiveMax: Int?, goldRate: Double, deadline: String?,
+                createdAt: Date) {
+        self.id = id
+        self.clientId = clientId
+        self.name = name
+        self.template = template
+        self.labels = labels
+        self.overlap = overlap
+        self.adaptiveMin = adaptiveMin
+        self.adaptiveMax = adaptiveMax
+        self.goldRate = goldRate
+        self.deadline = deadline
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// How many microtasks a project has and how far the work is.
+public struct ProjectProgress: Codable, Sendable, Equatable {
+    public var microtasks: Int
+    public var completed: Int
+    public var inProgress: Int
+}
+
+extension LabStore {
+    public func createProject(_ project: Project, actor: Int64?) async throws -> Project {
+        try await write { db in
+            var project = project
+            try project.insert(db)
+            try AuditEntry.record(db, actor: actor, action: "project.create", subject: "project:\(project.id!)",
+                                  detail: project.name)
+            return project
+        }
+    }
+
+    public func project(id: Int64) async throws -> Project? {
+        try await read { db in try Project.fetchOne(db, key: id) }
+    }
+
+    /// The projects of one client, or of every client when `clientId` is nil.
+    public func projects(clientId: Int64?) async throws -> [Project] {
+        try await read { db in
+            var request = Project.order(Column("id"))
+            if let clientId { request = request.filter(Column("clientId") == clientId) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func progress(projectId: Int64, now: Date = Date()) async throws -> ProjectProgress {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS total, COALESCE(SUM(status = 'complete'), 0) AS done
+                FROM microtask WHERE projectId = ? AND isGold = 0
+                """, arguments: [projectId])
+            let inProgress = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT assignment.microtaskId) FROM assignment
+                JOIN microtask ON microtask.id = assignment.microtaskId
+                WHERE microtask.projectId = ? AND microtask.status = 'open'
+                  AND assignment.state = 'leased' AND assignment.leaseExpiresAt > ?
+                """, arguments: [projectId, now]) ?? 0
+            return ProjectProgress(microtasks: row?["total"] ?? 0, completed: row?["done"] ?? 0, inProgress: inProgress)
+        }
+    }
+}

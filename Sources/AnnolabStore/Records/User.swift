@@ -1,0 +1,117 @@
+// People in the lab and how they are found: by badge, by email, by id.
+import AnnolabCore
+import Foundation
+import GRDB
+
+/// A person with an account in the lab.
+public struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "user"
+    public var id: Int64?
+    public var role: Role
+    public var name: String
+    public var email: String?
+    public var passwordHash: String?
+    public var badge: String?
+    public var clientId: Int64?
+    /// YYYY-MM-DD; decides the minimum wage bracket. Never shown to clients.
+    public var birthdate: String?
+    public var language: String
+    public var createdAt: Date
+    public var disabledAt: Date?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What it takes to add a person to the lab.
+public struct NewUser: Sendable {
+    public var role: Role
+    public var name: String
+    public var email: String?
+    public var passwordHash: String?
+    public var badge: String?
+    public var clientId: Int64?
+    public var coachId: Int64?
+    public var birthdate: String?
+    public var language: String
+
+    public init(role: Role, name: String, email: String? = nil, passwordHash: String? = nil, badge: String? = nil,
+                clientId: Int64? = nil, coachId: Int64? = nil, birthdate: String? = nil, language: String = "nl") {
+        self.role = role
+        self.name = name
+        self.email = email
+        self.passwordHash = passwordHash
+        self.badge = badge
+        self.clientId = clientId
+        self.coachId = coachId
+        self.birthdate = birthdate
+        self.language = language
+    }
+}
+
+extension LabStore {
+    /// Adds a person; an operator also gets a profile (default 45/15 blocks) under their coach.
+    public func createUser(_ new: NewUser, now: Date = Date()) async throws -> User {
+        try await write { db in
+            if let coachId = new.coachId {
+                guard let coach = try User.fetchOne(db, key: coachId), coach.role == .coach else {
+                    throw LabError(.unprocessable, "unknown_coach", "There is no coach with id \(coachId).")
+                }
+            }
+            if let clientId = new.clientId, try Client.fetchOne(db, key: clientId) == nil {
+                throw LabError(.unprocessable, "unknown_client", "There is no client with id \(clientId).")
+            }
+            if let email = new.email,
+               try User.filter(Column("email").collating(.nocase) == email).fetchCount(db) > 0 {
+                throw LabError(.conflict, "email_taken", "Someone in the lab already uses the email address \(email).")
+            }
+            if let badge = new.badge, try User.filter(Column("badge") == badge).fetchCount(db) > 0 {
+                throw LabError(.conflict, "badge_taken", "The badge \(badge) is already given to someone else.")
+            }
+            var user = User(id: nil, role: new.role, name: new.name, email: new.email, passwordHash: new.passwordHash,
+                            badge: new.badge, clientId: new.clientId, birthdate: new.birthdate,
+                            language: new.language, createdAt: now, disabledAt: nil)
+            try user.insert(db)
+            if new.role == .operator {
+                let profile = OperatorProfile(operatorId: user.id!, coachId: new.coachId)
+                try profile.insert(db)
+            }
+            return user
+        }
+    }
+
+    public func user(id: Int64) async throws -> User? {
+        try await read { db in try User.fetchOne(db, key: id) }
+    }
+
+    public func user(badge: String) async throws -> User? {
+        try await read { db in try User.filter(Column("badge") == badge).fetchOne(db) }
+    }
+
+    public func user(email: String) async throws -> User? {
+        try await read { db in try User.filter(Column("email").collating(.nocase) == email).fetchOne(db) }
+    }
+
+    /// The operators whose profile names this coach: the coach's group.
+    public func operators(ofCoach coachId: Int64) async throws -> [User] {
+        try await read { db in
+            try User.fetchAll(db, sql: """
+                SELECT user.* FROM user JOIN operatorProfile ON operatorProfile.operatorId = user.id
+                WHERE operatorProfile.coachId = ? ORDER BY user.name
+                """, arguments: [coachId])
+        }
+    }
+
+    public func userCount(role: Role? = nil) async throws -> Int {
+        try await read { db in
+            if let role { return try User.filter(Column("role") == role.rawValue).fetchCount(db) }
+            return try User.fetchCount(db)
+        }
+    }
+}
+
+extension LabStore {
+    /// Everyone in the lab, by role then name.
+    public func allUsers() async throws -> [User] {
+        try await read { db in try User.order(Column("role"), Column("name")).fetchAll(db) }
+    }
+}

@@ -1,0 +1,23 @@
+// The `annolab` command line: thin commands that call into the libraries.
+import ArgumentParser
+
+@main
+struct Annolab: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "annolab",
+        abstract: "An annotation lab: fair, paced, accessible data-labelling work.",
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, UserCommand.self, TokenCommand.self,
+            AggregateCommand.self, BenchCommand.self,
+        ]
+    )
+}
+
+/// The `bench` group: the project's own benchmarks, each ending with one line of figures.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks; each ends with one line of key=value figures.",
+        subcommands: [BenchConsensusCommand.self]
+    )
+}

@@ -1,0 +1,32 @@
+// `annolab demo`: a working lab with sample accounts and projects, in one command.
+import AnnolabServer
+import AnnolabStore
+import ArgumentParser
+import Foundation
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Seed a demo lab (accounts, projects, sample media) in an empty data folder, then serve it."
+    )
+
+    @Option(help: "The data folder; seeded only when it holds no lab yet.")
+    var data: String = "demo-data"
+
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port: Int = 8080
+
+    func run() async throws {
+        let store = try LabStore(folder: URL(fileURLWithPath: data))
+        let seeded = try await DemoLab.seedIfEmpty(store: store)
+        let server = LabServer(store: store, options: .init(host: host, port: port))
+        let host = self.host
+        try await server.run { port in
+            print(DemoLab.welcome(url: "http://\(host):\(port)/", folder: store.folder.path, seededNow: seeded))
+            fflush(stdout)
+        }
+    }
+}
