@@ -63,13 +63,17 @@ let package = Package(
         .testTarget(name: "AnnolabMediaTests", dependencies: ["AnnolabMedia"]),
         .testTarget(
             name: "AnnolabCLITests",
-            dependencies: ["annolab", "AnnolabStore"]
+            dependencies: [
+                "annolab", "AnnolabServer", "AnnolabStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "AnnolabServerTests",
             dependencies: [
                 "AnnolabServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -71,14 +71,14 @@ public final class LabStore: Sendable {
     }
 
     /// Runs a read in the pool's readers, mapping database failures to a plain error.
-    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    package func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         do { return try await pool.read(body) } catch let error as LabError { throw error } catch {
             throw Self.plain(error)
         }
     }
 
     /// The one place that decides transaction boundaries: each call is one transaction.
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         do { return try await pool.write(body) } catch let error as LabError { throw error } catch {
             throw Self.plain(error)
         }

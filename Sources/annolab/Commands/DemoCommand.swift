@@ -25,8 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
         let server = LabServer(store: store, options: .init(host: host, port: port))
         let host = self.host
         try await server.run { port in
-            print(DemoLab.welcome(url: "http://\(host):\(port)/", folder: store.folder.path, seededNow: seeded))
-            fflush(stdout)
+            say(DemoLab.welcome(url: "http://\(host):\(port)/", folder: store.folder.path, seededNow: seeded))
         }
     }
 }

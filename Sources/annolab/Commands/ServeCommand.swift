@@ -27,8 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = LabServer(store: store, options: .init(host: host, port: port, secureCookies: secureCookies))
         let host = self.host
         try await server.run { port in
-            print("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")
-            fflush(stdout)
+            say("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")
         }
     }
 }
