@@ -8,7 +8,7 @@ import Logging
 ///
 /// ```swift
 /// let store = try LabStore(folder: dataFolder)
-/// let server = LabServer(store: store, options: .init(host: "127.0.0.1", port: 8080))
+/// let server = try await LabServer.open(store: store, options: .init(host: "127.0.0.1", port: 8080))
 /// try await server.run()    // until SIGINT or SIGTERM
 /// ```
 public struct LabServer: Sendable {
@@ -37,11 +37,23 @@ public struct LabServer: Sendable {
     public let store: LabStore
     public let options: Options
     public let accounts: AccountService
+    public let engine: LabEngine
+    /// The task templates from Tasks/, checked when the server starts.
+    public let templates: TemplateCatalog
 
-    public init(store: LabStore, options: Options) {
+    /// Opens the lab: loads the templates and rebuilds the work queue from the store.
+    public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
+        let templates = try TemplateCatalog.load(from: options.tasksFolder)
+        let engine = try await LabEngine.start(store: store, clock: clock)
+        return LabServer(store: store, options: options, engine: engine, templates: templates)
+    }
+
+    init(store: LabStore, options: Options, engine: LabEngine, templates: TemplateCatalog) {
         self.store = store
         self.options = options
         self.accounts = AccountService(store: store)
+        self.engine = engine
+        self.templates = templates
     }
 
     /// The router with every route and middleware; usable without a socket in tests.
@@ -55,13 +67,15 @@ public struct LabServer: Sendable {
         router.add(middleware: FileMiddleware(options.webFolder.path, searchForIndexHtml: false))
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
 
-        let projects = ProjectService(store: store, defaults: ProjectDefaults.builtIn)
+        let projects = ProjectService(store: store, engine: engine, defaults: ProjectDefaults.from(templates))
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
         ClientRoutes(store: store, projects: projects).register(on: router)
         CoachRoutes(store: store).register(on: router)
         AdminRoutes(store: store, accounts: accounts).register(on: router)
+        OperatorRoutes(engine: engine, templates: templates).register(on: router)
+        PayRoutes(pay: PayService(store: store, timeZone: engine.timeZone)).register(on: router)
         return router
     }
 

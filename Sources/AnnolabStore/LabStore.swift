@@ -18,6 +18,7 @@ public final class LabStore: Sendable {
     /// Where imported media and the tiles and clips cut from them are kept.
     public let mediaFolder: URL
     let pool: DatabasePool
+    let committer: GroupCommitter
 
     /// Opens (and creates, when needed) the lab in `folder`, bringing an older schema up to date.
     public init(folder: URL) throws {
@@ -45,6 +46,7 @@ public final class LabStore: Sendable {
                            "The lab database at \(path) cannot be opened: \(error)")
         }
         try Self.migrate(pool)
+        committer = GroupCommitter(writer: pool)
     }
 
     /// The names of the migrations this version knows, oldest first.
@@ -82,6 +84,11 @@ public final class LabStore: Sendable {
         do { return try await pool.write(body) } catch let error as LabError { throw error } catch {
             throw Self.plain(error)
         }
+    }
+
+    /// A write that shares its durable commit with the writes arriving at the same time.
+    package func groupWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await committer.write(body)
     }
 
     static func plain(_ error: any Error) -> LabError {

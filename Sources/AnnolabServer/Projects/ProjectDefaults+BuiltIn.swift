@@ -1,12 +1,15 @@
-// The startable templates' defaults, until the catalog in Tasks/ is loaded.
+// The startable templates' defaults, taken from the catalog in Tasks/.
 import AnnolabCore
 
 extension ProjectDefaults {
-    /// Defaults for each kind a client can start a project from.
-    static let builtIn: [TaskKind: ProjectDefaults] = [
-        .imageBoxes: ProjectDefaults(labels: ["car", "person", "bicycle"]),
-        .subtitleCheck: ProjectDefaults(labels: ["correct", "text-error", "timing-error", "missing-speech"]),
-        .audioTags: ProjectDefaults(labels: ["music", "speech", "applause", "laughter", "silence", "noise"]),
-        .choice: ProjectDefaults(labels: ["A", "B"]),
-    ]
+    /// Defaults for each kind a client can start a project from (image-box-verify is derived, never started).
+    static func from(_ catalog: TemplateCatalog) -> [TaskKind: ProjectDefaults] {
+        var result: [TaskKind: ProjectDefaults] = [:]
+        for kind in [TaskKind.imageBoxes, .subtitleCheck, .audioTags, .choice] {
+            guard let template = catalog[kind] else { continue }
+            result[kind] = ProjectDefaults(labels: template.labels.map(\.id), overlap: template.defaultOverlap,
+                                           adaptiveMin: template.adaptiveOverlap.min, adaptiveMax: template.adaptiveOverlap.max)
+        }
+        return result
+    }
 }

@@ -39,6 +39,7 @@ struct ProjectView: ResponseEncodable, Sendable {
 /// Validates and creates projects.
 struct ProjectService: Sendable {
     let store: LabStore
+    let engine: LabEngine
     /// The kinds a client can start a project from, with their template defaults.
     let defaults: [TaskKind: ProjectDefaults]
 
@@ -100,7 +101,9 @@ struct ProjectService: Sendable {
         let project = Project(id: nil, clientId: clientId, name: name, template: kind, labels: labels,
                               overlap: new.overlap, adaptiveMin: adaptiveMin, adaptiveMax: adaptiveMax,
                               goldRate: goldRate, deadline: new.deadline, createdAt: Date())
-        return try await store.createProject(project, actor: actor)
+        let created = try await store.createProject(project, actor: actor)
+        engine.projectChanged(created)
+        return created
     }
 
     func view(_ project: Project) async throws -> ProjectView {

@@ -51,3 +51,60 @@ struct AdminRoutes {
 }
 
 extension AdminRoutes.UserView: ResponseEncodable {}
+
+/// Rates and payroll for the admin.
+struct PayRoutes {
+    let pay: PayService
+
+    struct RateRequest: Decodable {
+        var hourly: String
+        var from: String
+    }
+
+    struct RateResponse: ResponseEncodable {
+        var operatorId: Int64
+        var hourly: Money
+        var from: CalendarDate
+        var minimumWage: Money?
+    }
+
+    struct PayrollResponse: ResponseEncodable {
+        var from: CalendarDate
+        var to: CalendarDate
+        var rows: [PayrollRow]
+        var totalGross: Money
+    }
+
+    func register(on router: Router<LabRequestContext>) {
+        let group = router.group("api/v1/admin").add(middleware: RoleMiddleware(.admin))
+        group.put("operators/{id}/rate", use: setRate)
+        group.get("payroll", use: payroll)
+    }
+
+    @Sendable func setRate(_ request: Request, context: LabRequestContext) async throws -> RateResponse {
+        let admin = try context.requireUser()
+        guard let raw = context.parameters.get("id"), let id = Int64(raw) else {
+            throw LabError(.notFound, "operator_not_found", "There is no such operator.")
+        }
+        let body = try await request.decode(as: RateRequest.self, context: context)
+        let (amount, date, floor) = try await pay.setRate(operatorId: id, hourly: body.hourly, from: body.from, actor: admin.id)
+        return RateResponse(operatorId: id, hourly: amount, from: date, minimumWage: floor)
+    }
+
+    @Sendable func payroll(_ request: Request, context: LabRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let fromText = query["from"].map(String.init), let from = CalendarDate(fromText),
+              let toText = query["to"].map(String.init), let to = CalendarDate(toText) else {
+            throw LabError(.badRequest, "period_missing", "Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD.")
+        }
+        let rows = try await pay.payroll(from: from, to: to)
+        if query["format"].map(String.init) == "csv" {
+            return Response(status: .ok,
+                            headers: [.contentType: "text/csv; charset=utf-8",
+                                      .contentDisposition: "attachment; filename=\"payroll-\(from)-\(to).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: PayrollCSV.render(rows))))
+        }
+        let total = rows.reduce(Money(cents: 0)) { $0 + $1.gross }
+        return try PayrollResponse(from: from, to: to, rows: rows, totalGross: total).response(from: request, context: context)
+    }
+}

@@ -27,3 +27,13 @@ extension LabStore {
         try await read { db in try OperatorProfile.fetchOne(db, key: operatorId) }
     }
 }
+
+extension LabStore {
+    /// Replaces an operator's profile (agreed with their coach).
+    public func updateProfile(_ profile: OperatorProfile, actor: Int64?) async throws {
+        try await write { db in
+            try profile.update(db)
+            try AuditEntry.record(db, actor: actor, action: "profile.update", subject: "user:\(profile.operatorId)")
+        }
+    }
+}

@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v2-projects-and-work", migrate: projectsAndWork)
         migrator.registerMigration("v3-shifts-and-pay", migrate: shiftsAndPay)
         migrator.registerMigration("v4-coaching", migrate: coaching)
+        migrator.registerMigration("v5-engine", migrate: engine)
         return migrator
     }
 
@@ -206,6 +207,33 @@ enum Schema {
             t.column("data", .jsonText).notNull().defaults(to: "{}")
             t.column("createdAt", .datetime).notNull()
             t.column("acknowledgedAt", .datetime)
+        }
+    }
+
+    /// What the lab engine needs to answer a repeated submit exactly as the first time, and
+    /// to tell why a shift ended.
+    private static func engine(_ db: Database) throws {
+        try db.alter(table: "answer") { t in
+            // The response given to the first submit, replayed for a repeat with the same key.
+            t.add(column: "response", .jsonText).notNull().defaults(to: "{}")
+            t.add(column: "isGold", .boolean).notNull().defaults(to: false)
+            t.add(column: "goldCorrect", .boolean)
+        }
+        try db.alter(table: "assignment") { t in
+            t.add(column: "finishedAt", .datetime)
+        }
+        try db.alter(table: "shift") { t in
+            t.add(column: "endReason", .text)
+            t.add(column: "shiftMinutes", .integer).notNull().defaults(to: 240)
+            t.add(column: "dailyCapMinutes", .integer).notNull().defaults(to: 240)
+        }
+        try db.create(index: "shift_operator", on: "shift", columns: ["operatorId", "startedAt"])
+        try db.create(index: "answer_microtask", on: "answer", columns: ["microtaskId"])
+        try db.create(index: "timeSegment_shift", on: "timeSegment", columns: ["shiftId"])
+        // The lab's own settings (pay policy, alert thresholds), as key and JSON value.
+        try db.create(table: "labSetting") { t in
+            t.primaryKey("key", .text)
+            t.column("value", .jsonText).notNull()
         }
     }
 }

@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try LabStore(folder: URL(fileURLWithPath: data))
         let seeded = try await DemoLab.seedIfEmpty(store: store)
-        let server = LabServer(store: store, options: .init(host: host, port: port))
+        let server = try await LabServer.open(store: store, options: .init(host: host, port: port))
         let host = self.host
         try await server.run { port in
             say(DemoLab.welcome(url: "http://\(host):\(port)/", folder: store.folder.path, seededNow: seeded))

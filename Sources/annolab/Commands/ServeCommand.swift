@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try LabStore(folder: URL(fileURLWithPath: data))
-        let server = LabServer(store: store, options: .init(host: host, port: port, secureCookies: secureCookies))
+        let server = try await LabServer.open(store: store, options: .init(host: host, port: port, secureCookies: secureCookies))
         let host = self.host
         try await server.run { port in
             say("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")

@@ -35,15 +35,16 @@ struct HTTPResult: Sendable {
 
 /// A lab server running in this process on 127.0.0.1 and an ephemeral port.
 final class RunningLab: Sendable {
+    let server: LabServer
     let store: LabStore
     let baseURL: URL
     private let task: Task<Void, any Error>
     private let session: URLSession
 
-    static func start(demo: Bool = false) async throws -> RunningLab {
+    static func start(demo: Bool = false, clock: any LabClock = SystemClock()) async throws -> RunningLab {
         let store = try LabStore(folder: temporaryFolder())
         if demo { _ = try await DemoLab.seedIfEmpty(store: store) }
-        let server = LabServer(store: store, options: .init(
+        let server = try await LabServer.open(store: store, clock: clock, options: .init(
             host: "127.0.0.1", port: 0,
             webFolder: repositoryRoot.appendingPathComponent("Web"),
             tasksFolder: repositoryRoot.appendingPathComponent("Tasks"),
@@ -55,11 +56,12 @@ final class RunningLab: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return RunningLab(store: store, port: port, task: task)
+        return RunningLab(server: server, port: port, task: task)
     }
 
-    private init(store: LabStore, port: Int, task: Task<Void, any Error>) {
-        self.store = store
+    private init(server: LabServer, port: Int, task: Task<Void, any Error>) {
+        self.server = server
+        self.store = server.store
         self.baseURL = URL(string: "http://127.0.0.1:\(port)")!
         self.task = task
         let configuration = URLSessionConfiguration.ephemeral

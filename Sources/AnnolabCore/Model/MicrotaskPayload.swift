@@ -1,0 +1,83 @@
+// What a microtask shows the operator: its media and the details of this piece of work.
+import Foundation
+
+/// The payload of a microtask, stored as JSON and sent to the operator as part of the task.
+///
+/// Only the fields of the task's kind are set:
+/// - image-boxes: `image` (the tile or whole image shown) and `tile` (where it sits in the image)
+/// - image-box-verify: `image` and `box` (the box to judge, in the shown image's pixels)
+/// - subtitle-check: `cues` and, when the programme's sound was uploaded, `audio` with its span
+/// - audio-tags: `audio` with `start` and `end` in the programme
+/// - choice: `options` (and `images` when the options are pictures)
+public struct MicrotaskPayload: Codable, Sendable, Equatable {
+    public struct Image: Codable, Sendable, Equatable {
+        /// The URL path the browser loads, e.g. `/media/12/tile-0-1.png`.
+        public var url: String
+        public var width: Int
+        public var height: Int
+        public init(url: String, width: Int, height: Int) {
+            self.url = url
+            self.width = width
+            self.height = height
+        }
+    }
+
+    /// Where a tile sits in its whole image; boxes drawn on the tile map back by adding x and y.
+    public struct Tile: Codable, Sendable, Equatable {
+        public var x: Int
+        public var y: Int
+        public var imageWidth: Int
+        public var imageHeight: Int
+        public init(x: Int, y: Int, imageWidth: Int, imageHeight: Int) {
+            self.x = x
+            self.y = y
+            self.imageWidth = imageWidth
+            self.imageHeight = imageHeight
+        }
+    }
+
+    public struct Cue: Codable, Sendable, Equatable {
+        /// The cue's position in the subtitle file, 1-based.
+        public var index: Int
+        public var start: Double
+        public var end: Double
+        public var text: String
+        public init(index: Int, start: Double, end: Double, text: String) {
+            self.index = index
+            self.start = start
+            self.end = end
+            self.text = text
+        }
+    }
+
+    public struct Audio: Codable, Sendable, Equatable {
+        public var url: String
+        /// Seconds into the programme where this clip starts and ends.
+        public var start: Double
+        public var end: Double
+        public init(url: String, start: Double, end: Double) {
+            self.url = url
+            self.start = start
+            self.end = end
+        }
+    }
+
+    public var image: Image?
+    public var tile: Tile?
+    public var box: LabeledBox?
+    public var cues: [Cue]?
+    public var audio: Audio?
+    public var options: [String]?
+    public var sourceFile: String?
+
+    public init(image: Image? = nil, tile: Tile? = nil, box: LabeledBox? = nil, cues: [Cue]? = nil, audio: Audio? = nil,
+                options: [String]? = nil, sourceFile: String? = nil) {
+        self.image = image
+        self.tile = tile
+        self.box = box
+        self.cues = cues
+        self.audio = audio
+        self.options = options
+        self.sourceFile = sourceFile
+    }
+}

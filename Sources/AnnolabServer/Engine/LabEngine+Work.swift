@@ -1,0 +1,213 @@
+// Serving microtasks and taking answers: next, answer, skip, renew and release.
+import AnnolabStore
+import Foundation
+
+extension LabEngine {
+    /// A microtask served to an operator.
+    public struct Served: Sendable {
+        public var assignmentId: Int64
+        public var leaseExpiresAt: Date
+        public var microtaskId: Int64
+        public var projectId: Int64
+        public var kind: TaskKind
+        public var labels: [String]
+        public var payload: MicrotaskPayload
+    }
+
+    /// Why no microtask can be served now.
+    public enum NotNow: Error, Sendable {
+        /// A scheduled or extra pause: no task until it ends (`resumesAt` nil for an extra pause).
+        case pause(resumesAt: Date?, extraPause: Bool)
+    }
+
+    /// The kinds an operator may do, from the profile agreed with the coach.
+    static func allowedKinds(_ profile: OperatorProfile) -> Set<TaskKind> {
+        var kinds = Set(profile.taskKinds)
+        if profile.audioMode {
+            // By ear: subtitle checks and sound tags (and choices, whose options are read out).
+            let byEar: Set<TaskKind> = [.subtitleCheck, .audioTags, .choice]
+            kinds = kinds.isEmpty ? byEar : kinds.intersection(byEar)
+            if kinds.isEmpty { kinds = byEar }
+        }
+        return kinds
+    }
+
+    /// The next microtask for this operator, or nil when there is no work for them now.
+    /// Throws ``NotNow`` in a pause and a 409 ``LabError`` when no shift is running.
+    public func next(operatorId: Int64) async throws -> Served? {
+        let now = clock.now()
+        let snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
+        let state = snapshot.timeline.state(at: now)
+        switch state.phase {
+        case .work: break
+        case .pause: throw NotNow.pause(resumesAt: state.resumesAt, extraPause: false)
+        case .extraPause: throw NotNow.pause(resumesAt: nil, extraPause: true)
+        case .ended: throw LabError(.conflict, "no_shift", "Your shift has ended. Well done.")
+        }
+        let (stored, _) = try await profile(operatorId: operatorId)
+        let kinds = Self.allowedKinds(stored)
+        let expiry = now.addingTimeInterval(leaseLength)
+        for _ in 0..<8 {
+            guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry) else {
+                return nil
+            }
+            let task = reservation.task
+            let assignment: Assignment
+            do {
+                assignment = try await store.lease(microtaskId: task.id, operatorId: operatorId, at: now, until: expiry)
+            } catch let error as LabError where error.kind == .conflict {
+                // The store says this operator already had it: leave it and look further.
+                queue.cancel(taskId: task.id, operatorId: operatorId)
+                continue
+            } catch {
+                queue.cancel(taskId: task.id, operatorId: operatorId)
+                throw error
+            }
+            queue.registerLease(.init(assignmentId: assignment.id!, taskId: task.id, operatorId: operatorId,
+                                      leasedAt: now, expiresAt: expiry, state: "leased"))
+            return Served(assignmentId: assignment.id!, leaseExpiresAt: expiry, microtaskId: task.id,
+                          projectId: task.projectId, kind: task.kind, labels: reservation.project.labels,
+                          payload: task.payload)
+        }
+        return nil
+    }
+
+    /// The outcome of a submitted answer: the exact JSON to send, and whether it is a repeat.
+    public struct Submitted: Sendable {
+        public var response: String
+        public var repeated: Bool
+    }
+
+    /// Takes an answer. The same idempotency key again gets the same response, counted once.
+    public func answer(operatorId: Int64, assignmentId: Int64, answer raw: AnswerBody, idempotencyKey: String?) async throws -> Submitted {
+        let now = clock.now()
+        switch queue.claim(assignmentId: assignmentId, operatorId: operatorId, now: now) {
+        case .unknown, .alreadyAnswered:
+            return try await replay(operatorId: operatorId, assignmentId: assignmentId, key: idempotencyKey)
+        case .busy:
+            throw LabError(.conflict, "answer_in_progress", "This answer is being saved. Please wait a moment.")
+        case .taken:
+            if let stored = try await store.answer(assignmentId: assignmentId), stored.operatorId == operatorId {
+                return try await replay(operatorId: operatorId, assignmentId: assignmentId, key: idempotencyKey)
+            }
+            throw LabError(.conflict, "lease_expired",
+                           "The time for this task ran out and someone else is doing it now. Nothing is lost: ask for the next task.")
+        case .claimed(let lease, let task, let project):
+            do {
+                return try await accept(lease: lease, task: task, project: project, raw: raw, key: idempotencyKey, now: now)
+            } catch {
+                queue.unclaim(assignmentId: assignmentId)
+                throw error
+            }
+        }
+    }
+
+    private func replay(operatorId: Int64, assignmentId: Int64, key: String?) async throws -> Submitted {
+        guard let stored = try await store.answer(assignmentId: assignmentId), stored.operatorId == operatorId else {
+            guard let assignment = try await store.assignment(id: assignmentId), assignment.operatorId == operatorId else {
+                throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
+            }
+            throw LabError(.conflict, "assignment_closed", "This task was skipped or handed back, so it takes no answer now.")
+        }
+        guard stored.idempotencyKey == key || key == nil else {
+            throw LabError(.conflict, "already_answered", "This task was already answered.")
+        }
+        return Submitted(response: stored.response, repeated: true)
+    }
+
+    private func accept(lease: WorkQueue.Lease, task: WorkQueue.QueuedTask, project: WorkQueue.ProjectInfo,
+                        raw: AnswerBody, key: String?, now: Date) async throws -> Submitted {
+        // The block's end plus the grace is the last moment a task leased in it may be answered.
+        let snapshot = try await settledSnapshot(operatorId: lease.operatorId, now: now)
+        let deadline = snapshot?.timeline.answerDeadline(forLeaseAt: lease.leasedAt, grace: grace)
+        guard let deadline, now <= deadline else {
+            _ = queue.close(assignmentId: lease.assignmentId)
+            try await store.closeAssignment(id: lease.assignmentId, state: "released", at: now)
+            throw LabError(.locked, "block_over",
+                           "The work block ended more than \(Int(grace / 60)) minutes ago, so this answer can no longer be taken. It is pause time now.")
+        }
+        let answer = try raw.validated(kind: task.kind, payload: task.payload, labels: project.labels)
+        var required = task.required
+        var done = false
+        var feedback: [String: Any]?
+        var goldCorrect: Bool?
+        if task.isGold {
+            if let gold = try await store.goldAnswer(microtaskId: task.id),
+               let known = try? JSONDecoder().decode(AnswerBody.self, from: Data(gold.body.utf8)) {
+                let correct = GoldCheck.matches(answer, gold: known, kind: task.kind)
+                goldCorrect = correct
+                let explanation = (try? JSONSerialization.jsonObject(with: Data(gold.explanation.utf8))) as? [String: String] ?? [:]
+                feedback = Self.feedback(correct: correct, explanation: explanation)
+            }
+        } else {
+            let answers = task.answers + [answer]
+            if let overlap = project.overlap {
+                required = overlap
+                done = answers.count >= overlap
+            } else if answers.count >= required {
+                if adaptive.isSettled(kind: task.kind, answers: answers, labels: project.labels, payload: task.payload)
+                    || required >= project.adaptiveMax {
+                    done = true
+                } else {
+                    required += 1
+                }
+            }
+        }
+        var responseObject: [String: Any] = ["accepted": true]
+        if let feedback { responseObject["feedback"] = feedback }
+        let response = String(decoding: try JSONSerialization.data(withJSONObject: responseObject, options: [.sortedKeys]),
+                              as: UTF8.self)
+        let body = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
+        let record = AnswerRecord(assignmentId: lease.assignmentId, microtaskId: task.id, operatorId: lease.operatorId,
+                                  body: body, idempotencyKey: key,
+                                  secondsSpent: min(now.timeIntervalSince(lease.leasedAt), leaseLength), createdAt: now,
+                                  response: response, isGold: task.isGold, goldCorrect: goldCorrect)
+        _ = try await store.recordAnswer(record, required: required, status: done ? "complete" : "open")
+        queue.answered(assignmentId: lease.assignmentId, answer: answer, required: required, done: done)
+        return Submitted(response: response, repeated: false)
+    }
+
+    /// Kind, specific words after a gold task: what was right, and why.
+    static func feedback(correct: Bool, explanation: [String: String]) -> [String: Any] {
+        var result: [String: Any] = ["correct": correct]
+        result["message"] = correct
+            ? ["en": "Well done: that is right.", "nl": "Goed gedaan: dat klopt."]
+            : ["en": "This one was different. " + (explanation["en"] ?? "Look at the example once more."),
+               "nl": "Deze was anders. " + (explanation["nl"] ?? "Kijk nog eens naar het voorbeeld.")]
+        return result
+    }
+
+    /// Skips a task at no cost; the reason is optional and only helps improve instructions.
+    public func skip(operatorId: Int64, assignmentId: Int64, reason: String?) async throws {
+        guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
+            throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
+        }
+        guard queue.close(assignmentId: assignmentId) != nil else {
+            throw LabError(.conflict, "assignment_closed", "This task is already answered or handed back.")
+        }
+        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)
+        try await store.closeAssignment(id: assignmentId, state: "skipped", reason: trimmed.map(String.init), at: clock.now())
+    }
+
+    /// Hands a preloaded task back unanswered, so someone else can do it.
+    public func release(operatorId: Int64, assignmentId: Int64) async throws {
+        guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
+            throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
+        }
+        guard queue.close(assignmentId: assignmentId) != nil else { return }
+        try await store.closeAssignment(id: assignmentId, state: "released", at: clock.now())
+    }
+
+    /// Keeps a preloaded task reserved for another lease length.
+    public func renew(operatorId: Int64, assignmentId: Int64) async throws -> Date {
+        guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
+            throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
+        }
+        let until = clock.now().addingTimeInterval(leaseLength)
+        guard queue.renew(assignmentId: assignmentId, until: until) else {
+            throw LabError(.conflict, "lease_expired", "This task is no longer reserved for you. Ask for the next task.")
+        }
+        try await store.renewLease(id: assignmentId, until: until)
+        return until
+    }
+}

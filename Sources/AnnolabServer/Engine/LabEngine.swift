@@ -1,0 +1,196 @@
+// The lab engine: shifts with work and pause blocks, serving microtasks, taking answers.
+import AnnolabStore
+import Foundation
+
+/// The heart of the lab: who may work now, which microtask comes next, and what an answer counts for.
+///
+/// The server clock is the truth; tests inject a ``ManualClock``. The queue lives in memory
+/// (``WorkQueue``) and every change is stored first (with group commit) before it counts.
+///
+/// ```swift
+/// let engine = try await LabEngine.start(store: store)
+/// let state = try await engine.startShift(operatorId: 7, startedBy: 7)
+/// let next = try await engine.next(operatorId: 7)
+/// ```
+public final class LabEngine: Sendable {
+    public let store: LabStore
+    public let clock: any LabClock
+    let queue = WorkQueue()
+    let shifts: ShiftBook
+    /// How long a served microtask stays reserved for its operator.
+    public let leaseLength: TimeInterval
+    /// After a work block ends, the current microtask may still be answered for this long.
+    public let grace: TimeInterval
+    let adaptive = AdaptiveOverlap()
+    public let timeZone: TimeZone
+    let policy = PayPolicy()
+
+    public static func start(store: LabStore, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
+                             grace: TimeInterval = 120,
+                             timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) async throws -> LabEngine {
+        let engine = LabEngine(store: store, clock: clock, leaseLength: leaseLength, grace: grace, timeZone: timeZone)
+        engine.queue.load(try await store.openWork())
+        return engine
+    }
+
+    init(store: LabStore, clock: any LabClock, leaseLength: TimeInterval, grace: TimeInterval, timeZone: TimeZone) {
+        self.store = store
+        self.clock = clock
+        self.leaseLength = leaseLength
+        self.grace = grace
+        self.timeZone = timeZone
+        self.shifts = ShiftBook(store: store, timeZone: timeZone)
+    }
+
+    // MARK: Projects and microtasks
+
+    /// Tells the queue about a new or changed project.
+    public func projectChanged(_ project: AnnolabStore.Project) {
+        queue.upsert(project: project)
+    }
+
+    /// Tells the queue about newly stored microtasks.
+    public func microtasksAdded(_ microtasks: [Microtask]) {
+        queue.add(microtasks)
+    }
+
+    public func goldAdded(_ ids: [Int64]) {
+        queue.markGold(ids)
+    }
+
+    // MARK: Shifts
+
+    /// The shift as the operator and the coach see it.
+    public struct ShiftView: Codable, Sendable, Equatable {
+        /// off | work | pause | ended
+        public var phase: String
+        public var extraPause: Bool
+        public var blockEndsAt: Date?
+        public var resumesAt: Date?
+        public var shiftEndsAt: Date?
+        public var startedAt: Date?
+        public var endReason: String?
+        public var workMinutesToday: Int
+        public var profile: WorkProfile
+    }
+
+    func view(_ snapshot: ShiftSnapshot?, profile: WorkProfile, now: Date) -> ShiftView {
+        guard let snapshot else {
+            return ShiftView(phase: "off", extraPause: false, blockEndsAt: nil, resumesAt: nil, shiftEndsAt: nil,
+                             startedAt: nil, endReason: nil, workMinutesToday: 0, profile: profile)
+        }
+        let state = snapshot.timeline.state(at: now)
+        let phase: String = switch state.phase {
+        case .work: "work"
+        case .pause, .extraPause: "pause"
+        case .ended: "ended"
+        }
+        return ShiftView(phase: phase, extraPause: state.phase == .extraPause, blockEndsAt: state.blockEndsAt,
+                         resumesAt: state.resumesAt, shiftEndsAt: state.shiftEndsAt, startedAt: snapshot.shift.startedAt,
+                         endReason: state.endReason?.rawValue, workMinutesToday: state.workSecondsToday / 60,
+                         profile: snapshot.profile)
+    }
+
+    func profile(operatorId: Int64) async throws -> (OperatorProfile, WorkProfile) {
+        guard let stored = try await store.profile(operatorId: operatorId) else {
+            throw LabError(.notFound, "operator_not_found", "There is no operator with id \(operatorId).")
+        }
+        return (stored, WorkProfile(workMinutes: stored.workMinutes, pauseMinutes: stored.pauseMinutes,
+                                    shiftMinutes: stored.shiftMinutes, dailyCapMinutes: stored.dailyCapMinutes))
+    }
+
+    /// The operator's shift now; a shift that ran out is closed and written to the pay ledger.
+    public func shift(operatorId: Int64) async throws -> ShiftView {
+        let now = clock.now()
+        let snapshot = try await settledSnapshot(operatorId: operatorId, now: now)
+        return view(snapshot, profile: try await profile(operatorId: operatorId).1, now: now)
+    }
+
+    /// The latest shift, closed in the store when its time (or the daily cap) has run out.
+    func settledSnapshot(operatorId: Int64, now: Date) async throws -> ShiftSnapshot? {
+        guard var snapshot = try await shifts.snapshot(operatorId: operatorId) else { return nil }
+        if snapshot.shift.endedAt == nil {
+            let state = snapshot.timeline.state(at: now)
+            if state.phase == .ended {
+                let end = min(state.shiftEndsAt, now)
+                let reason = state.endReason ?? .plannedLength
+                try await close(&snapshot, at: end, reason: reason)
+            }
+        }
+        return snapshot
+    }
+
+    private func close(_ snapshot: inout ShiftSnapshot, at end: Date, reason: ShiftEndReason) async throws {
+        var timeline = snapshot.timeline
+        let closedPauses = snapshot.extraPauses.map { ExtraPause(start: $0.start, end: $0.end ?? end) }
+        timeline = ShiftTimeline(startedAt: snapshot.shift.startedAt, profile: snapshot.profile, extraPauses: closedPauses,
+                                 endedAt: end, endedBy: reason, workedEarlierToday: snapshot.workedEarlierToday)
+        let segments = timeline.segments(until: end).map { (kind: $0.kind.rawValue, start: $0.start, end: $0.end) }
+        try await store.endShift(id: snapshot.shift.id!, at: end, reason: reason.rawValue, segments: segments)
+        snapshot.shift.endedAt = end
+        snapshot.shift.endReason = reason.rawValue
+        snapshot.extraPauses = closedPauses
+        shifts.remember(snapshot)
+    }
+
+    /// Starts a shift with the operator's profile. Nobody's shift starts by itself.
+    public func startShift(operatorId: Int64, startedBy: Int64?) async throws -> ShiftView {
+        let now = clock.now()
+        let (_, profile) = try await profile(operatorId: operatorId)
+        if let current = try await settledSnapshot(operatorId: operatorId, now: now), current.shift.endedAt == nil {
+            return view(current, profile: profile, now: now)
+        }
+        let earlier = try await shifts.workedToday(operatorId: operatorId, before: now)
+        if earlier >= profile.dailyCapMinutes * 60 {
+            throw LabError(.conflict, "daily_cap_reached",
+                           "You have worked your \(profile.dailyCapMinutes) minutes for today. Well done. Work starts again tomorrow.")
+        }
+        let shift = try await store.startShift(Shift(
+            id: nil, operatorId: operatorId, startedAt: now,
+            plannedEndAt: now.addingTimeInterval(Double(profile.shiftMinutes) * 60), endedAt: nil,
+            workMinutes: profile.workMinutes, pauseMinutes: profile.pauseMinutes, shiftMinutes: profile.shiftMinutes,
+            dailyCapMinutes: profile.dailyCapMinutes, startedById: startedBy, endReason: nil))
+        let snapshot = ShiftSnapshot(shift: shift, extraPauses: [], workedEarlierToday: earlier)
+        shifts.remember(snapshot)
+        return view(snapshot, profile: profile, now: now)
+    }
+
+    func runningSnapshot(operatorId: Int64, now: Date) async throws -> ShiftSnapshot {
+        guard let snapshot = try await settledSnapshot(operatorId: operatorId, now: now), snapshot.shift.endedAt == nil else {
+            throw LabError(.conflict, "no_shift", "No shift is running. Start your shift first.")
+        }
+        return snapshot
+    }
+
+    /// An extra pause, at any time, no reason needed. Work stops at once.
+    public func pause(operatorId: Int64) async throws -> ShiftView {
+        let now = clock.now()
+        var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
+        if snapshot.extraPauses.last.map({ $0.end == nil }) != true {
+            try await store.startExtraPause(shiftId: snapshot.shift.id!, at: now)
+            snapshot.extraPauses.append(ExtraPause(start: now, end: nil))
+            shifts.remember(snapshot)
+        }
+        return view(snapshot, profile: snapshot.profile, now: now)
+    }
+
+    /// Ends an extra pause; the operator is then wherever the block schedule says.
+    public func resume(operatorId: Int64) async throws -> ShiftView {
+        let now = clock.now()
+        var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
+        if let last = snapshot.extraPauses.indices.last, snapshot.extraPauses[last].end == nil {
+            try await store.endExtraPause(shiftId: snapshot.shift.id!, at: now)
+            snapshot.extraPauses[last].end = now
+            shifts.remember(snapshot)
+        }
+        return view(snapshot, profile: snapshot.profile, now: now)
+    }
+
+    /// Ends the shift now, by the operator or by their coach.
+    public func endShift(operatorId: Int64, byCoach: Bool) async throws -> ShiftView {
+        let now = clock.now()
+        var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
+        try await close(&snapshot, at: now, reason: byCoach ? .byCoach : .byOperator)
+        return view(snapshot, profile: snapshot.profile, now: now)
+    }
+}

@@ -1,0 +1,68 @@
+// Each operator's current shift, read from the store once and kept in memory.
+import AnnolabStore
+import Foundation
+import Synchronization
+
+/// An operator's shift as the engine sees it: the stored shift and its extra pauses.
+struct ShiftSnapshot: Sendable {
+    var shift: Shift
+    var extraPauses: [ExtraPause]
+    var workedEarlierToday: Int
+
+    var profile: WorkProfile {
+        WorkProfile(workMinutes: shift.workMinutes, pauseMinutes: shift.pauseMinutes,
+                    shiftMinutes: shift.shiftMinutes, dailyCapMinutes: shift.dailyCapMinutes)
+    }
+
+    var timeline: ShiftTimeline {
+        ShiftTimeline(startedAt: shift.startedAt, profile: profile, extraPauses: extraPauses, endedAt: shift.endedAt,
+                      endedBy: shift.endReason.flatMap(ShiftEndReason.init(rawValue:)),
+                      workedEarlierToday: workedEarlierToday)
+    }
+}
+
+/// Keeps each operator's latest shift in memory; every change goes through here and the store.
+final class ShiftBook: Sendable {
+    private let cache = Mutex<[Int64: ShiftSnapshot?]>([:])
+    let store: LabStore
+    let timeZone: TimeZone
+
+    init(store: LabStore, timeZone: TimeZone) {
+        self.store = store
+        self.timeZone = timeZone
+    }
+
+    /// The operator's latest shift, or nil when they never had one.
+    func snapshot(operatorId: Int64) async throws -> ShiftSnapshot? {
+        if let cached = cache.withLock({ $0[operatorId] }) { return cached }
+        let snapshot = try await load(operatorId: operatorId)
+        cache.withLock { $0[operatorId] = .some(snapshot) }
+        return snapshot
+    }
+
+    private func load(operatorId: Int64) async throws -> ShiftSnapshot? {
+        guard let shift = try await store.latestShift(operatorId: operatorId) else { return nil }
+        let pauses = try await store.extraPauses(shiftId: shift.id!).map { ExtraPause(start: $0.startedAt, end: $0.endedAt) }
+        let earlier = try await workedToday(operatorId: operatorId, before: shift.startedAt)
+        return ShiftSnapshot(shift: shift, extraPauses: pauses, workedEarlierToday: earlier)
+    }
+
+    /// Work seconds in this operator's earlier shifts of the same local day.
+    func workedToday(operatorId: Int64, before moment: Date) async throws -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let midnight = calendar.startOfDay(for: moment)
+        let segments = try await store.segments(from: midnight, to: moment)
+        return segments.filter { $0.operatorId == operatorId && $0.kind == "work" }.reduce(0) { total, segment in
+            total + Int(min(segment.end, moment).timeIntervalSince(max(segment.start, midnight)).rounded())
+        }
+    }
+
+    func forget(operatorId: Int64) {
+        cache.withLock { $0[operatorId] = nil }
+    }
+
+    func remember(_ snapshot: ShiftSnapshot) {
+        cache.withLock { $0[snapshot.shift.operatorId] = .some(snapshot) }
+    }
+}

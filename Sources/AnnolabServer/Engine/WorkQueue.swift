@@ -1,0 +1,345 @@
+// The queue of open microtasks, held in memory and rebuilt from the store at start.
+import AnnolabStore
+import Foundation
+import Synchronization
+
+/// Open microtasks per project, who has had each one, and the live leases.
+///
+/// Choosing the next microtask never scans the database: the queue answers from memory in
+/// time that does not grow with the number of microtasks. The store stays the truth; the
+/// queue is rebuilt from it when the server starts, and updated after each commit.
+final class WorkQueue: Sendable {
+    struct ProjectInfo: Sendable {
+        var id: Int64
+        var kind: TaskKind
+        var labels: [String]
+        var overlap: Int?
+        var adaptiveMin: Int
+        var adaptiveMax: Int
+        var goldRate: Double
+        var deadline: String?
+        var createdAt: Date
+    }
+
+    struct QueuedTask: Sendable {
+        var id: Int64
+        var projectId: Int64
+        var kind: TaskKind
+        var isGold: Bool
+        var required: Int
+        var answers: [AnswerBody]
+        /// operator -> lease expiry, for live leases.
+        var leases: [Int64: Date]
+        /// Everyone who has had this microtask in any way: nobody gets it twice.
+        var had: Set<Int64>
+        var done: Bool
+        var payload: MicrotaskPayload
+    }
+
+    struct Lease: Sendable {
+        var assignmentId: Int64
+        var taskId: Int64
+        var operatorId: Int64
+        var leasedAt: Date
+        var expiresAt: Date
+        /// leased | answering | answered | closed
+        var state: String
+    }
+
+    private struct ProjectQueue {
+        var info: ProjectInfo
+        /// Microtasks that someone has had, in id order: finished first, so clients get whole results early.
+        var started: [Int64] = []
+        var fresh: [Int64] = []
+        var freshCursor = 0
+        var gold: [Int64] = []
+    }
+
+    private struct State {
+        var projects: [Int64: ProjectQueue] = [:]
+        /// Project ids by priority: deadline first, then oldest.
+        var order: [Int64] = []
+        var tasks: [Int64: QueuedTask] = [:]
+        var leases: [Int64: Lease] = [:]
+        /// Gold served per operator, to mix gold in at the project's rate without chance.
+        var servedCount: [Int64: Int] = [:]
+        var goldServed: [Int64: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    // MARK: Building
+
+    func load(_ work: OpenWork) {
+        state.withLock { state in
+            state = State()
+            for project in work.projects {
+                state.projects[project.id!] = ProjectQueue(info: Self.info(project))
+            }
+            state.order = Self.priority(state.projects.values.map(\.info))
+            let answersByTask = Dictionary(grouping: work.answers, by: \.microtaskId)
+            let decoder = JSONDecoder()
+            for microtask in work.microtasks {
+                guard var project = state.projects[microtask.projectId] else { continue }
+                let payload = (try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
+                let answers = (answersByTask[microtask.id!] ?? []).compactMap {
+                    try? decoder.decode(AnswerBody.self, from: Data($0.body.utf8))
+                }
+                state.tasks[microtask.id!] = QueuedTask(id: microtask.id!, projectId: microtask.projectId, kind: microtask.kind,
+                                                  isGold: microtask.isGold, required: microtask.requiredAnswers,
+                                                  answers: answers, leases: [:], had: [], done: false, payload: payload)
+                if microtask.isGold { project.gold.append(microtask.id!) } else { project.fresh.append(microtask.id!) }
+                state.projects[microtask.projectId] = project
+            }
+            for assignment in work.assignments {
+                guard var task = state.tasks[assignment.microtaskId] else { continue }
+                task.had.insert(assignment.operatorId)
+                if assignment.state == "leased" {
+                    task.leases[assignment.operatorId] = assignment.leaseExpiresAt
+                }
+                state.tasks[assignment.microtaskId] = task
+                if assignment.state == "leased" || assignment.state == "answered" {
+                    state.leases[assignment.id!] = Lease(assignmentId: assignment.id!, taskId: assignment.microtaskId,
+                                                         operatorId: assignment.operatorId, leasedAt: assignment.leasedAt,
+                                                         expiresAt: assignment.leaseExpiresAt, state: assignment.state)
+                }
+            }
+            // Microtasks someone has had go to the front of their project.
+            for (id, project) in state.projects {
+                var project = project
+                let had = project.fresh.filter { !(state.tasks[$0]?.had.isEmpty ?? true) || !(state.tasks[$0]?.answers.isEmpty ?? true) }
+                let hadSet = Set(had)
+                project.started = had
+                project.fresh.removeAll { hadSet.contains($0) }
+                state.projects[id] = project
+            }
+        }
+    }
+
+    static func info(_ project: AnnolabStore.Project) -> ProjectInfo {
+        ProjectInfo(id: project.id!, kind: project.template, labels: project.labels, overlap: project.overlap,
+                    adaptiveMin: project.adaptiveMin ?? 2, adaptiveMax: project.adaptiveMax ?? 5,
+                    goldRate: project.goldRate, deadline: project.deadline, createdAt: project.createdAt)
+    }
+
+    static func priority(_ projects: [ProjectInfo]) -> [Int64] {
+        projects.sorted { a, b in
+            switch (a.deadline, b.deadline) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return (a.createdAt, a.id) < (b.createdAt, b.id)
+            }
+        }.map(\.id)
+    }
+
+    /// Adds a project, or updates its settings.
+    func upsert(project: AnnolabStore.Project) {
+        state.withLock { state in
+            let info = Self.info(project)
+            if state.projects[info.id] == nil {
+                state.projects[info.id] = ProjectQueue(info: info)
+            } else {
+                state.projects[info.id]!.info = info
+            }
+            state.order = Self.priority(state.projects.values.map(\.info))
+        }
+    }
+
+    /// Adds newly imported microtasks at the end of their project's queue.
+    func add(_ microtasks: [Microtask]) {
+        let decoder = JSONDecoder()
+        state.withLock { state in
+            for microtask in microtasks {
+                guard let id = microtask.id, state.tasks[id] == nil, state.projects[microtask.projectId] != nil else { continue }
+                let payload = (try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
+                state.tasks[id] = QueuedTask(id: id, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
+                                       required: microtask.requiredAnswers, answers: [], leases: [:], had: [], done: false,
+                                       payload: payload)
+                if microtask.isGold { state.projects[microtask.projectId]!.gold.append(id) }
+                else { state.projects[microtask.projectId]!.fresh.append(id) }
+            }
+        }
+    }
+
+    /// Turns microtasks into gold: they leave the normal queue and are mixed in at the gold rate.
+    func markGold(_ ids: [Int64]) {
+        state.withLock { state in
+            for id in ids {
+                guard var task = state.tasks[id], !task.isGold, var project = state.projects[task.projectId] else { continue }
+                task.isGold = true
+                state.tasks[id] = task
+                project.started.removeAll { $0 == id }
+                if let index = project.fresh.firstIndex(of: id) {
+                    project.fresh.remove(at: index)
+                    if index < project.freshCursor { project.freshCursor -= 1 }
+                }
+                project.gold.append(id)
+                state.projects[task.projectId] = project
+            }
+        }
+    }
+
+    // MARK: Leasing
+
+    /// A reserved microtask, not yet stored.
+    struct Reservation: Sendable {
+        var task: QueuedTask
+        var project: ProjectInfo
+    }
+
+    /// Reserves the next microtask for an operator: gold at the project's rate, then started
+    /// microtasks before new ones, projects by deadline then age. Nil when there is no work.
+    func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date) -> Reservation? {
+        state.withLock { state in
+            for projectId in state.order {
+                guard let project = state.projects[projectId], kinds.isEmpty || kinds.contains(project.info.kind) else { continue }
+                if let id = Self.pickGold(&state, project: project, operatorId: operatorId, now: now)
+                    ?? Self.pickStarted(&state, projectId: projectId, operatorId: operatorId, now: now)
+                    ?? Self.pickFresh(&state, projectId: projectId, operatorId: operatorId) {
+                    state.tasks[id]!.leases[operatorId] = leaseUntil
+                    state.tasks[id]!.had.insert(operatorId)
+                    state.servedCount[operatorId, default: 0] += 1
+                    if state.tasks[id]!.isGold { state.goldServed[operatorId, default: 0] += 1 }
+                    return Reservation(task: state.tasks[id]!, project: project.info)
+                }
+            }
+            return nil
+        }
+    }
+
+    private static func liveLeases(_ task: QueuedTask, now: Date, except operatorId: Int64? = nil) -> Int {
+        task.leases.filter { $0.value > now && $0.key != operatorId }.count
+    }
+
+    private static func pickGold(_ state: inout State, project: ProjectQueue, operatorId: Int64, now: Date) -> Int64? {
+        guard project.info.goldRate > 0, !project.gold.isEmpty else { return nil }
+        // Serve gold while this operator's share of gold is below the rate.
+        let served = state.servedCount[operatorId, default: 0] + 1
+        let gold = state.goldServed[operatorId, default: 0]
+        guard Double(gold) < project.info.goldRate * Double(served) else { return nil }
+        return project.gold.first { state.tasks[$0].map { !$0.had.contains(operatorId) } ?? false }
+    }
+
+    private static func pickStarted(_ state: inout State, projectId: Int64, operatorId: Int64, now: Date) -> Int64? {
+        guard let project = state.projects[projectId] else { return nil }
+        for id in project.started {
+            guard let task = state.tasks[id], !task.done, !task.had.contains(operatorId) else { continue }
+            if task.answers.count + liveLeases(task, now: now) < task.required { return id }
+        }
+        return nil
+    }
+
+    private static func pickFresh(_ state: inout State, projectId: Int64, operatorId: Int64) -> Int64? {
+        guard var project = state.projects[projectId] else { return nil }
+        while project.freshCursor < project.fresh.count {
+            let id = project.fresh[project.freshCursor]
+            project.freshCursor += 1
+            guard let task = state.tasks[id], !task.done else { continue }
+            project.started.append(id)
+            state.projects[projectId] = project
+            return id
+        }
+        state.projects[projectId] = project
+        return nil
+    }
+
+    /// Undoes a reservation that could not be stored.
+    func cancel(taskId: Int64, operatorId: Int64) {
+        state.withLock { state in
+            state.tasks[taskId]?.leases[operatorId] = nil
+        }
+    }
+
+    func registerLease(_ lease: Lease) {
+        state.withLock { state in state.leases[lease.assignmentId] = lease }
+    }
+
+    func lease(_ assignmentId: Int64) -> Lease? {
+        state.withLock { state in state.leases[assignmentId] }
+    }
+
+    func task(_ id: Int64) -> QueuedTask? {
+        state.withLock { state in state.tasks[id] }
+    }
+
+    func project(_ id: Int64) -> ProjectInfo? {
+        state.withLock { state in state.projects[id]?.info }
+    }
+
+    // MARK: Answering
+
+    enum Claim: Sendable {
+        case claimed(Lease, QueuedTask, ProjectInfo)
+        case alreadyAnswered(Lease)
+        case unknown
+        case taken
+        case busy
+    }
+
+    /// Claims an assignment for answering: live, or expired while nobody else took its place.
+    func claim(assignmentId: Int64, operatorId: Int64, now: Date) -> Claim {
+        state.withLock { state in
+            guard var lease = state.leases[assignmentId], lease.operatorId == operatorId,
+                  let task = state.tasks[lease.taskId], let project = state.projects[task.projectId] else { return .unknown }
+            switch lease.state {
+            case "answered": return .alreadyAnswered(lease)
+            case "answering": return .busy
+            case "closed": return .taken
+            default: break
+            }
+            if task.done && !task.isGold { return .taken }
+            if lease.expiresAt <= now, !task.isGold,
+               task.answers.count + Self.liveLeases(task, now: now, except: operatorId) >= task.required {
+                return .taken
+            }
+            lease.state = "answering"
+            state.leases[assignmentId] = lease
+            return .claimed(lease, task, project.info)
+        }
+    }
+
+    /// Counts an answer that has been stored; returns nothing.
+    func answered(assignmentId: Int64, answer: AnswerBody, required: Int, done: Bool) {
+        state.withLock { state in
+            guard var lease = state.leases[assignmentId], var task = state.tasks[lease.taskId] else { return }
+            lease.state = "answered"
+            state.leases[assignmentId] = lease
+            task.leases[lease.operatorId] = nil
+            if !task.isGold {
+                task.answers.append(answer)
+                task.required = required
+                task.done = done
+            }
+            state.tasks[lease.taskId] = task
+        }
+    }
+
+    /// Gives up a claim that was not stored (refused answer, storage failure).
+    func unclaim(assignmentId: Int64) {
+        state.withLock { state in
+            if state.leases[assignmentId]?.state == "answering" { state.leases[assignmentId]?.state = "leased" }
+        }
+    }
+
+    /// Ends a lease without an answer (skip, release, expiry): the place goes back to the queue.
+    func close(assignmentId: Int64) -> Lease? {
+        state.withLock { state in
+            guard var lease = state.leases[assignmentId], lease.state == "leased" else { return nil }
+            lease.state = "closed"
+            state.leases[assignmentId] = lease
+            state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
+            return lease
+        }
+    }
+
+    func renew(assignmentId: Int64, until: Date) -> Bool {
+        state.withLock { state in
+            guard var lease = state.leases[assignmentId], lease.state == "leased" else { return false }
+            lease.expiresAt = until
+            state.leases[assignmentId] = lease
+            state.tasks[lease.taskId]?.leases[lease.operatorId] = until
+            return true
+        }
+    }
+}

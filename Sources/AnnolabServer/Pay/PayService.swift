@@ -1,0 +1,71 @@
+// Hourly rates, payroll and client cost: reading the ledger of time, never counting clicks.
+import AnnolabStore
+import Foundation
+
+/// Pay in the lab: rates with effective dates, checked against the minimum wage; payroll per
+/// period from the time segments of ended shifts; and what a client's project cost.
+struct PayService: Sendable {
+    let store: LabStore
+    let timeZone: TimeZone
+    var policy = PayPolicy()
+
+    func minimumWage() async throws -> MinimumWageTable {
+        let rows = try await store.minimumWageRows().compactMap { row -> MinimumWageRow? in
+            guard let from = CalendarDate(row.effectiveFrom) else { return nil }
+            return MinimumWageRow(country: row.country, effectiveFrom: from, minAge: row.minAge, hourly: Money(cents: row.hourlyCents))
+        }
+        return MinimumWageTable(rows: rows)
+    }
+
+    /// Sets an operator's hourly rate from a date; a rate below the minimum wage is refused.
+    func setRate(operatorId: Int64, hourly: String, from: String, actor: Int64?) async throws -> (Money, CalendarDate, Money?) {
+        guard let user = try await store.user(id: operatorId), user.role == .operator else {
+            throw LabError(.notFound, "operator_not_found", "There is no operator with id \(operatorId).")
+        }
+        let amount = try Money.parse(hourly, field: "hourly")
+        guard let date = CalendarDate(from) else {
+            throw LabError(.unprocessable, "invalid_date", "The date '\(from)' is not a date like 2026-03-01.")
+        }
+        let table = try await minimumWage()
+        let birthdate = user.birthdate.flatMap(CalendarDate.init)
+        try table.check(rate: amount, birthdate: birthdate, on: date)
+        try await store.setRate(operatorId: operatorId, hourlyCents: amount.cents, from: date.description, actor: actor)
+        return (amount, date, table.floor(birthdate: birthdate, on: date))
+    }
+
+    /// Payroll rows for every operator with paid time between `from` and `to` (both included).
+    func payroll(from: CalendarDate, to: CalendarDate) async throws -> [PayrollRow] {
+        guard from <= to else {
+            throw LabError(.unprocessable, "invalid_period", "The period ends before it starts.")
+        }
+        let start = startOfDay(from), end = startOfDay(to).addingTimeInterval(86400 * 1.5)
+        let stored = try await store.segments(from: start.addingTimeInterval(-86400), to: end)
+        let table = try await minimumWage()
+        var rows: [PayrollRow] = []
+        for (operatorId, segments) in Dictionary(grouping: stored, by: \.operatorId).sorted(by: { $0.key < $1.key }) {
+            guard let user = try await store.user(id: operatorId) else { continue }
+            let timeSegments = segments.compactMap { segment in
+                TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
+            }
+            let perDay = PayLedger.paidSecondsPerDay(segments: timeSegments, policy: policy, timeZone: timeZone)
+                .filter { $0.key >= from && $0.key <= to }
+            var rates = try await store.rates(operatorId: operatorId).compactMap { rate in
+                CalendarDate(rate.effectiveFrom).map { (from: $0, hourly: Money(cents: rate.hourlyCents)) }
+            }
+            if rates.isEmpty {
+                // No rate agreed yet: the operator is paid the minimum wage for their age.
+                rates = [(from: CalendarDate(year: 1900, month: 1, day: 1)!, hourly: Money(cents: 0))]
+            }
+            rows += try PayLedger.payrollRows(operatorId: operatorId, name: user.name, paidSecondsPerDay: perDay,
+                                              rates: RateHistory(rates: rates), minimumWage: table,
+                                              birthdate: user.birthdate.flatMap(CalendarDate.init))
+        }
+        return rows.sorted { ($0.date, $0.operatorId) < ($1.date, $1.operatorId) }
+    }
+
+    func startOfDay(_ date: CalendarDate) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+    }
+}

@@ -1,0 +1,153 @@
+// The operator's routes: the shift, the next task, answers, skips.
+import AnnolabStore
+import Foundation
+import Hummingbird
+
+/// Routes for operators. The engine decides; these routes only translate to and from HTTP.
+struct OperatorRoutes {
+    let engine: LabEngine
+    let templates: TemplateCatalog?
+
+    func register(on router: Router<LabRequestContext>) {
+        let shift = router.group("api/v1/shift").add(middleware: RoleMiddleware(.operator))
+        shift.get { _, context in try await engine.shift(operatorId: try context.requireUser().id!) }
+        shift.post("start") { _, context in
+            let user = try context.requireUser()
+            return try await engine.startShift(operatorId: user.id!, startedBy: user.id)
+        }
+        shift.post("pause") { _, context in try await engine.pause(operatorId: try context.requireUser().id!) }
+        shift.post("resume") { _, context in try await engine.resume(operatorId: try context.requireUser().id!) }
+        shift.post("end") { _, context in try await engine.endShift(operatorId: try context.requireUser().id!, byCoach: false) }
+
+        router.group("api/v1/tasks").add(middleware: RoleMiddleware(.operator)).get("next", use: next)
+        let assignments = router.group("api/v1/assignments").add(middleware: RoleMiddleware(.operator))
+        assignments.post("{id}/answer", use: answer)
+        assignments.post("{id}/skip", use: skip)
+        assignments.post("{id}/release", use: release)
+        assignments.post("{id}/renew", use: renew)
+    }
+
+    struct TaskResponse: ResponseEncodable {
+        struct AssignmentPart: Codable {
+            var id: Int64
+            var leaseExpiresAt: Date
+        }
+        struct TaskPart: Codable {
+            var id: Int64
+            var kind: TaskKind
+            var projectId: Int64
+            var title: TaskTemplate.Text?
+            var instructions: TaskTemplate.Lines?
+            var examples: [TaskTemplate.Example]?
+            var labels: [TaskTemplate.Label]
+            var media: [String]
+            var payload: MicrotaskPayload
+        }
+        var assignment: AssignmentPart
+        var task: TaskPart
+    }
+
+    @Sendable func next(_ request: Request, context: LabRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let served: LabEngine.Served?
+        do {
+            served = try await engine.next(operatorId: user.id!)
+        } catch LabEngine.NotNow.pause(let resumesAt, let extraPause) {
+            return try Self.pauseResponse(resumesAt: resumesAt, extraPause: extraPause, request: request, context: context)
+        }
+        guard let served else { return Response(status: .noContent) }
+        let template = templates?[served.kind]
+        let labels = served.labels.map { id in
+            template?.labels.first { $0.id == id } ?? TaskTemplate.Label(id: id, name: .init(nl: id, en: id))
+        }
+        let payload = served.payload
+        let media = [payload.image?.url, payload.audio?.url].compactMap { $0 }
+        let body = TaskResponse(
+            assignment: .init(id: served.assignmentId, leaseExpiresAt: served.leaseExpiresAt),
+            task: .init(id: served.microtaskId, kind: served.kind, projectId: served.projectId, title: template?.title,
+                        instructions: template?.instructions, examples: template?.examples, labels: labels,
+                        media: media, payload: payload))
+        return try body.response(from: request, context: context)
+    }
+
+    /// 423 in a pause: the error shape plus the phase and when work resumes.
+    static func pauseResponse(resumesAt: Date?, extraPause: Bool, request: Request, context: LabRequestContext) throws -> Response {
+        struct Body: Encodable {
+            var error: ErrorBody.Detail
+            var phase: String
+            var resumesAt: Date?
+            var extraPause: Bool
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(error, forKey: .error)
+                try container.encode(phase, forKey: .phase)
+                try container.encode(resumesAt, forKey: .resumesAt)   // null during an extra pause
+                try container.encode(extraPause, forKey: .extraPause)
+            }
+            enum CodingKeys: String, CodingKey { case error, phase, resumesAt, extraPause }
+        }
+        let message = extraPause
+            ? "You are on a pause. Take your time; choose resume when you are ready."
+            : "It is pause time. Work starts again when the pause ends."
+        let data = try LabJSON.encoder.encode(Body(error: .init(code: "pause", message: message), phase: "pause",
+                                                   resumesAt: resumesAt, extraPause: extraPause))
+        return Response(status: .init(code: 423, reasonPhrase: "Locked"),
+                        headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    struct AnswerRequest: Decodable {
+        var answer: AnswerBody
+        var idempotencyKey: String?
+    }
+
+    @Sendable func answer(_ request: Request, context: LabRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try Self.assignmentId(context)
+        let body = try await request.decode(as: AnswerRequest.self, context: context)
+        if let key = body.idempotencyKey, key.isEmpty || key.count > 200 {
+            throw LabError(.badRequest, "invalid_idempotency_key", "The idempotency key must have 1 to 200 characters.")
+        }
+        let result = try await engine.answer(operatorId: user.id!, assignmentId: id, answer: body.answer,
+                                             idempotencyKey: body.idempotencyKey)
+        return Response(status: result.repeated ? .ok : .created,
+                        headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: result.response)))
+    }
+
+    struct SkipRequest: Decodable {
+        var reason: String?
+    }
+
+    struct Done: ResponseEncodable {
+        var ok = true
+        var leaseExpiresAt: Date?
+    }
+
+    @Sendable func skip(_ request: Request, context: LabRequestContext) async throws -> Done {
+        let user = try context.requireUser()
+        let id = try Self.assignmentId(context)
+        let body = (try? await request.decode(as: SkipRequest.self, context: context)) ?? SkipRequest()
+        try await engine.skip(operatorId: user.id!, assignmentId: id, reason: body.reason)
+        return Done()
+    }
+
+    @Sendable func release(_ request: Request, context: LabRequestContext) async throws -> Done {
+        try await engine.release(operatorId: try context.requireUser().id!, assignmentId: try Self.assignmentId(context))
+        return Done()
+    }
+
+    @Sendable func renew(_ request: Request, context: LabRequestContext) async throws -> Done {
+        let until = try await engine.renew(operatorId: try context.requireUser().id!, assignmentId: try Self.assignmentId(context))
+        return Done(leaseExpiresAt: until)
+    }
+
+    static func assignmentId(_ context: LabRequestContext) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw) else {
+            throw LabError(.notFound, "assignment_not_found", "There is no such task.")
+        }
+        return id
+    }
+}
+
+extension LabEngine.ShiftView: ResponseEncodable {}

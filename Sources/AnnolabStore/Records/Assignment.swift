@@ -1,0 +1,163 @@
+// Assignments (leases of a microtask to one operator) and the answers given on them.
+import AnnolabCore
+import Foundation
+import GRDB
+
+/// A microtask served to one operator, leased until `leaseExpiresAt`.
+public struct Assignment: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "assignment"
+    public var id: Int64?
+    public var microtaskId: Int64
+    public var operatorId: Int64
+    public var leasedAt: Date
+    public var leaseExpiresAt: Date
+    /// leased | answered | skipped | expired | released
+    public var state: String
+    public var skipReason: String?
+    public var finishedAt: Date?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// An operator's answer to a microtask.
+public struct AnswerRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "answer"
+    public var id: Int64?
+    public var assignmentId: Int64
+    public var microtaskId: Int64
+    public var operatorId: Int64
+    /// The answer in the kind's shape (JSON), exactly as accepted.
+    public var body: String
+    public var idempotencyKey: String?
+    public var secondsSpent: Double
+    public var createdAt: Date
+    /// The response given to the first submit (JSON), replayed to a repeat.
+    public var response: String
+    public var isGold: Bool
+    public var goldCorrect: Bool?
+
+    public init(assignmentId: Int64, microtaskId: Int64, operatorId: Int64, body: String, idempotencyKey: String?,
+                secondsSpent: Double, createdAt: Date, response: String, isGold: Bool, goldCorrect: Bool?) {
+        self.assignmentId = assignmentId
+        self.microtaskId = microtaskId
+        self.operatorId = operatorId
+        self.body = body
+        self.idempotencyKey = idempotencyKey
+        self.secondsSpent = secondsSpent
+        self.createdAt = createdAt
+        self.response = response
+        self.isGold = isGold
+        self.goldCorrect = goldCorrect
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Everything the engine needs to rebuild its in-memory queue when the server starts.
+public struct OpenWork: Sendable {
+    public var projects: [Project]
+    public var microtasks: [Microtask]
+    /// Every assignment of an open microtask (any state): who has had it, and live leases.
+    public var assignments: [Assignment]
+    /// Answers given on open microtasks (for adaptive overlap).
+    public var answers: [AnswerRecord]
+    public var goldAnswers: [GoldAnswer]
+}
+
+extension LabStore {
+    public func openWork() async throws -> OpenWork {
+        try await read { db in
+            let projects = try Project.order(Column("id")).fetchAll(db)
+            let microtasks = try Microtask.filter(Column("status") == "open").order(Column("id")).fetchAll(db)
+            let assignments = try Assignment.fetchAll(db, sql: """
+                SELECT assignment.* FROM assignment JOIN microtask ON microtask.id = assignment.microtaskId
+                WHERE microtask.status = 'open' ORDER BY assignment.id
+                """)
+            let answers = try AnswerRecord.fetchAll(db, sql: """
+                SELECT answer.* FROM answer JOIN microtask ON microtask.id = answer.microtaskId
+                WHERE microtask.status = 'open' ORDER BY answer.id
+                """)
+            let gold = try GoldAnswer.fetchAll(db)
+            return OpenWork(projects: projects, microtasks: microtasks, assignments: assignments, answers: answers,
+                            goldAnswers: gold)
+        }
+    }
+
+    /// Stores a new lease (group commit). Fails when this operator already had this microtask.
+    public func lease(microtaskId: Int64, operatorId: Int64, at now: Date, until expiry: Date) async throws -> Assignment {
+        try await groupWrite { db in
+            var assignment = Assignment(id: nil, microtaskId: microtaskId, operatorId: operatorId, leasedAt: now,
+                                        leaseExpiresAt: expiry, state: "leased", skipReason: nil, finishedAt: nil)
+            try assignment.insert(db)
+            return assignment
+        }
+    }
+
+    public func assignment(id: Int64) async throws -> Assignment? {
+        try await read { db in try Assignment.fetchOne(db, key: id) }
+    }
+
+    public func answer(assignmentId: Int64) async throws -> AnswerRecord? {
+        try await read { db in try AnswerRecord.filter(Column("assignmentId") == assignmentId).fetchOne(db) }
+    }
+
+    /// Stores an answer, closes its assignment and counts it on the microtask, in one savepoint
+    /// of a group commit. `required` and `status` are the microtask's new overlap and state.
+    /// An assignment that already has an answer is refused: an answer is counted once.
+    public func recordAnswer(_ answer: AnswerRecord, required: Int, status: String) async throws -> AnswerRecord {
+        try await groupWrite { db in
+            if try AnswerRecord.filter(Column("assignmentId") == answer.assignmentId).fetchCount(db) > 0 {
+                throw LabError(.conflict, "already_answered", "This task was already answered.")
+            }
+            var answer = answer
+            try answer.insert(db)
+            try db.execute(sql: "UPDATE assignment SET state = 'answered', finishedAt = ? WHERE id = ?",
+                           arguments: [answer.createdAt, answer.assignmentId])
+            try db.execute(sql: """
+                UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = ?, status = ? WHERE id = ?
+                """, arguments: [required, status, answer.microtaskId])
+            return answer
+        }
+    }
+
+    /// Closes an assignment without an answer: skipped by the operator, released, or expired.
+    public func closeAssignment(id: Int64, state: String, reason: String? = nil, at now: Date) async throws {
+        _ = try await groupWrite { db in
+            try db.execute(sql: "UPDATE assignment SET state = ?, skipReason = ?, finishedAt = ? WHERE id = ? AND state = 'leased'",
+                           arguments: [state, reason, now, id])
+            return db.changesCount
+        }
+    }
+
+    /// Extends a lease (the browser renews a preloaded task).
+    public func renewLease(id: Int64, until expiry: Date) async throws {
+        _ = try await groupWrite { db in
+            try db.execute(sql: "UPDATE assignment SET leaseExpiresAt = ? WHERE id = ? AND state = 'leased'",
+                           arguments: [expiry, id])
+            return 0
+        }
+    }
+
+    /// All answers of a project, oldest first (for consensus and exports).
+    public func answers(projectId: Int64) async throws -> [AnswerRecord] {
+        try await read { db in
+            try AnswerRecord.fetchAll(db, sql: """
+                SELECT answer.* FROM answer JOIN microtask ON microtask.id = answer.microtaskId
+                WHERE microtask.projectId = ? ORDER BY answer.id
+                """, arguments: [projectId])
+        }
+    }
+
+    /// Counts for tests and reports: answers per microtask.
+    public func answerCounts(projectId: Int64) async throws -> [Int64: Int] {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT answer.microtaskId AS id, COUNT(*) AS n FROM answer JOIN microtask ON microtask.id = answer.microtaskId
+                WHERE microtask.projectId = ? GROUP BY answer.microtaskId
+                """, arguments: [projectId])
+            var result: [Int64: Int] = [:]
+            for row in rows { result[row["id"]] = row["n"] }
+            return result
+        }
+    }
+}
