@@ -145,7 +145,7 @@ struct ServerTests {
         #expect(unknown.errorCode == "unknown_template")
 
         let gold = try await lab.request("POST", "/api/v1/projects",
-                                         json: ["name": "x", "template": "choice", "goldRate": 2], token: client)
+                                         json: ["name": "x", "template": "choice", "labels": ["A", "B"], "goldRate": 2], token: client)
         #expect(gold.status == 422)
         #expect(gold.errorCode == "invalid_gold_rate")
 

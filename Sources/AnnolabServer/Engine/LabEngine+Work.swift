@@ -127,31 +127,26 @@ extension LabEngine {
                            "The work block ended more than \(Int(grace / 60)) minutes ago, so this answer can no longer be taken. It is pause time now.")
         }
         let answer = try raw.validated(kind: task.kind, payload: task.payload, labels: project.labels)
-        var required = task.required
-        var done = false
         var feedback: [String: Any]?
         var goldCorrect: Bool?
-        if task.isGold {
-            if let gold = try await store.goldAnswer(microtaskId: task.id),
-               let known = try? JSONDecoder().decode(AnswerBody.self, from: Data(gold.body.utf8)) {
-                let correct = GoldCheck.matches(answer, gold: known, kind: task.kind)
-                goldCorrect = correct
-                let explanation = (try? JSONSerialization.jsonObject(with: Data(gold.explanation.utf8))) as? [String: String] ?? [:]
-                feedback = Self.feedback(correct: correct, explanation: explanation)
+        if task.isGold, let gold = try await store.goldAnswer(microtaskId: task.id),
+           let known = try? JSONDecoder().decode(AnswerBody.self, from: Data(gold.body.utf8)) {
+            let correct = GoldCheck.matches(answer, gold: known, kind: task.kind)
+            goldCorrect = correct
+            let explanation = (try? JSONSerialization.jsonObject(with: Data(gold.explanation.utf8))) as? [String: String] ?? [:]
+            feedback = Self.feedback(correct: correct, explanation: explanation)
+        }
+        // Decided in the queue, in the order answers arrive, so that answers given at the same
+        // moment each see the others.
+        let adaptive = self.adaptive
+        let (required, done) = queue.count(assignmentId: lease.assignmentId, answer: answer) { task, answers in
+            if let overlap = project.overlap { return (overlap, answers.count >= overlap) }
+            guard answers.count >= task.required else { return (task.required, false) }
+            if adaptive.isSettled(kind: task.kind, answers: answers, labels: project.labels, payload: task.payload)
+                || task.required >= project.adaptiveMax {
+                return (task.required, true)
             }
-        } else {
-            let answers = task.answers + [answer]
-            if let overlap = project.overlap {
-                required = overlap
-                done = answers.count >= overlap
-            } else if answers.count >= required {
-                if adaptive.isSettled(kind: task.kind, answers: answers, labels: project.labels, payload: task.payload)
-                    || required >= project.adaptiveMax {
-                    done = true
-                } else {
-                    required += 1
-                }
-            }
+            return (task.required + 1, false)
         }
         var responseObject: [String: Any] = ["accepted": true]
         if let feedback { responseObject["feedback"] = feedback }
@@ -162,8 +157,13 @@ extension LabEngine {
                                   body: body, idempotencyKey: key,
                                   secondsSpent: min(now.timeIntervalSince(lease.leasedAt), leaseLength), createdAt: now,
                                   response: response, isGold: task.isGold, goldCorrect: goldCorrect)
-        _ = try await store.recordAnswer(record, required: required, status: done ? "complete" : "open")
-        queue.answered(assignmentId: lease.assignmentId, answer: answer, required: required, done: done)
+        do {
+            _ = try await store.recordAnswer(record, required: required, status: done ? "complete" : "open")
+        } catch {
+            queue.uncount(assignmentId: lease.assignmentId, answer: answer)
+            throw error
+        }
+        queue.answered(assignmentId: lease.assignmentId)
         return Submitted(response: response, repeated: false)
     }
 

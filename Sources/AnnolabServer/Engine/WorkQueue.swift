@@ -299,19 +299,41 @@ final class WorkQueue: Sendable {
         }
     }
 
-    /// Counts an answer that has been stored; returns nothing.
-    func answered(assignmentId: Int64, answer: AnswerBody, required: Int, done: Bool) {
+    /// Counts an answer before it is stored, so that answers arriving together see each other:
+    /// `decide` gets the microtask with this answer included and returns its new overlap and state.
+    func count(assignmentId: Int64, answer: AnswerBody,
+               decide: (QueuedTask, [AnswerBody]) -> (required: Int, done: Bool)) -> (required: Int, done: Bool) {
         state.withLock { state in
-            guard var lease = state.leases[assignmentId], var task = state.tasks[lease.taskId] else { return }
+            guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId] else { return (0, false) }
+            if task.isGold { return (task.required, false) }
+            let answers = task.answers + [answer]
+            let decision = decide(task, answers)
+            task.answers = answers
+            task.required = max(task.required, decision.required)
+            task.done = task.done || decision.done
+            state.tasks[lease.taskId] = task
+            return (task.required, task.done)
+        }
+    }
+
+    /// Takes back a counted answer whose storing failed.
+    func uncount(assignmentId: Int64, answer: AnswerBody) {
+        state.withLock { state in
+            guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId], !task.isGold,
+                  let index = task.answers.lastIndex(of: answer) else { return }
+            task.answers.remove(at: index)
+            if task.answers.count < task.required { task.done = false }
+            state.tasks[lease.taskId] = task
+        }
+    }
+
+    /// Marks a claimed assignment as answered once its answer is stored.
+    func answered(assignmentId: Int64) {
+        state.withLock { state in
+            guard var lease = state.leases[assignmentId] else { return }
             lease.state = "answered"
             state.leases[assignmentId] = lease
-            task.leases[lease.operatorId] = nil
-            if !task.isGold {
-                task.answers.append(answer)
-                task.required = required
-                task.done = done
-            }
-            state.tasks[lease.taskId] = task
+            state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
         }
     }
 

@@ -102,7 +102,8 @@ extension LabStore {
     }
 
     /// Stores an answer, closes its assignment and counts it on the microtask, in one savepoint
-    /// of a group commit. `required` and `status` are the microtask's new overlap and state.
+    /// of a group commit. `required` and `status` are the microtask's new overlap and state;
+    /// both only ever grow (open to complete), so answers committed out of order cannot undo them.
     /// An assignment that already has an answer is refused: an answer is counted once.
     public func recordAnswer(_ answer: AnswerRecord, required: Int, status: String) async throws -> AnswerRecord {
         try await groupWrite { db in
@@ -114,7 +115,9 @@ extension LabStore {
             try db.execute(sql: "UPDATE assignment SET state = 'answered', finishedAt = ? WHERE id = ?",
                            arguments: [answer.createdAt, answer.assignmentId])
             try db.execute(sql: """
-                UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = ?, status = ? WHERE id = ?
+                UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = MAX(requiredAnswers, ?),
+                    status = CASE WHEN status = 'complete' THEN 'complete' ELSE ? END
+                WHERE id = ?
                 """, arguments: [required, status, answer.microtaskId])
             return answer
         }
