@@ -1,0 +1,1 @@
+// Annolab media: images through libpng.
