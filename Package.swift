@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "AnnolabServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "AnnolabCoreTests", dependencies: ["AnnolabCore"]),

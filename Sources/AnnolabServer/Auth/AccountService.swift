@@ -10,6 +10,8 @@ import Foundation
 /// ```
 public struct AccountService: Sendable {
     public let store: LabStore
+    /// Recently checked tokens, so that busy routes do not read the database for every request.
+    let recent = TokenCache()
     /// How long a browser session lasts: a working day.
     public var sessionLifetime: TimeInterval = 12 * 3600
 
@@ -116,10 +118,16 @@ public struct AccountService: Sendable {
 
     /// The person a session or API token belongs to.
     public func user(forToken token: String) async throws -> User? {
-        try await store.user(tokenHash: Tokens.hash(token))
+        let hash = Tokens.hash(token)
+        if let cached = recent.user(for: hash) { return cached }
+        let user = try await store.user(tokenHash: hash)
+        if let user { recent.remember(user, for: hash) }
+        return user
     }
 
     public func logout(token: String) async throws {
-        try await store.deleteToken(tokenHash: Tokens.hash(token))
+        let hash = Tokens.hash(token)
+        recent.forget(hash)
+        try await store.deleteToken(tokenHash: hash)
     }
 }

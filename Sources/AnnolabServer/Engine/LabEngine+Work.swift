@@ -12,6 +12,8 @@ extension LabEngine {
         public var kind: TaskKind
         public var labels: [String]
         public var payload: MicrotaskPayload
+        /// The payload as stored (JSON).
+        public var payloadJSON: String
     }
 
     /// Why no microtask can be served now.
@@ -67,7 +69,7 @@ extension LabEngine {
                                       leasedAt: now, expiresAt: expiry, state: "leased"))
             return Served(assignmentId: assignment.id!, leaseExpiresAt: expiry, microtaskId: task.id,
                           projectId: task.projectId, kind: task.kind, labels: reservation.project.labels,
-                          payload: task.payload)
+                          payload: task.payload, payloadJSON: task.payloadJSON)
         }
         return nil
     }

@@ -1,6 +1,7 @@
 // The lab engine: shifts with work and pause blocks, serving microtasks, taking answers.
 import AnnolabStore
 import Foundation
+import Synchronization
 
 /// The heart of the lab: who may work now, which microtask comes next, and what an answer counts for.
 ///
@@ -24,6 +25,8 @@ public final class LabEngine: Sendable {
     let adaptive = AdaptiveOverlap()
     public let timeZone: TimeZone
     let policy = PayPolicy()
+    /// Operators' profiles, read once; a change goes through ``profileChanged(_:)``.
+    let profiles = Mutex<[Int64: OperatorProfile]>([:])
 
     public static func start(store: LabStore, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
                              grace: TimeInterval = 120,
@@ -56,6 +59,12 @@ public final class LabEngine: Sendable {
 
     public func goldAdded(_ ids: [Int64]) {
         queue.markGold(ids)
+    }
+
+    /// Stores a new profile for an operator; it applies from their next shift's start.
+    public func profileChanged(_ profile: OperatorProfile, actor: Int64?) async throws {
+        try await store.updateProfile(profile, actor: actor)
+        profiles.withLock { $0[profile.operatorId] = profile }
     }
 
     // MARK: Shifts
@@ -92,7 +101,12 @@ public final class LabEngine: Sendable {
     }
 
     func profile(operatorId: Int64) async throws -> (OperatorProfile, WorkProfile) {
-        guard let stored = try await store.profile(operatorId: operatorId) else {
+        var cached = profiles.withLock { $0[operatorId] }
+        if cached == nil {
+            cached = try await store.profile(operatorId: operatorId)
+            if let cached { profiles.withLock { $0[operatorId] = cached } }
+        }
+        guard let stored = cached else {
             throw LabError(.notFound, "operator_not_found", "There is no operator with id \(operatorId).")
         }
         return (stored, WorkProfile(workMinutes: stored.workMinutes, pauseMinutes: stored.pauseMinutes,

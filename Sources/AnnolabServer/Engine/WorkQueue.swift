@@ -34,6 +34,8 @@ final class WorkQueue: Sendable {
         var had: Set<Int64>
         var done: Bool
         var payload: MicrotaskPayload
+        /// The payload exactly as stored, sent to operators without encoding it again.
+        var payloadJSON: String
     }
 
     struct Lease: Sendable {
@@ -87,7 +89,8 @@ final class WorkQueue: Sendable {
                 }
                 state.tasks[microtask.id!] = QueuedTask(id: microtask.id!, projectId: microtask.projectId, kind: microtask.kind,
                                                   isGold: microtask.isGold, required: microtask.requiredAnswers,
-                                                  answers: answers, leases: [:], had: [], done: false, payload: payload)
+                                                  answers: answers, leases: [:], had: [], done: false, payload: payload,
+                                                  payloadJSON: microtask.payload)
                 if microtask.isGold { project.gold.append(microtask.id!) } else { project.fresh.append(microtask.id!) }
                 state.projects[microtask.projectId] = project
             }
@@ -155,7 +158,7 @@ final class WorkQueue: Sendable {
                 let payload = (try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
                 state.tasks[id] = QueuedTask(id: id, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
                                        required: microtask.requiredAnswers, answers: [], leases: [:], had: [], done: false,
-                                       payload: payload)
+                                       payload: payload, payloadJSON: microtask.payload)
                 if microtask.isGold { state.projects[microtask.projectId]!.gold.append(id) }
                 else { state.projects[microtask.projectId]!.fresh.append(id) }
             }

@@ -2,11 +2,20 @@
 import AnnolabStore
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// Routes for operators. The engine decides; these routes only translate to and from HTTP.
 struct OperatorRoutes {
     let engine: LabEngine
     let templates: TemplateCatalog?
+    let intros = IntroCache()
+
+    /// The encoded task introductions per project.
+    final class IntroCache: Sendable {
+        let entries = Mutex<[Int64: (labels: [String], json: String)]>([:])
+        func get(_ project: Int64) -> (labels: [String], json: String)? { entries.withLock { $0[project] } }
+        func set(_ project: Int64, _ value: (labels: [String], json: String)) { entries.withLock { $0[project] = value } }
+    }
 
     func register(on router: Router<LabRequestContext>) {
         let shift = router.group("api/v1/shift").add(middleware: RoleMiddleware(.operator))
@@ -27,24 +36,12 @@ struct OperatorRoutes {
         assignments.post("{id}/renew", use: renew)
     }
 
-    struct TaskResponse: ResponseEncodable {
-        struct AssignmentPart: Codable {
-            var id: Int64
-            var leaseExpiresAt: Date
-        }
-        struct TaskPart: Codable {
-            var id: Int64
-            var kind: TaskKind
-            var projectId: Int64
-            var title: TaskTemplate.Text?
-            var instructions: TaskTemplate.Lines?
-            var examples: [TaskTemplate.Example]?
-            var labels: [TaskTemplate.Label]
-            var media: [String]
-            var payload: MicrotaskPayload
-        }
-        var assignment: AssignmentPart
-        var task: TaskPart
+    /// The parts of a task that come from its project and template, encoded once per project.
+    struct TaskIntro: Encodable {
+        var title: TaskTemplate.Text?
+        var instructions: TaskTemplate.Lines?
+        var examples: [TaskTemplate.Example]?
+        var labels: [TaskTemplate.Label]
     }
 
     @Sendable func next(_ request: Request, context: LabRequestContext) async throws -> Response {
@@ -56,18 +53,30 @@ struct OperatorRoutes {
             return try Self.pauseResponse(resumesAt: resumesAt, extraPause: extraPause, request: request, context: context)
         }
         guard let served else { return Response(status: .noContent) }
+        let intro = try introJSON(for: served)
+        let media = [served.payload.image?.url, served.payload.audio?.url].compactMap { $0 }
+        let mediaJSON = String(decoding: try JSONEncoder().encode(media), as: UTF8.self)
+        let expiry = ISO8601DateFormatter.string(from: served.leaseExpiresAt, timeZone: .gmt, formatOptions: [.withInternetDateTime])
+        // Spliced by hand: the stored payload goes out as it is, without being encoded again.
+        let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)"},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)}}"#
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// `"title":...,"instructions":...,"examples":...,"labels":...` for a project, made once.
+    func introJSON(for served: LabEngine.Served) throws -> String {
+        if let cached = intros.get(served.projectId), cached.labels == served.labels { return cached.json }
         let template = templates?[served.kind]
         let labels = served.labels.map { id in
             template?.labels.first { $0.id == id } ?? TaskTemplate.Label(id: id, name: .init(nl: id, en: id))
         }
-        let payload = served.payload
-        let media = [payload.image?.url, payload.audio?.url].compactMap { $0 }
-        let body = TaskResponse(
-            assignment: .init(id: served.assignmentId, leaseExpiresAt: served.leaseExpiresAt),
-            task: .init(id: served.microtaskId, kind: served.kind, projectId: served.projectId, title: template?.title,
-                        instructions: template?.instructions, examples: template?.examples, labels: labels,
-                        media: media, payload: payload))
-        return try body.response(from: request, context: context)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let object = String(decoding: try encoder.encode(TaskIntro(title: template?.title, instructions: template?.instructions,
+                                                                   examples: template?.examples, labels: labels)), as: UTF8.self)
+        let json = String(object.dropFirst().dropLast())
+        intros.set(served.projectId, (served.labels, json))
+        return json
     }
 
     /// 423 in a pause: the error shape plus the phase and when work resumes.

@@ -164,3 +164,10 @@ extension LabStore {
         }
     }
 }
+
+extension LabStore {
+    /// How many answers the lab holds in all.
+    public func answerCount() async throws -> Int {
+        try await read { db in try AnswerRecord.fetchCount(db) }
+    }
+}

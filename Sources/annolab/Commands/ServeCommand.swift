@@ -3,6 +3,7 @@ import AnnolabServer
 import AnnolabStore
 import ArgumentParser
 import Foundation
+import Logging
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,9 +23,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark session cookies Secure (when a proxy serves the lab over HTTPS).")
     var secureCookies = false
 
+    @Option(help: "How much to log: trace, debug, info (every request), notice, warning, error.")
+    var logLevel: String = "info"
+
     func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CommandFailure(description: "The log level '\(logLevel)' is not known. Use trace, debug, info, notice, warning or error.")
+        }
         let store = try LabStore(folder: URL(fileURLWithPath: data))
-        let server = try await LabServer.open(store: store, options: .init(host: host, port: port, secureCookies: secureCookies))
+        let server = try await LabServer.open(store: store, options: .init(host: host, port: port, secureCookies: secureCookies,
+                                                                           logLevel: level))
         let host = self.host
         try await server.run { port in
             say("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")

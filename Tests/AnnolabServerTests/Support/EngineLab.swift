@@ -29,7 +29,7 @@ struct EngineLab {
         if let profile {
             var stored = try await store.profile(operatorId: user.id!)!
             profile(&stored)
-            try await store.updateProfile(stored, actor: nil)
+            try await engine.profileChanged(stored, actor: nil)
         }
         return user.id!
     }
