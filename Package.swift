@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "AnnolabServerTests",
             dependencies: [
-                "AnnolabServer",
+                "AnnolabServer", "AnnolabMedia", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

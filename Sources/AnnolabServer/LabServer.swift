@@ -22,9 +22,12 @@ public struct LabServer: Sendable {
         /// Mark cookies Secure (when the lab is served over HTTPS by a proxy).
         public var secureCookies: Bool
         public var logLevel: Logger.Level
+        /// The largest upload taken in one request.
+        public var maxUploadBytes: Int
 
         public init(host: String = "127.0.0.1", port: Int = 8080, webFolder: URL? = nil, tasksFolder: URL? = nil,
-                    secureCookies: Bool = false, logLevel: Logger.Level = .info) {
+                    secureCookies: Bool = false, logLevel: Logger.Level = .info, maxUploadBytes: Int = 512 << 20) {
+            self.maxUploadBytes = maxUploadBytes
             self.host = host
             self.port = port
             self.webFolder = webFolder ?? LabResources.folder(named: "Web")
@@ -40,6 +43,7 @@ public struct LabServer: Sendable {
     public let engine: LabEngine
     /// The task templates from Tasks/, checked when the server starts.
     public let templates: TemplateCatalog
+    public var importer: ImportService { ImportService(store: store, engine: engine, templates: templates) }
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
     public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
@@ -71,7 +75,9 @@ public struct LabServer: Sendable {
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
-        ClientRoutes(store: store, projects: projects).register(on: router)
+        ClientRoutes(store: store, projects: projects, importer: importer, maxUploadBytes: options.maxUploadBytes)
+            .register(on: router)
+        MediaRoutes(store: store).register(on: router)
         CoachRoutes(store: store).register(on: router)
         AdminRoutes(store: store, accounts: accounts).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)

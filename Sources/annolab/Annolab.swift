@@ -7,7 +7,7 @@ struct Annolab: AsyncParsableCommand {
         commandName: "annolab",
         abstract: "An annotation lab: fair, paced, accessible data-labelling work.",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, UserCommand.self, TokenCommand.self,
+            ServeCommand.self, DemoCommand.self, UserCommand.self, TokenCommand.self, ImportCommand.self,
             AggregateCommand.self, BenchCommand.self,
         ]
     )

@@ -1,4 +1,5 @@
 // The demo lab a newcomer gets from `annolab demo`: accounts, a coach's group, a client's projects.
+import AnnolabMedia
 import AnnolabStore
 import Foundation
 
@@ -52,10 +53,32 @@ public enum DemoLab {
                     labels: ["correct", "text-error", "timing-error", "missing-speech"]),
             project("Programme sound: what do you hear", .audioTags,
                     labels: ["music", "speech", "applause", "laughter", "silence", "noise"]),
-            project("Catalogue thumbnails: pick the best", .choice, labels: ["A", "B", "C"], overlap: 3),
+            project("Street pictures: what is in them", .choice, labels: ["cars", "people", "both", "nothing"], overlap: 3),
         ]
         let seed = LabSeed(clientName: "Demo Media", clientHourlyPriceCents: 3500, people: people, projects: projects)
         return try await store.seedIfEmpty(seed) != nil
+    }
+
+    /// Fills the demo projects with the lab's own sample media: pictures with known boxes,
+    /// news subtitles with deliberate errors and their sound, and sounds to tag.
+    public static func addSampleMedia(server: LabServer) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-samples-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try SampleMedia.write(to: folder)
+        func files(_ names: [String]) throws -> [(name: String, data: Data)] {
+            try names.map { (name: $0, data: try Data(contentsOf: folder.appendingPathComponent($0))) }
+        }
+        for project in try await server.store.projects(clientId: nil) {
+            let names: [String] = switch project.template {
+            case .imageBoxes: manifest.images.map(\.file)
+            case .choice: manifest.images.filter { $0.width <= 2048 && $0.height <= 2048 }.map(\.file)
+            case .subtitleCheck: [manifest.subtitles.srtFile, manifest.subtitles.wavFile]
+            case .audioTags: manifest.sounds.map(\.file)
+            case .imageBoxVerify: []
+            }
+            guard !names.isEmpty else { continue }
+            _ = try await server.importer.importFiles(try files(names), into: project.id!, strict: true, actor: nil)
+        }
     }
 
     /// What `annolab demo` prints once the lab is up.

@@ -7,12 +7,97 @@ import Hummingbird
 struct ClientRoutes {
     let store: LabStore
     let projects: ProjectService
+    let importer: ImportService
+    /// The largest upload taken in one request, in bytes; larger is answered with 413.
+    let maxUploadBytes: Int
 
     func register(on router: Router<LabRequestContext>) {
         let group = router.group("api/v1/projects").add(middleware: RoleMiddleware(.client))
         group.post(use: create)
         group.get(use: list)
         group.get("{id}", use: show)
+        group.post("{id}/items", use: upload)
+        group.post("{id}/gold", use: gold)
+    }
+
+    @Sendable func upload(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<UploadReport> {
+        let user = try context.requireUser()
+        let project = try await ownProject(context.parameters.get("id"), user: user)
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUploadBytes {
+            throw Self.tooLarge(maxUploadBytes)
+        }
+        let contentType = request.headers[.contentType] ?? ""
+        guard MultipartFormData.boundary(in: contentType) != nil else {
+            throw LabError(.unsupportedMedia, "not_multipart", "Send the files as multipart/form-data, each in a part named 'file'.")
+        }
+        var buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxUploadBytes)
+        } catch {
+            throw Self.tooLarge(maxUploadBytes)
+        }
+        let body = buffer.readData(length: buffer.readableBytes) ?? Data()
+        let parts = try MultipartFormData.parse(body, contentType: contentType)
+        let files = parts.filter { $0.name == "file" }.map { (name: $0.fileName ?? "file", data: $0.data) }
+        let strict = request.uri.queryParameters["strict"].map { $0 == "true" || $0 == "1" } ?? false
+        let report = try await importer.importFiles(files, into: project.id!, strict: strict, actor: user.id)
+        return EditedResponse(status: .created, response: UploadReport(report))
+    }
+
+    static func tooLarge(_ limit: Int) -> LabError {
+        LabError(.tooLarge, "upload_too_large", "The upload is larger than \(limit >> 20) MB. Send it in smaller parts.")
+    }
+
+    struct UploadReport: ResponseEncodable {
+        var imported: Int
+        var microtasks: Int
+        var rejected: [Rejected]
+        struct Rejected: Codable {
+            var file: String
+            var reason: String
+            var code: String
+        }
+        init(_ report: ImportService.Report) {
+            imported = report.imported
+            microtasks = report.microtasks
+            rejected = report.rejected.map { Rejected(file: $0.file, reason: $0.reason, code: $0.code) }
+        }
+    }
+
+    struct GoldRequest: Decodable {
+        struct Entry: Decodable {
+            var microtask: Int64
+            var answer: AnswerBody
+            var explanation: [String: String]?
+        }
+        var answers: [Entry]
+    }
+
+    struct GoldReport: ResponseEncodable {
+        var gold: Int
+    }
+
+    /// Known answers for some microtasks: they become gold, mixed in at the project's gold rate.
+    @Sendable func gold(_ request: Request, context: LabRequestContext) async throws -> GoldReport {
+        let user = try context.requireUser()
+        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let body = try await request.decode(as: GoldRequest.self, context: context)
+        var answers: [GoldAnswer] = []
+        for entry in body.answers {
+            guard let microtask = try await store.microtask(id: entry.microtask), microtask.projectId == project.id else {
+                throw LabError(.unprocessable, "unknown_microtask", "Microtask \(entry.microtask) is not part of this project.")
+            }
+            let payload = (try? JSONDecoder().decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
+            let known = try entry.answer.validated(kind: microtask.kind, payload: payload, labels: project.labels)
+            let explanation = entry.explanation ?? [:]
+            answers.append(GoldAnswer(
+                microtaskId: entry.microtask,
+                body: String(decoding: try JSONEncoder().encode(known), as: UTF8.self),
+                explanation: String(decoding: try JSONSerialization.data(withJSONObject: explanation, options: [.sortedKeys]), as: UTF8.self)))
+        }
+        try await store.setGold(projectId: project.id!, answers: answers)
+        projects.engine.goldAdded(answers.map(\.microtaskId))
+        return GoldReport(gold: answers.count)
     }
 
     @Sendable func create(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<ProjectView> {

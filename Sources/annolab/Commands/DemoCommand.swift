@@ -23,6 +23,9 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try LabStore(folder: URL(fileURLWithPath: data))
         let seeded = try await DemoLab.seedIfEmpty(store: store)
         let server = try await LabServer.open(store: store, options: .init(host: host, port: port))
+        if seeded {
+            try await DemoLab.addSampleMedia(server: server)
+        }
         let host = self.host
         try await server.run { port in
             say(DemoLab.welcome(url: "http://\(host):\(port)/", folder: store.folder.path, seededNow: seeded))

@@ -1,0 +1,91 @@
+// Stores uploads: media files first (atomically), then items and microtasks in one transaction.
+import AnnolabMedia
+import AnnolabStore
+import Foundation
+
+/// Imports files into a project, by the upload route and by `annolab import` alike.
+public struct ImportService: Sendable {
+    public let store: LabStore
+    public let engine: LabEngine
+    public let templates: TemplateCatalog
+    public var limits = ImportLimits()
+
+    public init(store: LabStore, engine: LabEngine, templates: TemplateCatalog) {
+        self.store = store
+        self.engine = engine
+        self.templates = templates
+    }
+
+    /// What an import did: the shape of the upload route's answer.
+    public struct Report: Codable, Sendable {
+        public var imported: Int
+        public var microtasks: Int
+        public var rejected: [RejectedFile]
+    }
+
+    /// Imports files; with `strict`, any refused file refuses the whole upload and stores nothing.
+    public func importFiles(_ files: [(name: String, data: Data)], into projectId: Int64, strict: Bool,
+                            actor: Int64?) async throws -> Report {
+        guard let project = try await store.project(id: projectId) else {
+            throw LabError(.notFound, "project_not_found", "There is no project \(projectId).")
+        }
+        guard !files.isEmpty else {
+            throw LabError(.badRequest, "no_files", "Send at least one file, in a part named 'file'.")
+        }
+        let preparer = ItemPreparer(projectId: projectId, kind: project.template, labels: project.labels,
+                                    template: templates[project.template], limits: limits)
+        let prepared = preparer.prepare(files)
+        if strict && !prepared.rejected.isEmpty {
+            let list = prepared.rejected.map { "\($0.file): \($0.reason)" }.joined(separator: " ")
+            throw LabError(.unprocessable, "upload_refused", "Nothing was stored, because some files were refused. \(list)")
+        }
+        guard !prepared.items.isEmpty else {
+            return Report(imported: 0, microtasks: 0, rejected: prepared.rejected)
+        }
+        let projectFolder = store.mediaFolder.appendingPathComponent("\(projectId)", isDirectory: true)
+        var written: [URL] = []
+        do {
+            for item in prepared.items {
+                written.append(try write(item, into: projectFolder))
+            }
+            let required = project.overlap ?? project.adaptiveMin ?? 2
+            let rows = try prepared.items.map { item -> (item: Item, microtasks: [Microtask]) in
+                let meta = String(decoding: try JSONSerialization.data(withJSONObject: item.meta, options: [.sortedKeys]), as: UTF8.self)
+                let stored = Item(projectId: projectId, fileName: item.fileName, mediaType: item.mediaType,
+                                  mediaPath: "\(projectId)/\(item.folder)", byteCount: item.byteCount, meta: meta)
+                let microtasks = try item.microtasks.map { prepared in
+                    Microtask(projectId: projectId, itemId: nil, kind: project.template,
+                              payload: String(decoding: try LabJSON.encoder.encode(prepared.payload), as: UTF8.self),
+                              estimatedSeconds: prepared.estimatedSeconds, requiredAnswers: required)
+                }
+                return (stored, microtasks)
+            }
+            let microtasks = try await store.addItems(rows, actor: actor)
+            engine.microtasksAdded(microtasks)
+            return Report(imported: prepared.items.count, microtasks: microtasks.count, rejected: prepared.rejected)
+        } catch {
+            // Nothing half-written stays behind: the database refused, so the files go too.
+            for folder in written { try? FileManager.default.removeItem(at: folder) }
+            throw error
+        }
+    }
+
+    /// Writes an item's files into a new folder, which appears whole or not at all.
+    func write(_ item: PreparedItem, into projectFolder: URL) throws -> URL {
+        let files = FileManager.default
+        let final = projectFolder.appendingPathComponent(item.folder, isDirectory: true)
+        let staging = projectFolder.appendingPathComponent(".incoming-\(item.folder)", isDirectory: true)
+        do {
+            try files.createDirectory(at: staging, withIntermediateDirectories: true)
+            for file in item.files {
+                try file.data.write(to: staging.appendingPathComponent(file.name), options: .atomic)
+            }
+            try files.moveItem(at: staging, to: final)
+        } catch {
+            try? files.removeItem(at: staging)
+            throw LabError(.internalFailure, "media_write_failed",
+                           "The files could not be saved on the server. Nothing was stored. Please try again.")
+        }
+        return final
+    }
+}
