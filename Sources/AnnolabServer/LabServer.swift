@@ -71,7 +71,8 @@ public struct LabServer: Sendable {
         router.add(middleware: FileMiddleware(options.webFolder.path, searchForIndexHtml: false))
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
 
-        let projects = ProjectService(store: store, engine: engine, defaults: ProjectDefaults.from(templates))
+        let pay = PayService(store: store, timeZone: engine.timeZone)
+        let projects = ProjectService(store: store, engine: engine, pay: pay, defaults: ProjectDefaults.from(templates))
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
@@ -81,7 +82,7 @@ public struct LabServer: Sendable {
         CoachRoutes(store: store).register(on: router)
         AdminRoutes(store: store, accounts: accounts).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
-        PayRoutes(pay: PayService(store: store, timeZone: engine.timeZone)).register(on: router)
+        PayRoutes(pay: pay).register(on: router)
         return router
     }
 

@@ -44,6 +44,7 @@ struct PayStoryTests {
         for _ in 0..<25 {
             let next = try await lab.request("GET", "/api/v1/tasks/next", token: busyToken)
             let id = try #require((next.json["assignment"] as? [String: Any])?["id"] as? Int)
+            clock.advance(seconds: 20)
             let answer = try await lab.request("POST", "/api/v1/assignments/\(id)/answer",
                                                json: ["answer": ["choice": "A"]], token: busyToken)
             #expect(answer.status == 201)
@@ -79,6 +80,18 @@ struct PayStoryTests {
             #expect(fields[4] == row["hourly"] as? String)
             #expect(fields[5] == row["gross"] as? String)
         }
+
+        // The client pays for the lab's hours on the project, at its price: the busy operator's
+        // 4 hours went to it; the quiet operator answered nothing there, so none of theirs did.
+        _ = try await accounts.addUser(role: .client, name: "Newsroom editor", email: "editor@news.local",
+                                       password: "editor-pass", clientId: client.id)
+        let editor = try await lab.login(["email": "editor@news.local", "password": "editor-pass"])
+        let shown = try await lab.request("GET", "/api/v1/projects/\(project.id!)", token: editor)
+        let cost = try #require(shown.json["cost"] as? [String: Any], "\(shown.text)")
+        #expect(cost["paidSeconds"] as? Int == 4 * 3600)
+        #expect(cost["cost"] as? String == "120.00")
+        #expect(cost["labelsDelivered"] as? Int == 25)
+        #expect(cost["costPerLabel"] as? String == "4.80")
     }
 
     @Test("a rate below the minimum wage is refused: EUR 14.00 at 25, but accepted at 18")

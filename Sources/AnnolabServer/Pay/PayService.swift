@@ -68,4 +68,21 @@ struct PayService: Sendable {
         calendar.timeZone = timeZone
         return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
     }
+
+    /// What a project has cost its client so far: the paid time of ended shifts, shared over
+    /// projects by the effort spent on each, at the client's hourly price.
+    func projectCost(_ project: AnnolabStore.Project) async throws -> ProjectCostReport {
+        var parts: [(paidSeconds: Int, effortByProject: [Int64: Double])] = []
+        for shift in try await store.shiftEfforts(projectId: project.id!) {
+            let segments = shift.segments.compactMap { segment in
+                TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
+            }
+            let paid = PayLedger.paidSecondsPerDay(segments: segments, policy: policy, timeZone: timeZone).values.reduce(0, +)
+            parts.append((paidSeconds: paid, effortByProject: shift.effortByProject))
+        }
+        let seconds = ProjectCost.attribute(parts)[project.id!] ?? 0
+        let price = Money(cents: try await store.client(id: project.clientId)?.hourlyPriceCents ?? 0)
+        let delivered = try await store.progress(projectId: project.id!).completed
+        return ProjectCostReport(paidSeconds: seconds, clientHourlyPrice: price, labelsDelivered: delivered)
+    }
 }

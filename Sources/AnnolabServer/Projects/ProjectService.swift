@@ -34,6 +34,8 @@ struct ProjectView: ResponseEncodable, Sendable {
     var deadline: String?
     var createdAt: Date
     var progress: ProjectProgress
+    /// Hours of lab work on the project, at the client's price; never per click.
+    var cost: ProjectCostReport
 }
 
 /// Validates and creates projects.
@@ -41,6 +43,7 @@ struct ProjectService: Sendable {
     // The engine learns of every new project, so that its microtasks can be served.
     let store: LabStore
     let engine: LabEngine
+    let pay: PayService
     /// The kinds a client can start a project from, with their template defaults.
     let defaults: [TaskKind: ProjectDefaults]
 
@@ -112,6 +115,7 @@ struct ProjectService: Sendable {
         return ProjectView(id: project.id!, name: project.name, template: project.template, labels: project.labels,
                            overlap: project.overlap, adaptiveOverlap: adaptive, goldRate: project.goldRate,
                            deadline: project.deadline, createdAt: project.createdAt,
-                           progress: try await store.progress(projectId: project.id!))
+                           progress: try await store.progress(projectId: project.id!),
+                           cost: try await pay.projectCost(project))
     }
 }

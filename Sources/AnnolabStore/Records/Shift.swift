@@ -117,3 +117,41 @@ extension LabStore {
         }
     }
 }
+
+/// What a project's cost is computed from: each ended shift in which someone answered on the
+/// project, with its stored time segments and the effort spent on each project in it.
+public struct ShiftEffort: Sendable {
+    public var shiftId: Int64
+    public var segments: [(kind: String, start: Date, end: Date)]
+    /// Seconds spent on answers, per project, during the shift.
+    public var effortByProject: [Int64: Double]
+}
+
+extension LabStore {
+    public func shiftEfforts(projectId: Int64) async throws -> [ShiftEffort] {
+        try await read { db in
+            let shiftIds = try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT shift.id FROM shift
+                JOIN answer ON answer.operatorId = shift.operatorId
+                    AND answer.createdAt >= shift.startedAt AND answer.createdAt <= shift.endedAt
+                JOIN microtask ON microtask.id = answer.microtaskId
+                WHERE shift.endedAt IS NOT NULL AND microtask.projectId = ?
+                """, arguments: [projectId])
+            return try shiftIds.map { shiftId in
+                let segments = try Row.fetchAll(db, sql: """
+                    SELECT kind, startedAt, endedAt FROM timeSegment WHERE shiftId = ? AND endedAt IS NOT NULL
+                    """, arguments: [shiftId]).map { (kind: $0["kind"] as String, start: $0["startedAt"] as Date, end: $0["endedAt"] as Date) }
+                let efforts = try Row.fetchAll(db, sql: """
+                    SELECT microtask.projectId AS projectId, SUM(answer.secondsSpent) AS seconds
+                    FROM shift JOIN answer ON answer.operatorId = shift.operatorId
+                        AND answer.createdAt >= shift.startedAt AND answer.createdAt <= shift.endedAt
+                    JOIN microtask ON microtask.id = answer.microtaskId
+                    WHERE shift.id = ? GROUP BY microtask.projectId
+                    """, arguments: [shiftId])
+                var effort: [Int64: Double] = [:]
+                for row in efforts { effort[row["projectId"]] = row["seconds"] }
+                return ShiftEffort(shiftId: shiftId, segments: segments, effortByProject: effort)
+            }
+        }
+    }
+}
