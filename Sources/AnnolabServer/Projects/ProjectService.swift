@@ -34,6 +34,8 @@ struct ProjectView: ResponseEncodable, Sendable {
     var deadline: String?
     var createdAt: Date
     var progress: ProjectProgress
+    /// Agreement between operators and accuracy on gold, as answers arrive.
+    var quality: ProjectAgreement
     /// Hours of lab work on the project, at the client's price; never per click.
     var cost: ProjectCostReport
 }
@@ -110,12 +112,23 @@ struct ProjectService: Sendable {
         return created
     }
 
+    func quality(_ project: Project) async throws -> ProjectAgreement {
+        let decoder = JSONDecoder()
+        let given = try await store.answers(projectId: project.id!).compactMap { record -> ProjectAgreement.Given? in
+            guard let answer = try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8)) else { return nil }
+            return .init(microtask: record.microtaskId, operatorId: record.operatorId, answer: answer,
+                         isGold: record.isGold, goldCorrect: record.goldCorrect)
+        }
+        return ProjectAgreement.measure(kind: project.template, labels: project.labels, answers: given)
+    }
+
     func view(_ project: Project) async throws -> ProjectView {
         let adaptive = project.adaptiveMin.flatMap { min in project.adaptiveMax.map { ProjectView.Adaptive(min: min, max: $0) } }
         return ProjectView(id: project.id!, name: project.name, template: project.template, labels: project.labels,
                            overlap: project.overlap, adaptiveOverlap: adaptive, goldRate: project.goldRate,
                            deadline: project.deadline, createdAt: project.createdAt,
                            progress: try await store.progress(projectId: project.id!),
+                           quality: try await quality(project),
                            cost: try await pay.projectCost(project))
     }
 }
