@@ -149,3 +149,46 @@ struct OverlapStoryTests {
         _ = later
     }
 }
+
+@Suite("Job carving")
+struct JobCarvingTests {
+    @Test("a box the operators did not agree on becomes a yes/no check for someone who does not draw")
+    func boxChecks() async throws {
+        let lab = try await EngineLab.make()
+        let drawers = [try await lab.addOperator("Drawer 1"), try await lab.addOperator("Drawer 2"), try await lab.addOperator("Drawer 3")]
+        let checker = try await lab.addOperator("Checker") { $0.taskKinds = [.imageBoxVerify] }
+        let project = try await lab.store.createProject(
+            Project(clientId: lab.clientId, name: "Street", template: .imageBoxes, labels: ["car", "person"], overlap: 3,
+                    adaptiveMin: nil, adaptiveMax: nil, goldRate: 0, deadline: nil, createdAt: lab.clock.now()), actor: nil)
+        lab.engine.projectChanged(project)
+        let payload = MicrotaskPayload(image: .init(url: "/media/1/x/original.png", width: 640, height: 480))
+        lab.engine.microtasksAdded(try await lab.store.addMicrotasks([
+            Microtask(projectId: project.id!, itemId: nil, kind: .imageBoxes,
+                      payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self), estimatedSeconds: 30,
+                      requiredAnswers: 3),
+        ]))
+        for op in drawers + [checker] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        #expect(try await lab.next(checker) == nil, "nothing to check before the drawers are done")
+        let car = LabeledBox(label: "car", x: 100, y: 100, w: 200, h: 100)
+        let person = LabeledBox(label: "person", x: 400, y: 200, w: 50, h: 120)
+        let drawn: [[LabeledBox]] = [[car, person], [car, person], [car]]   // only two of three saw the person
+        for (op, boxes) in zip(drawers, drawn) {
+            let served = try #require(try await lab.next(op))
+            _ = try await lab.engine.answer(operatorId: op, assignmentId: served.assignmentId, answer: AnswerBody(boxes: boxes),
+                                            idempotencyKey: nil)
+        }
+        let check = try #require(try await lab.next(checker))
+        #expect(check.kind == .imageBoxVerify)
+        #expect(check.payload.box?.label == "person")
+        #expect(check.payload.image?.width == 640)
+        let reply = try await lab.engine.answer(operatorId: checker, assignmentId: check.assignmentId,
+                                                answer: AnswerBody(choice: "yes"), idempotencyKey: nil)
+        #expect(!reply.repeated)
+        #expect(try await lab.next(checker) == nil, "the car, drawn by everyone, needs no check")
+        let refused = await #expect(throws: LabError.self) {
+            _ = try await lab.engine.answer(operatorId: drawers[0], assignmentId: check.assignmentId,
+                                            answer: AnswerBody(choice: "yes"), idempotencyKey: nil)
+        }
+        #expect(refused?.kind == .notFound)
+    }
+}

@@ -166,7 +166,33 @@ extension LabEngine {
             throw error
         }
         queue.answered(assignmentId: lease.assignmentId)
+        if done, task.kind == .imageBoxes, let finished = queue.task(task.id) {
+            await deriveBoxChecks(from: finished, project: project)
+        }
         return Submitted(response: response, repeated: false)
+    }
+
+    /// Job carving: boxes the operators did not agree on become yes/no questions
+    /// ("is this box tight around a car?") for people who judge boxes rather than draw them.
+    func deriveBoxChecks(from task: WorkQueue.QueuedTask, project: WorkQueue.ProjectInfo) async {
+        let answers = task.answers.enumerated().map { BoxAnswer(operatorID: "\($0.offset)", boxes: $0.element.boxes ?? []) }
+        let candidates = BoxFusion().fuse(answers).verifyCandidates
+        guard !candidates.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            let microtasks = try candidates.map { candidate in
+                var payload = task.payload
+                payload.box = candidate.box
+                payload.options = AnswerBody.verifyOptions
+                return Microtask(projectId: task.projectId, itemId: nil, kind: .imageBoxVerify,
+                                 payload: String(decoding: try encoder.encode(payload), as: UTF8.self), estimatedSeconds: 8,
+                                 requiredAnswers: project.overlap ?? project.adaptiveMin)
+            }
+            queue.add(try await store.addMicrotasks(microtasks))
+        } catch {
+            // The answer itself is stored; the questions can be made again from the answers later.
+        }
     }
 
     /// Kind, specific words after a gold task: what was right, and why.

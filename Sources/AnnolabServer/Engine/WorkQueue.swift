@@ -52,8 +52,10 @@ final class WorkQueue: Sendable {
         var info: ProjectInfo
         /// Microtasks that someone has had, in id order: finished first, so clients get whole results early.
         var started: [Int64] = []
-        var fresh: [Int64] = []
-        var freshCursor = 0
+        /// Microtasks nobody has had yet, per kind (a picture project also holds derived
+        /// image-box-verify microtasks, for operators who judge boxes instead of drawing them).
+        var fresh: [TaskKind: [Int64]] = [:]
+        var freshCursor: [TaskKind: Int] = [:]
         var gold: [Int64] = []
     }
 
@@ -91,7 +93,7 @@ final class WorkQueue: Sendable {
                                                   isGold: microtask.isGold, required: microtask.requiredAnswers,
                                                   answers: answers, leases: [:], had: [], done: false, payload: payload,
                                                   payloadJSON: microtask.payload)
-                if microtask.isGold { project.gold.append(microtask.id!) } else { project.fresh.append(microtask.id!) }
+                if microtask.isGold { project.gold.append(microtask.id!) } else { project.fresh[microtask.kind, default: []].append(microtask.id!) }
                 state.projects[microtask.projectId] = project
             }
             for assignment in work.assignments {
@@ -110,10 +112,12 @@ final class WorkQueue: Sendable {
             // Microtasks someone has had go to the front of their project.
             for (id, project) in state.projects {
                 var project = project
-                let had = project.fresh.filter { !(state.tasks[$0]?.had.isEmpty ?? true) || !(state.tasks[$0]?.answers.isEmpty ?? true) }
+                let had = project.fresh.values.joined().filter {
+                    !(state.tasks[$0]?.had.isEmpty ?? true) || !(state.tasks[$0]?.answers.isEmpty ?? true)
+                }.sorted()
                 let hadSet = Set(had)
                 project.started = had
-                project.fresh.removeAll { hadSet.contains($0) }
+                for kind in project.fresh.keys { project.fresh[kind]!.removeAll { hadSet.contains($0) } }
                 state.projects[id] = project
             }
         }
@@ -160,7 +164,7 @@ final class WorkQueue: Sendable {
                                        required: microtask.requiredAnswers, answers: [], leases: [:], had: [], done: false,
                                        payload: payload, payloadJSON: microtask.payload)
                 if microtask.isGold { state.projects[microtask.projectId]!.gold.append(id) }
-                else { state.projects[microtask.projectId]!.fresh.append(id) }
+                else { state.projects[microtask.projectId]!.fresh[microtask.kind, default: []].append(id) }
             }
         }
     }
@@ -173,9 +177,9 @@ final class WorkQueue: Sendable {
                 task.isGold = true
                 state.tasks[id] = task
                 project.started.removeAll { $0 == id }
-                if let index = project.fresh.firstIndex(of: id) {
-                    project.fresh.remove(at: index)
-                    if index < project.freshCursor { project.freshCursor -= 1 }
+                if let index = project.fresh[task.kind]?.firstIndex(of: id) {
+                    project.fresh[task.kind]!.remove(at: index)
+                    if index < project.freshCursor[task.kind, default: 0] { project.freshCursor[task.kind]! -= 1 }
                 }
                 project.gold.append(id)
                 state.projects[task.projectId] = project
@@ -196,10 +200,10 @@ final class WorkQueue: Sendable {
     func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date) -> Reservation? {
         state.withLock { state in
             for projectId in state.order {
-                guard let project = state.projects[projectId], kinds.isEmpty || kinds.contains(project.info.kind) else { continue }
-                if let id = Self.pickGold(&state, project: project, operatorId: operatorId, now: now)
-                    ?? Self.pickStarted(&state, projectId: projectId, operatorId: operatorId, now: now)
-                    ?? Self.pickFresh(&state, projectId: projectId, operatorId: operatorId) {
+                guard let project = state.projects[projectId] else { continue }
+                if let id = Self.pickGold(&state, project: project, operatorId: operatorId, kinds: kinds)
+                    ?? Self.pickStarted(&state, projectId: projectId, operatorId: operatorId, kinds: kinds, now: now)
+                    ?? Self.pickFresh(&state, projectId: projectId, kinds: kinds) {
                     state.tasks[id]!.leases[operatorId] = leaseUntil
                     state.tasks[id]!.had.insert(operatorId)
                     state.servedCount[operatorId, default: 0] += 1
@@ -215,35 +219,50 @@ final class WorkQueue: Sendable {
         task.leases.filter { $0.value > now && $0.key != operatorId }.count
     }
 
-    private static func pickGold(_ state: inout State, project: ProjectQueue, operatorId: Int64, now: Date) -> Int64? {
+    private static func allowed(_ kind: TaskKind, _ kinds: Set<TaskKind>) -> Bool {
+        kinds.isEmpty || kinds.contains(kind)
+    }
+
+    private static func pickGold(_ state: inout State, project: ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>) -> Int64? {
         guard project.info.goldRate > 0, !project.gold.isEmpty else { return nil }
         // Serve gold while this operator's share of gold is below the rate.
         let served = state.servedCount[operatorId, default: 0] + 1
         let gold = state.goldServed[operatorId, default: 0]
         guard Double(gold) < project.info.goldRate * Double(served) else { return nil }
-        return project.gold.first { state.tasks[$0].map { !$0.had.contains(operatorId) } ?? false }
+        return project.gold.first { state.tasks[$0].map { !$0.had.contains(operatorId) && allowed($0.kind, kinds) } ?? false }
     }
 
-    private static func pickStarted(_ state: inout State, projectId: Int64, operatorId: Int64, now: Date) -> Int64? {
+    private static func pickStarted(_ state: inout State, projectId: Int64, operatorId: Int64, kinds: Set<TaskKind>,
+                                    now: Date) -> Int64? {
         guard let project = state.projects[projectId] else { return nil }
         for id in project.started {
-            guard let task = state.tasks[id], !task.done, !task.had.contains(operatorId) else { continue }
+            guard let task = state.tasks[id], !task.done, !task.had.contains(operatorId), allowed(task.kind, kinds) else { continue }
             if task.answers.count + liveLeases(task, now: now) < task.required { return id }
         }
         return nil
     }
 
-    private static func pickFresh(_ state: inout State, projectId: Int64, operatorId: Int64) -> Int64? {
+    private static func pickFresh(_ state: inout State, projectId: Int64, kinds: Set<TaskKind>) -> Int64? {
         guard var project = state.projects[projectId] else { return nil }
-        while project.freshCursor < project.fresh.count {
-            let id = project.fresh[project.freshCursor]
-            project.freshCursor += 1
-            guard let task = state.tasks[id], !task.done else { continue }
-            project.started.append(id)
-            state.projects[projectId] = project
-            return id
+        defer { state.projects[projectId] = project }
+        // The project's own kind first, then derived kinds, in a fixed order.
+        let own = project.info.kind
+        let order = project.fresh.keys.sorted { a, b in
+            a == own || b == own ? (a == own && b != own) : a.rawValue < b.rawValue
         }
-        state.projects[projectId] = project
+        for kind in order where allowed(kind, kinds) {
+            let list = project.fresh[kind]!
+            var cursor = project.freshCursor[kind, default: 0]
+            while cursor < list.count {
+                let id = list[cursor]
+                cursor += 1
+                guard let task = state.tasks[id], !task.done else { continue }
+                project.freshCursor[kind] = cursor
+                project.started.append(id)
+                return id
+            }
+            project.freshCursor[kind] = cursor
+        }
         return nil
     }
 

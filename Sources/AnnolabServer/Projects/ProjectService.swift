@@ -114,8 +114,11 @@ struct ProjectService: Sendable {
 
     func quality(_ project: Project) async throws -> ProjectAgreement {
         let decoder = JSONDecoder()
+        // Derived questions (box checks in a picture project) are measured apart from the project's own kind.
+        let ownKind = Set(try await store.microtasks(projectId: project.id!).filter { $0.kind == project.template }.compactMap(\.id))
         let given = try await store.answers(projectId: project.id!).compactMap { record -> ProjectAgreement.Given? in
-            guard let answer = try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8)) else { return nil }
+            guard ownKind.contains(record.microtaskId),
+                  let answer = try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8)) else { return nil }
             return .init(microtask: record.microtaskId, operatorId: record.operatorId, answer: answer,
                          isGold: record.isGold, goldCorrect: record.goldCorrect)
         }
