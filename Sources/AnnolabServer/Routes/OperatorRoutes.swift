@@ -29,6 +29,7 @@ struct OperatorRoutes {
         shift.post("end") { _, context in try await engine.endShift(operatorId: try context.requireUser().id!, byCoach: false) }
 
         router.group("api/v1/tasks").add(middleware: RoleMiddleware(.operator)).get("next", use: next)
+        router.group("api/v1/me").add(middleware: RoleMiddleware(.operator)).get("quality", use: quality)
         let assignments = router.group("api/v1/assignments").add(middleware: RoleMiddleware(.operator))
         assignments.post("{id}/answer", use: answer)
         assignments.post("{id}/skip", use: skip)
@@ -105,6 +106,18 @@ struct OperatorRoutes {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The operator's own learning feedback: practice questions and agreement, never a ranking.
+    @Sendable func quality(_ request: Request, context: LabRequestContext) async throws -> LearningFeedback {
+        let user = try context.requireUser()
+        let decoder = JSONDecoder()
+        let entries = try await engine.store.answersInContext(operatorId: user.id!).compactMap { item -> LearningFeedback.Entry? in
+            guard let mine = try? decoder.decode(AnswerBody.self, from: Data(item.answer.body.utf8)) else { return nil }
+            let others = item.others.compactMap { try? decoder.decode(AnswerBody.self, from: Data($0.utf8)) }
+            return .init(kind: item.kind, answer: mine, others: others, isGold: item.answer.isGold, goldCorrect: item.answer.goldCorrect)
+        }
+        return LearningFeedback.measure(entries)
+    }
+
     struct AnswerRequest: Decodable {
         var answer: AnswerBody
         var idempotencyKey: String?
@@ -160,3 +173,4 @@ struct OperatorRoutes {
 }
 
 extension LabEngine.ShiftView: ResponseEncodable {}
+extension LearningFeedback: ResponseEncodable {}

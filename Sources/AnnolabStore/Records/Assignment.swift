@@ -171,3 +171,29 @@ extension LabStore {
         try await read { db in try AnswerRecord.fetchCount(db) }
     }
 }
+
+/// An operator's answer together with the other answers on the same microtask, for feedback.
+public struct AnswerInContext: Sendable {
+    public var answer: AnswerRecord
+    public var kind: TaskKind
+    /// Everyone else's answers (bodies) on the same microtask.
+    public var others: [String]
+}
+
+extension LabStore {
+    /// An operator's answers with their microtask's kind and the other answers on it, newest first.
+    public func answersInContext(operatorId: Int64, limit: Int = 500) async throws -> [AnswerInContext] {
+        try await read { db in
+            let mine = try AnswerRecord.fetchAll(db, sql: """
+                SELECT * FROM answer WHERE operatorId = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [operatorId, limit])
+            return try mine.map { answer in
+                let kind = try String.fetchOne(db, sql: "SELECT kind FROM microtask WHERE id = ?", arguments: [answer.microtaskId])
+                let others = try String.fetchAll(db, sql: """
+                    SELECT body FROM answer WHERE microtaskId = ? AND operatorId != ?
+                    """, arguments: [answer.microtaskId, operatorId])
+                return AnswerInContext(answer: answer, kind: kind.flatMap(TaskKind.init(rawValue:)) ?? .choice, others: others)
+            }
+        }
+    }
+}
