@@ -22,7 +22,23 @@ enum OpenAPIDocument {
         Route(method: "get", path: "/api/v1/projects", summary: "The client's projects.", role: "client"),
         Route(method: "post", path: "/api/v1/projects", summary: "Create a project from a template.", role: "client", success: 201),
         Route(method: "get", path: "/api/v1/projects/{id}", summary: "One project with its progress.", role: "client"),
+        Route(method: "post", path: "/api/v1/projects/{id}/items", summary: "Upload files (multipart, parts named file; PNG, JPEG, SRT, VTT, WAV, ZIP). ?strict=true stores nothing when a file is refused.", role: "client", success: 201),
+        Route(method: "post", path: "/api/v1/projects/{id}/gold", summary: "Known answers for some microtasks: they become gold.", role: "client"),
+        Route(method: "get", path: "/media/{project}/{folder}/{file}", summary: "A microtask's picture or sound.", role: "any"),
+        Route(method: "get", path: "/api/v1/shift", summary: "The operator's shift: phase, block end, shift end.", role: "operator"),
+        Route(method: "post", path: "/api/v1/shift/start", summary: "Start a shift with the operator's profile.", role: "operator"),
+        Route(method: "post", path: "/api/v1/shift/pause", summary: "An extra pause, at any time.", role: "operator"),
+        Route(method: "post", path: "/api/v1/shift/resume", summary: "End an extra pause.", role: "operator"),
+        Route(method: "post", path: "/api/v1/shift/end", summary: "End the shift.", role: "operator"),
+        Route(method: "get", path: "/api/v1/tasks/next", summary: "The next microtask; 204 no work now, 409 no shift, 423 in a pause.", role: "operator"),
+        Route(method: "post", path: "/api/v1/assignments/{id}/answer", summary: "Answer a microtask; the same idempotency key again gives 200 and the same body.", role: "operator", success: 201),
+        Route(method: "post", path: "/api/v1/assignments/{id}/skip", summary: "Skip a microtask, at no cost.", role: "operator"),
+        Route(method: "post", path: "/api/v1/assignments/{id}/release", summary: "Hand a preloaded microtask back.", role: "operator"),
+        Route(method: "post", path: "/api/v1/assignments/{id}/renew", summary: "Keep a preloaded microtask reserved longer.", role: "operator"),
+        Route(method: "get", path: "/api/v1/me/quality", summary: "The operator's own learning feedback.", role: "operator"),
         Route(method: "get", path: "/api/v1/coach/operators", summary: "The coach's own operators.", role: "coach"),
+        Route(method: "put", path: "/api/v1/admin/operators/{id}/rate", summary: "Set an hourly rate from a date; 422 below the minimum wage.", role: "admin"),
+        Route(method: "get", path: "/api/v1/admin/payroll", summary: "Paid minutes and gross pay per operator and day (?format=csv).", role: "admin"),
         Route(method: "get", path: "/api/v1/admin/users", summary: "Everyone in the lab.", role: "admin"),
         Route(method: "post", path: "/api/v1/admin/users", summary: "Add a person to the lab.", role: "admin", success: 201),
     ]
@@ -75,15 +91,16 @@ enum OpenAPIDocument {
             result["401"] = error
             result["403"] = error
         }
-        if route.method == "post" { result["400"] = error; result["422"] = error }
+        if route.method == "post" || route.method == "put" { result["400"] = error; result["422"] = error }
         return result
     }
 
     static func pathParameters(_ path: String) -> [[String: Any]] {
         path.split(separator: "/").compactMap { part -> [String: Any]? in
             guard part.hasPrefix("{"), part.hasSuffix("}") else { return nil }
-            return ["name": String(part.dropFirst().dropLast()), "in": "path", "required": true,
-                    "schema": ["type": "integer"]]
+            let name = String(part.dropFirst().dropLast())
+            return ["name": name, "in": "path", "required": true,
+                    "schema": ["type": ["id", "project"].contains(name) ? "integer" : "string"]]
         }
     }
 }

@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark session cookies Secure (when a proxy serves the lab over HTTPS).")
     var secureCookies = false
 
+    @Option(help: "The largest upload taken in one request, in MB; larger uploads get 413.")
+    var maxUploadMb: Int = 512
+
     @Option(help: "How much to log: trace, debug, info (every request), notice, warning, error.")
     var logLevel: String = "info"
 
@@ -31,8 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure(description: "The log level '\(logLevel)' is not known. Use trace, debug, info, notice, warning or error.")
         }
         let store = try LabStore(folder: URL(fileURLWithPath: data))
+        guard maxUploadMb >= 1 else { throw CommandFailure(description: "--max-upload-mb must be at least 1.") }
         let server = try await LabServer.open(store: store, options: .init(host: host, port: port, secureCookies: secureCookies,
-                                                                           logLevel: level))
+                                                                           logLevel: level, maxUploadBytes: maxUploadMb << 20))
         let host = self.host
         try await server.run { port in
             say("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")
