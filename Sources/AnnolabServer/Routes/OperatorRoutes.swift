@@ -56,7 +56,7 @@ struct OperatorRoutes {
         guard let served else { return Response(status: .noContent) }
         let intro = try introJSON(for: served)
         let media = [served.payload.image?.url, served.payload.audio?.url].compactMap { $0 }
-        let mediaJSON = String(decoding: try JSONEncoder().encode(media), as: UTF8.self)
+        let mediaJSON = String(decoding: try LabJSON.encoder.encode(media), as: UTF8.self)
         let expiry = ISO8601DateFormatter.string(from: served.leaseExpiresAt, timeZone: .gmt, formatOptions: [.withInternetDateTime])
         // Spliced by hand: the stored payload goes out as it is, without being encoded again.
         let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)"},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)}}"#
