@@ -50,7 +50,7 @@ extension SampleMedia {
 
     /// A sky-to-road gradient with a seeded tint and lane dashes, so every picture differs slightly.
     static func street(width: Int, height: Int, seed: UInt64) -> RGBAImage {
-        var random = SampleRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let tint = random.int(-12...12)
         var image = RGBAImage(width: width, height: height)
         let horizon = height * 45 / 100

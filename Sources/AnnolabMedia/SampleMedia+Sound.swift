@@ -47,7 +47,7 @@ extension SampleMedia {
     static func programme(_ cues: [Cue]) -> [Float] {
         let seconds = (cues.map(\.speechEnd).max() ?? 0) + 2
         var samples = [Float](repeating: 0, count: Int(seconds * Double(programmeRate)))
-        var random = SampleRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         for i in samples.indices { samples[i] = Float(random.signedUnit() * 0.003) }
         for cue in cues {
             let from = Int(cue.speechStart * Double(programmeRate)), to = Int(cue.speechEnd * Double(programmeRate))
@@ -79,7 +79,7 @@ extension SampleMedia {
             (0..<Int(seconds * rate)).map { Float(amplitude * sin(2 * .pi * frequency * Double($0) / rate)) }
         }
         func noise(seconds: Double, amplitude: Double, seed: UInt64) -> [Float] {
-            var random = SampleRandom(seed: seed)
+            var random = SplitMix64(seed: seed)
             return (0..<Int(seconds * rate)).map { _ in Float(amplitude * random.signedUnit()) }
         }
         /// A C major chord whose loudness pulses twice a second: "music" to a listener.

@@ -145,25 +145,3 @@ public enum SampleMedia {
                  "Annolab could not write the sample media to '\(path)'. Check that the folder exists and can be written to.")
     }
 }
-
-/// SplitMix64: a tiny seeded generator, so sample noise and placements are the same on every machine.
-struct SampleRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in -1 ..< 1.
-    mutating func signedUnit() -> Double { Double(next() >> 11) / Double(1 << 52) - 1 }
-
-    /// A whole number in `range`.
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-}

@@ -98,7 +98,7 @@ struct PNGHostileInputTests {
 
     @Test("garbage image data with a correct checksum is refused as damaged")
     func garbageIDAT() {
-        var random = SampleRandom(seed: 99)
+        var random = SplitMix64(seed: 99)
         let garbage = (0..<500).map { _ in UInt8(random.next() & 0xFF) }
         var bytes = Array(Self.good.prefix(33))
         bytes += TestPNGWriter.chunk("IDAT", garbage) + TestPNGWriter.chunk("IEND", [])

@@ -151,26 +151,4 @@ extension BenchConsensusCommand {
                                     taskCount: tasks, workerCount: workers, labelCount: classes)
         }
     }
-
-    /// SplitMix64 (Steele, Lea and Flood, "Fast Splittable Pseudorandom Number Generators",
-    /// OOPSLA 2014): tiny, fast and the same on every platform, which a benchmark needs.
-    struct SplitMix64 {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Uniform in [0, 1) from the top 53 bits.
-        mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-        /// Uniform in 0..<bound (the modulo bias is negligible for the small bounds used here).
-        mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
 }

@@ -2,29 +2,14 @@
 import AnnolabCore
 import Testing
 
-/// A tiny seeded generator (SplitMix64), so that the synthetic crowds below are the same on every run.
-private struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 @Suite("Dawid-Skene")
 struct DawidSkeneTests {
     /// Three careful operators (90% right) and four who always answer "0" without looking.
     static func crowdWithLazyOperators() throws -> (AnswerMatrix, [Int]) {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         var tasks: [Int] = [], workers: [Int] = [], labels: [Int] = [], truth: [Int] = []
         for t in 0..<300 {
-            let label = random.below(3)
+            let label = random.next(below: 3)
             truth.append(label)
             for w in 0..<7 {
                 tasks.append(t)
@@ -32,7 +17,7 @@ struct DawidSkeneTests {
                 if w >= 3 {
                     labels.append(0)
                 } else {
-                    labels.append(random.unit() < 0.9 ? label : (label + 1 + random.below(2)) % 3)
+                    labels.append(random.nextUnit() < 0.9 ? label : (label + 1 + random.next(below: 2)) % 3)
                 }
             }
         }
@@ -71,10 +56,10 @@ struct DawidSkeneTests {
     func goldBreaksASymmetry() throws {
         // Ann always gives the true label, Bo always the other one. Without gold the answers
         // cannot say who is right; with gold on five tasks the model follows Ann everywhere.
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         var tasks: [Int] = [], workers: [Int] = [], labels: [Int] = [], truth: [Int] = []
         for t in 0..<60 {
-            let label = random.below(2)
+            let label = random.next(below: 2)
             truth.append(label)
             tasks += [t, t]
             workers += [0, 1]
@@ -93,13 +78,13 @@ struct DawidSkeneTests {
 
     @Test("A task with thousands of answers gives finite probabilities that add up to one")
     func noUnderflow() throws {
-        var random = SeededRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         var tasks: [Int] = [], workers: [Int] = [], labels: [Int] = []
         for t in 0..<4 {
             for w in 0..<3000 {
                 tasks.append(t)
                 workers.append(w)
-                labels.append(random.unit() < 0.7 ? t % 2 : 1 - t % 2)
+                labels.append(random.nextUnit() < 0.7 ? t % 2 : 1 - t % 2)
             }
         }
         let consensus = DawidSkene(smoothing: 0).fit(
