@@ -52,6 +52,9 @@ final class WorkQueue: Sendable {
         var info: ProjectInfo
         /// Microtasks that someone has had, in id order: finished first, so clients get whole results early.
         var started: [Int64] = []
+        /// Everything before this index in `started` is finished: scans start here, so that
+        /// finding work does not slow down as a project fills up with finished microtasks.
+        var startedHead = 0
         /// Microtasks nobody has had yet, per kind (a picture project also holds derived
         /// image-box-verify microtasks, for operators who judge boxes instead of drawing them).
         var fresh: [TaskKind: [Int64]] = [:]
@@ -176,7 +179,10 @@ final class WorkQueue: Sendable {
                 guard var task = state.tasks[id], !task.isGold, var project = state.projects[task.projectId] else { continue }
                 task.isGold = true
                 state.tasks[id] = task
-                project.started.removeAll { $0 == id }
+                if let index = project.started.firstIndex(of: id) {
+                    project.started.remove(at: index)
+                    if index < project.startedHead { project.startedHead -= 1 }
+                }
                 if let index = project.fresh[task.kind]?.firstIndex(of: id) {
                     project.fresh[task.kind]!.remove(at: index)
                     if index < project.freshCursor[task.kind, default: 0] { project.freshCursor[task.kind]! -= 1 }
@@ -234,8 +240,16 @@ final class WorkQueue: Sendable {
 
     private static func pickStarted(_ state: inout State, projectId: Int64, operatorId: Int64, kinds: Set<TaskKind>,
                                     now: Date) -> Int64? {
-        guard let project = state.projects[projectId] else { return nil }
-        for id in project.started {
+        guard var project = state.projects[projectId] else { return nil }
+        while project.startedHead < project.started.count, state.tasks[project.started[project.startedHead]]?.done ?? true {
+            project.startedHead += 1
+        }
+        if project.startedHead > 4096 {
+            project.started.removeFirst(project.startedHead)
+            project.startedHead = 0
+        }
+        state.projects[projectId] = project
+        for id in project.started[project.startedHead...] {
             guard let task = state.tasks[id], !task.done, !task.had.contains(operatorId), allowed(task.kind, kinds) else { continue }
             if task.answers.count + liveLeases(task, now: now) < task.required { return id }
         }
