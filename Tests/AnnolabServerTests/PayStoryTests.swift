@@ -121,4 +121,31 @@ struct PayStoryTests {
         #expect(try await lab.request("GET", "/api/v1/admin/payroll?from=2026-03-01&to=2026-03-02",
                                       token: operatorToken).status == 403)
     }
+
+    @Test("extra pauses are paid time, unless the lab's policy says otherwise")
+    func extraPausePolicy() async throws {
+        let (lab, clock, admin) = try await lab()
+        defer { Task { await lab.stop() } }
+        let user = try await AccountService(store: lab.store).addUser(role: .operator, name: "Resting", badge: "OP-REST01",
+                                                                       birthdate: "1990-01-01")
+        _ = try await lab.request("PUT", "/api/v1/admin/operators/\(user.id!)/rate",
+                                  json: ["hourly": "15.00", "from": "2026-01-01"], token: admin)
+        let token = try await lab.login(["badge": "OP-REST01"])
+        _ = try await lab.request("POST", "/api/v1/shift/start", token: token)
+        clock.advance(minutes: 10)
+        #expect(try await lab.request("POST", "/api/v1/shift/pause", token: token).json["phase"] as? String == "pause")
+        #expect(try await lab.request("GET", "/api/v1/tasks/next", token: token).status == 423)
+        clock.advance(minutes: 30)
+        _ = try await lab.request("POST", "/api/v1/shift/resume", token: token)
+        clock.advance(minutes: 200)
+        _ = try await lab.request("GET", "/api/v1/shift", token: token)
+        func paidMinutes() async throws -> Int? {
+            let payroll = try await lab.request("GET", "/api/v1/admin/payroll?from=2026-03-02&to=2026-03-02", token: admin)
+            return ((payroll.json["rows"] as? [[String: Any]])?.first?["paidSeconds"] as? Int).map { $0 / 60 }
+        }
+        #expect(try await paidMinutes() == 240)
+        let set = try await lab.request("PUT", "/api/v1/admin/settings/pay", json: ["extraPausesPaid": false], token: admin)
+        #expect(set.status == 200)
+        #expect(try await paidMinutes() == 210)
+    }
 }

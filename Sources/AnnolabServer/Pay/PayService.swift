@@ -7,7 +7,19 @@ import Foundation
 struct PayService: Sendable {
     let store: LabStore
     let timeZone: TimeZone
-    var policy = PayPolicy()
+    static let policyKey = "pay.policy"
+
+    /// The lab's pay policy; by default extra pauses are paid time.
+    func policy() async throws -> PayPolicy {
+        guard let json = try await store.labSetting(Self.policyKey),
+              let policy = try? JSONDecoder().decode(PayPolicy.self, from: Data(json.utf8)) else { return PayPolicy() }
+        return policy
+    }
+
+    func setPolicy(_ policy: PayPolicy, actor: Int64?) async throws {
+        try await store.setLabSetting(Self.policyKey, json: String(decoding: try JSONEncoder().encode(policy), as: UTF8.self),
+                                      actor: actor)
+    }
 
     func minimumWage() async throws -> MinimumWageTable {
         let rows = try await store.minimumWageRows().compactMap { row -> MinimumWageRow? in
@@ -41,6 +53,7 @@ struct PayService: Sendable {
         let start = startOfDay(from), end = startOfDay(to).addingTimeInterval(86400 * 1.5)
         let stored = try await store.segments(from: start.addingTimeInterval(-86400), to: end)
         let table = try await minimumWage()
+        let policy = try await policy()
         var rows: [PayrollRow] = []
         for (operatorId, segments) in Dictionary(grouping: stored, by: \.operatorId).sorted(by: { $0.key < $1.key }) {
             guard let user = try await store.user(id: operatorId) else { continue }
@@ -72,6 +85,7 @@ struct PayService: Sendable {
     /// What a project has cost its client so far: the paid time of ended shifts, shared over
     /// projects by the effort spent on each, at the client's hourly price.
     func projectCost(_ project: AnnolabStore.Project) async throws -> ProjectCostReport {
+        let policy = try await policy()
         var parts: [(paidSeconds: Int, effortByProject: [Int64: Double])] = []
         for shift in try await store.shiftEfforts(projectId: project.id!) {
             let segments = shift.segments.compactMap { segment in

@@ -79,6 +79,12 @@ struct PayRoutes {
         let group = router.group("api/v1/admin").add(middleware: RoleMiddleware(.admin))
         group.put("operators/{id}/rate", use: setRate)
         group.get("payroll", use: payroll)
+        group.get("settings/pay") { _, _ in try await pay.policy() }
+        group.put("settings/pay") { request, context in
+            let policy = try await request.decode(as: PayPolicy.self, context: context)
+            try await pay.setPolicy(policy, actor: try context.requireUser().id)
+            return policy
+        }
     }
 
     @Sendable func setRate(_ request: Request, context: LabRequestContext) async throws -> RateResponse {
@@ -108,3 +114,5 @@ struct PayRoutes {
         return try PayrollResponse(from: from, to: to, rows: rows, totalGross: total).response(from: request, context: context)
     }
 }
+
+extension PayPolicy: ResponseEncodable {}

@@ -38,6 +38,8 @@ enum OpenAPIDocument {
         Route(method: "get", path: "/api/v1/me/quality", summary: "The operator's own learning feedback.", role: "operator"),
         Route(method: "get", path: "/api/v1/coach/operators", summary: "The coach's own operators.", role: "coach"),
         Route(method: "put", path: "/api/v1/admin/operators/{id}/rate", summary: "Set an hourly rate from a date; 422 below the minimum wage.", role: "admin"),
+        Route(method: "get", path: "/api/v1/admin/settings/pay", summary: "The lab's pay policy (whether extra pauses are paid).", role: "admin"),
+        Route(method: "put", path: "/api/v1/admin/settings/pay", summary: "Change the lab's pay policy.", role: "admin"),
         Route(method: "get", path: "/api/v1/admin/payroll", summary: "Paid minutes and gross pay per operator and day (?format=csv).", role: "admin"),
         Route(method: "get", path: "/api/v1/admin/users", summary: "Everyone in the lab.", role: "admin"),
         Route(method: "post", path: "/api/v1/admin/users", summary: "Add a person to the lab.", role: "admin", success: 201),
