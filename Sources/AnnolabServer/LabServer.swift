@@ -71,7 +71,7 @@ public struct LabServer: Sendable {
         router.add(middleware: FileMiddleware(options.webFolder.path, searchForIndexHtml: false))
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
 
-        let pay = PayService(store: store, timeZone: engine.timeZone)
+        let pay = PayService(store: store, engine: engine)
         let projects = ProjectService(store: store, engine: engine, pay: pay, defaults: ProjectDefaults.from(templates))
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)

@@ -83,7 +83,14 @@ extension LabEngine {
     /// Takes an answer. The same idempotency key again gets the same response, counted once.
     public func answer(operatorId: Int64, assignmentId: Int64, answer raw: AnswerBody, idempotencyKey: String?) async throws -> Submitted {
         let now = clock.now()
-        switch queue.claim(assignmentId: assignmentId, operatorId: operatorId, now: now) {
+        var claim = queue.claim(assignmentId: assignmentId, operatorId: operatorId, now: now)
+        // A repeat sent while the first submit is being saved waits for it, then gets the same answer.
+        for _ in 0..<100 {
+            guard case .busy = claim else { break }
+            try await Task.sleep(for: .milliseconds(20))
+            claim = queue.claim(assignmentId: assignmentId, operatorId: operatorId, now: now)
+        }
+        switch claim {
         case .unknown, .alreadyAnswered:
             return try await replay(operatorId: operatorId, assignmentId: assignmentId, key: idempotencyKey)
         case .busy:
@@ -141,7 +148,7 @@ extension LabEngine {
         // Decided in the queue, in the order answers arrive, so that answers given at the same
         // moment each see the others.
         let adaptive = self.adaptive
-        let (required, done) = queue.count(assignmentId: lease.assignmentId, answer: answer) { task, answers in
+        let decision = queue.count(assignmentId: lease.assignmentId, answer: answer) { task, answers in
             if let overlap = project.overlap { return (overlap, answers.count >= overlap) }
             guard answers.count >= task.required else { return (task.required, false) }
             if adaptive.isSettled(kind: task.kind, answers: answers, labels: project.labels, payload: task.payload)
@@ -149,6 +156,12 @@ extension LabEngine {
                 return (task.required, true)
             }
             return (task.required + 1, false)
+        }
+        guard let (required, done) = decision else {
+            _ = queue.close(assignmentId: lease.assignmentId)
+            try await store.closeAssignment(id: lease.assignmentId, state: "released", at: now)
+            throw LabError(.conflict, "lease_expired",
+                           "Enough people answered this task while you worked on it, so your answer is not needed. Nothing is lost: ask for the next task.")
         }
         var responseObject: [String: Any] = ["accepted": true]
         if let feedback { responseObject["feedback"] = feedback }
@@ -231,8 +244,9 @@ extension LabEngine {
         guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
             throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
         }
-        let until = clock.now().addingTimeInterval(leaseLength)
-        guard queue.renew(assignmentId: assignmentId, until: until) else {
+        let now = clock.now()
+        let until = now.addingTimeInterval(leaseLength)
+        guard queue.renew(assignmentId: assignmentId, until: until, now: now) else {
             throw LabError(.conflict, "lease_expired", "This task is no longer reserved for you. Ask for the next task.")
         }
         try await store.renewLease(id: assignmentId, until: until)

@@ -33,6 +33,7 @@ public final class LabEngine: Sendable {
                              timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) async throws -> LabEngine {
         let engine = LabEngine(store: store, clock: clock, leaseLength: leaseLength, grace: grace, timeZone: timeZone)
         engine.queue.load(try await store.openWork())
+        try await engine.settleEndedShifts()
         return engine
     }
 
@@ -139,12 +140,41 @@ public final class LabEngine: Sendable {
         let closedPauses = snapshot.extraPauses.map { ExtraPause(start: $0.start, end: $0.end ?? end) }
         timeline = ShiftTimeline(startedAt: snapshot.shift.startedAt, profile: snapshot.profile, extraPauses: closedPauses,
                                  endedAt: end, endedBy: reason, workedEarlierToday: snapshot.workedEarlierToday)
-        let segments = timeline.segments(until: end).map { (kind: $0.kind.rawValue, start: $0.start, end: $0.end) }
+        // Work as it happened; scheduled pauses whole, even where an extra pause covered them,
+        // because a scheduled pause is paid whatever the lab's policy on extra pauses.
+        var segments = timeline.segments(until: end).filter { $0.kind != .pause && $0.kind != .extraPause }
+            .map { (kind: $0.kind.rawValue, start: $0.start, end: $0.end) }
+        segments += Self.scheduledPauses(start: snapshot.shift.startedAt, end: end, profile: snapshot.profile)
+            .map { (kind: TimeSegment.Kind.pause.rawValue, start: $0.start, end: $0.end) }
         try await store.endShift(id: snapshot.shift.id!, at: end, reason: reason.rawValue, segments: segments)
         snapshot.shift.endedAt = end
         snapshot.shift.endReason = reason.rawValue
         snapshot.extraPauses = closedPauses
         shifts.remember(snapshot)
+    }
+
+    /// The scheduled pause blocks of a shift between its start and `end`.
+    static func scheduledPauses(start: Date, end: Date, profile: WorkProfile) -> [(start: Date, end: Date)] {
+        let work = Double(profile.workMinutes) * 60, pause = Double(profile.pauseMinutes) * 60
+        guard work > 0, pause > 0 else { return [] }
+        var result: [(start: Date, end: Date)] = []
+        var cycle = start
+        while cycle < end {
+            let pauseStart = cycle.addingTimeInterval(work)
+            let pauseEnd = min(pauseStart.addingTimeInterval(pause), end)
+            if pauseStart < pauseEnd { result.append((pauseStart, pauseEnd)) }
+            cycle = cycle.addingTimeInterval(work + pause)
+        }
+        return result
+    }
+
+    /// Closes every shift whose time has run out, so that payroll and cost see all paid time,
+    /// also of operators who went home without ending their shift.
+    public func settleEndedShifts() async throws {
+        let now = clock.now()
+        for operatorId in try await store.operatorsWithOpenShifts() {
+            _ = try await settledSnapshot(operatorId: operatorId, now: now)
+        }
     }
 
     /// Starts a shift with the operator's profile. Nobody's shift starts by itself.

@@ -338,10 +338,12 @@ final class WorkQueue: Sendable {
     /// Counts an answer before it is stored, so that answers arriving together see each other:
     /// `decide` gets the microtask with this answer included and returns its new overlap and state.
     func count(assignmentId: Int64, answer: AnswerBody,
-               decide: (QueuedTask, [AnswerBody]) -> (required: Int, done: Bool)) -> (required: Int, done: Bool) {
+               decide: (QueuedTask, [AnswerBody]) -> (required: Int, done: Bool)) -> (required: Int, done: Bool)? {
         state.withLock { state in
-            guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId] else { return (0, false) }
+            guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId] else { return nil }
             if task.isGold { return (task.required, false) }
+            // Finished while this answer was being checked: its place is no longer needed.
+            if task.done { return nil }
             let answers = task.answers + [answer]
             let decision = decide(task, answers)
             task.answers = answers
@@ -358,7 +360,11 @@ final class WorkQueue: Sendable {
             guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId], !task.isGold,
                   let index = task.answers.lastIndex(of: answer) else { return }
             task.answers.remove(at: index)
-            if task.answers.count < task.required { task.done = false }
+            if task.done, task.answers.count < task.required {
+                task.done = false
+                // It may already sit behind the scan's start: put it back where scans look.
+                state.projects[task.projectId]?.started.append(task.id)
+            }
             state.tasks[lease.taskId] = task
         }
     }
@@ -383,7 +389,7 @@ final class WorkQueue: Sendable {
     /// Ends a lease without an answer (skip, release, expiry): the place goes back to the queue.
     func close(assignmentId: Int64) -> Lease? {
         state.withLock { state in
-            guard var lease = state.leases[assignmentId], lease.state == "leased" else { return nil }
+            guard var lease = state.leases[assignmentId], lease.state == "leased" || lease.state == "answering" else { return nil }
             lease.state = "closed"
             state.leases[assignmentId] = lease
             state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
@@ -391,9 +397,18 @@ final class WorkQueue: Sendable {
         }
     }
 
-    func renew(assignmentId: Int64, until: Date) -> Bool {
+    func renew(assignmentId: Int64, until: Date, now: Date) -> Bool {
         state.withLock { state in
-            guard var lease = state.leases[assignmentId], lease.state == "leased" else { return false }
+            guard var lease = state.leases[assignmentId], lease.state == "leased",
+                  let task = state.tasks[lease.taskId] else { return false }
+            // An expired lease whose place was given to someone else cannot come back.
+            if !task.isGold, task.done || (lease.expiresAt <= now
+                && task.answers.count + Self.liveLeases(task, now: now, except: lease.operatorId) >= task.required) {
+                lease.state = "closed"
+                state.leases[assignmentId] = lease
+                state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
+                return false
+            }
             lease.expiresAt = until
             state.leases[assignmentId] = lease
             state.tasks[lease.taskId]?.leases[lease.operatorId] = until

@@ -6,7 +6,8 @@ import Foundation
 /// period from the time segments of ended shifts; and what a client's project cost.
 struct PayService: Sendable {
     let store: LabStore
-    let timeZone: TimeZone
+    let engine: LabEngine
+    var timeZone: TimeZone { engine.timeZone }
     static let policyKey = "pay.policy"
 
     /// The lab's pay policy; by default extra pauses are paid time.
@@ -50,6 +51,7 @@ struct PayService: Sendable {
         guard from <= to else {
             throw LabError(.unprocessable, "invalid_period", "The period ends before it starts.")
         }
+        try await engine.settleEndedShifts()
         let start = startOfDay(from), end = startOfDay(to).addingTimeInterval(86400 * 1.5)
         let stored = try await store.segments(from: start.addingTimeInterval(-86400), to: end)
         let table = try await minimumWage()
@@ -62,12 +64,15 @@ struct PayService: Sendable {
             }
             let perDay = PayLedger.paidSecondsPerDay(segments: timeSegments, policy: policy, timeZone: timeZone)
                 .filter { $0.key >= from && $0.key <= to }
-            var rates = try await store.rates(operatorId: operatorId).compactMap { rate in
-                CalendarDate(rate.effectiveFrom).map { (from: $0, hourly: Money(cents: rate.hourlyCents)) }
-            }
-            if rates.isEmpty {
-                // No rate agreed yet: the operator is paid the minimum wage for their age.
-                rates = [(from: CalendarDate(year: 1900, month: 1, day: 1)!, hourly: Money(cents: 0))]
+            // Before the first agreed rate, the operator is paid the minimum wage for their age:
+            // a zero rate is always lifted to the floor, and a day without a floor is refused below.
+            let rates = [(from: CalendarDate(year: 1900, month: 1, day: 1)!, hourly: Money(cents: 0))]
+                + (try await store.rates(operatorId: operatorId).compactMap { rate in
+                    CalendarDate(rate.effectiveFrom).map { (from: $0, hourly: Money(cents: rate.hourlyCents)) }
+                })
+            for date in perDay.keys where table.floor(birthdate: user.birthdate.flatMap(CalendarDate.init), on: date) == nil {
+                throw LabError(.unprocessable, "no_minimum_wage_table",
+                               "There is no minimum wage table for \(date), so pay for that day cannot be checked. Add the table first.")
             }
             rows += try PayLedger.payrollRows(operatorId: operatorId, name: user.name, paidSecondsPerDay: perDay,
                                               rates: RateHistory(rates: rates), minimumWage: table,
@@ -85,6 +90,7 @@ struct PayService: Sendable {
     /// What a project has cost its client so far: the paid time of ended shifts, shared over
     /// projects by the effort spent on each, at the client's hourly price.
     func projectCost(_ project: AnnolabStore.Project) async throws -> ProjectCostReport {
+        try await engine.settleEndedShifts()
         let policy = try await policy()
         var parts: [(paidSeconds: Int, effortByProject: [Int64: Double])] = []
         for shift in try await store.shiftEfforts(projectId: project.id!) {
@@ -98,5 +104,12 @@ struct PayService: Sendable {
         let price = Money(cents: try await store.client(id: project.clientId)?.hourlyPriceCents ?? 0)
         let delivered = try await store.progress(projectId: project.id!).completed
         return ProjectCostReport(paidSeconds: seconds, clientHourlyPrice: price, labelsDelivered: delivered)
+    }
+}
+
+extension LabEngine {
+    /// Payroll rows for a period, as `GET /api/v1/admin/payroll` gives them.
+    public func payroll(from: CalendarDate, to: CalendarDate) async throws -> [PayrollRow] {
+        try await PayService(store: store, engine: self).payroll(from: from, to: to)
     }
 }

@@ -44,11 +44,12 @@ struct AuthRoutes {
         let place = "address:" + (context.remoteAddress ?? "unknown")
         if let badge = body.badge, !badge.isEmpty {
             try throttle.check(place)
+            // Failed badge guesses are counted per address and are not forgiven by a success,
+            // so that knowing one badge does not open the door to guessing others.
             do { session = try await accounts.login(badge: badge) } catch {
                 throttle.failed(place)
                 throw error
             }
-            throttle.succeeded(place)
         } else if let email = body.email, let password = body.password {
             let key = "email:" + email.lowercased()
             try throttle.check(key)

@@ -10,11 +10,11 @@ struct OperatorRoutes {
     let templates: TemplateCatalog?
     let intros = IntroCache()
 
-    /// The encoded task introductions per project.
+    /// The encoded task introductions per project and kind.
     final class IntroCache: Sendable {
-        let entries = Mutex<[Int64: (labels: [String], json: String)]>([:])
-        func get(_ project: Int64) -> (labels: [String], json: String)? { entries.withLock { $0[project] } }
-        func set(_ project: Int64, _ value: (labels: [String], json: String)) { entries.withLock { $0[project] = value } }
+        let entries = Mutex<[String: (labels: [String], json: String)]>([:])
+        func get(_ key: String) -> (labels: [String], json: String)? { entries.withLock { $0[key] } }
+        func set(_ key: String, _ value: (labels: [String], json: String)) { entries.withLock { $0[key] = value } }
     }
 
     func register(on router: Router<LabRequestContext>) {
@@ -66,7 +66,8 @@ struct OperatorRoutes {
 
     /// `"title":...,"instructions":...,"examples":...,"labels":...` for a project, made once.
     func introJSON(for served: LabEngine.Served) throws -> String {
-        if let cached = intros.get(served.projectId), cached.labels == served.labels { return cached.json }
+        let key = "\(served.projectId)/\(served.kind.rawValue)"
+        if let cached = intros.get(key), cached.labels == served.labels { return cached.json }
         let template = templates?[served.kind]
         let labels = served.labels.map { id in
             template?.labels.first { $0.id == id } ?? TaskTemplate.Label(id: id, name: .init(nl: id, en: id))
@@ -76,7 +77,7 @@ struct OperatorRoutes {
         let object = String(decoding: try encoder.encode(TaskIntro(title: template?.title, instructions: template?.instructions,
                                                                    examples: template?.examples, labels: labels)), as: UTF8.self)
         let json = String(object.dropFirst().dropLast())
-        intros.set(served.projectId, (served.labels, json))
+        intros.set(key, (served.labels, json))
         return json
     }
 

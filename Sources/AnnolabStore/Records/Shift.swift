@@ -50,6 +50,11 @@ public struct StoredSegment: Codable, Sendable, Equatable, FetchableRecord, Muta
 }
 
 extension LabStore {
+    /// Operators with a shift that is not closed in the store.
+    public func operatorsWithOpenShifts() async throws -> [Int64] {
+        try await read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT operatorId FROM shift WHERE endedAt IS NULL") }
+    }
+
     /// The operator's most recent shift, ended or not.
     public func latestShift(operatorId: Int64) async throws -> Shift? {
         try await read { db in

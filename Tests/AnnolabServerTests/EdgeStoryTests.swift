@@ -1,0 +1,93 @@
+// Stories at the edges: forgotten shifts, renewed leases, late answers, rates that start later.
+import AnnolabServer
+import AnnolabStore
+import Foundation
+import Testing
+
+@Suite("Edges of the rules")
+struct EdgeStoryTests {
+    @Test("an operator who goes home without ending the shift is still paid for it")
+    func forgottenShiftIsPaid() async throws {
+        let lab = try await EngineLab.make()
+        let op = try await lab.addOperator("Forgetful")
+        _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
+        lab.clock.advance(minutes: 300)
+        let pay = PayRoutesProbe(lab: lab)
+        let rows = try await pay.payroll(from: "2026-03-02", to: "2026-03-02")
+        #expect(rows.count == 1)
+        #expect(rows.first?.paidSeconds == 4 * 3600)
+        // No rate was agreed: the adult minimum wage applies (4 h x 14.71).
+        #expect(rows.first?.gross == Money("58.84"))
+    }
+
+    @Test("a rate agreed from a later date leaves earlier days at the minimum wage, not unpaid")
+    func rateFromLater() async throws {
+        let lab = try await EngineLab.make()
+        let op = try await lab.addOperator("Newcomer")
+        try await lab.store.setRate(operatorId: op, hourlyCents: 1600, from: "2026-04-01", actor: nil)
+        _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
+        lab.clock.advance(minutes: 241)
+        let rows = try await PayRoutesProbe(lab: lab).payroll(from: "2026-03-01", to: "2026-03-31")
+        #expect(rows.first?.hourly == Money("14.71"))
+        #expect(rows.first?.liftedToMinimumWage == true)
+    }
+
+    @Test("with unpaid extra pauses, a scheduled pause covered by an extra pause is still paid")
+    func scheduledPauseStaysPaid() async throws {
+        let lab = try await EngineLab.make()
+        let op = try await lab.addOperator("Tired")
+        try await lab.store.setLabSetting("pay.policy", json: #"{"extraPausesPaid":false}"#, actor: nil)
+        _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
+        lab.clock.advance(minutes: 44)
+        _ = try await lab.engine.pause(operatorId: op)
+        lab.clock.advance(minutes: 17)          // extra pause 44-61 covers the scheduled pause 45-60
+        _ = try await lab.engine.resume(operatorId: op)
+        lab.clock.advance(minutes: 180)
+        let rows = try await PayRoutesProbe(lab: lab).payroll(from: "2026-03-02", to: "2026-03-02")
+        // 240 minutes minus the unpaid extra pause outside the scheduled pause: 44-45 and 60-61.
+        #expect(rows.first?.paidSeconds == (240 - 2) * 60)
+    }
+
+    @Test("a lease renewed after its place went to someone else is refused, and their work stands")
+    func renewAfterExpiry() async throws {
+        let lab = try await EngineLab.make()
+        let a = try await lab.addOperator("A"), b = try await lab.addOperator("B"), c = try await lab.addOperator("C")
+        _ = try await lab.addChoiceProject(count: 1, overlap: 2)
+        for op in [a, b, c] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        let fromA = try #require(try await lab.next(a))
+        let fromB = try #require(try await lab.next(b))
+        lab.clock.advance(minutes: 11)
+        _ = try await lab.engine.renew(operatorId: b, assignmentId: fromB.assignmentId)   // B keeps theirs alive
+        let fromC = try #require(try await lab.next(c))                                   // A's place goes to C
+        let renewed = await #expect(throws: LabError.self) {
+            _ = try await lab.engine.renew(operatorId: a, assignmentId: fromA.assignmentId)
+        }
+        #expect(renewed?.code == "lease_expired")
+        try await lab.answer(b, fromB, choice: "A")
+        try await lab.answer(c, fromC, choice: "A")
+    }
+
+    @Test("an answer refused after the grace frees the task for someone else at once")
+    func lateAnswerFreesTask() async throws {
+        let lab = try await EngineLab.make()
+        let late = try await lab.addOperator("Late")
+        let other = try await lab.addOperator("Other") { $0.workMinutes = 120; $0.pauseMinutes = 10 }
+        _ = try await lab.addChoiceProject(count: 1, overlap: 1)
+        _ = try await lab.engine.startShift(operatorId: late, startedBy: late)
+        _ = try await lab.engine.startShift(operatorId: other, startedBy: other)
+        lab.clock.advance(minutes: 44)
+        let served = try #require(try await lab.next(late))
+        lab.clock.advance(minutes: 4)
+        let refused = await #expect(throws: LabError.self) { try await lab.answer(late, served, choice: "A") }
+        #expect(refused?.code == "block_over")
+        #expect(try await lab.next(other)?.microtaskId == served.microtaskId)
+    }
+}
+
+/// Payroll as the admin route makes it, without HTTP.
+struct PayRoutesProbe {
+    let lab: EngineLab
+    func payroll(from: String, to: String) async throws -> [PayrollRow] {
+        try await lab.engine.payroll(from: CalendarDate(from)!, to: CalendarDate(to)!)
+    }
+}
