@@ -91,3 +91,68 @@ struct PayRoutesProbe {
         try await lab.engine.payroll(from: CalendarDate(from)!, to: CalendarDate(to)!)
     }
 }
+
+@Suite("Fair shares of the queue")
+struct FairShareTests {
+    @Test("nobody holds more than three tasks at once, and nothing is kept during a pause")
+    func leaseCap() async throws {
+        let lab = try await EngineLab.make()
+        let greedy = try await lab.addOperator("Greedy"), other = try await lab.addOperator("Other")
+        _ = try await lab.addChoiceProject(count: 4, overlap: 1)
+        for op in [greedy, other] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        var held: [LabEngine.Served] = []
+        for _ in 0..<5 { if let served = try await lab.next(greedy) { held.append(served) } }
+        #expect(held.count == 3)
+        #expect(try await lab.next(other) != nil, "the fourth task is left for someone else")
+        _ = try await lab.engine.pause(operatorId: greedy)
+        let renew = await #expect(throws: LabError.self) {
+            _ = try await lab.engine.renew(operatorId: greedy, assignmentId: held[0].assignmentId)
+        }
+        #expect(renew?.kind == .locked)
+    }
+
+    @Test("gold is mixed in at each project's own rate, and not once the project's own work is done")
+    func goldPerProject() async throws {
+        let lab = try await EngineLab.make()
+        let op = try await lab.addOperator("Learner")
+        let (project, tasks) = try await lab.addChoiceProject(count: 4, overlap: 1, goldRate: 0.5)
+        try await lab.store.setGold(projectId: project.id!, answers: [
+            GoldAnswer(microtaskId: tasks[0].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
+            GoldAnswer(microtaskId: tasks[1].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
+        ])
+        lab.engine.goldAdded([tasks[0].id!, tasks[1].id!])
+        _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
+        var kinds: [Bool] = []
+        while let served = try await lab.next(op) {
+            kinds.append(served.microtaskId == tasks[0].id || served.microtaskId == tasks[1].id)
+            try await lab.answer(op, served, choice: "A")
+        }
+        // Half of what is served is gold, mixed in evenly, without chance.
+        #expect(kinds == [true, false, true, false])
+        // After a restart the gold microtasks are still known to be done by this operator.
+        let restarted = try await LabEngine.start(store: lab.store, clock: lab.clock)
+        #expect(try await restarted.next(operatorId: op) == nil)
+    }
+}
+
+extension FairShareTests {
+    @Test("no gold is served once a project's own work is finished")
+    func noGoldAfterWork() async throws {
+        let lab = try await EngineLab.make()
+        let op = try await lab.addOperator("Done early")
+        let (project, tasks) = try await lab.addChoiceProject(count: 3, overlap: 1, goldRate: 0.5)
+        try await lab.store.setGold(projectId: project.id!, answers: [
+            GoldAnswer(microtaskId: tasks[0].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
+            GoldAnswer(microtaskId: tasks[1].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
+        ])
+        lab.engine.goldAdded([tasks[0].id!, tasks[1].id!])
+        _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
+        var served: [Int64] = []
+        while let next = try await lab.next(op) {
+            served.append(next.microtaskId)
+            try await lab.answer(op, next, choice: "A")
+        }
+        // Gold, then the one own microtask; the second gold is not served to nobody's benefit.
+        #expect(served == [tasks[0].id!, tasks[2].id!])
+    }
+}

@@ -59,10 +59,10 @@ extension LabEngine {
                 assignment = try await store.lease(microtaskId: task.id, operatorId: operatorId, at: now, until: expiry)
             } catch let error as LabError where error.kind == .conflict {
                 // The store says this operator already had it: leave it and look further.
-                queue.cancel(taskId: task.id, operatorId: operatorId)
+                queue.cancel(taskId: task.id, operatorId: operatorId, hadIt: true)
                 continue
             } catch {
-                queue.cancel(taskId: task.id, operatorId: operatorId)
+                queue.cancel(taskId: task.id, operatorId: operatorId, hadIt: false)
                 throw error
             }
             queue.registerLease(.init(assignmentId: assignment.id!, taskId: task.id, operatorId: operatorId,
@@ -245,6 +245,10 @@ extension LabEngine {
             throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
         }
         let now = clock.now()
+        let snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
+        guard snapshot.timeline.state(at: now).phase == .work else {
+            throw LabError(.locked, "pause", "It is pause time: tasks are not kept for you during a pause.")
+        }
         let until = now.addingTimeInterval(leaseLength)
         guard queue.renew(assignmentId: assignmentId, until: until, now: now) else {
             throw LabError(.conflict, "lease_expired", "This task is no longer reserved for you. Ask for the next task.")

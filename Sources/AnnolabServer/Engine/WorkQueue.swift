@@ -69,8 +69,11 @@ final class WorkQueue: Sendable {
         var tasks: [Int64: QueuedTask] = [:]
         var leases: [Int64: Lease] = [:]
         /// Gold served per operator, to mix gold in at the project's rate without chance.
-        var servedCount: [Int64: Int] = [:]
-        var goldServed: [Int64: Int] = [:]
+        /// Per operator and project: microtasks served, and how many of them were gold.
+        var servedCount: [String: Int] = [:]
+        var goldServed: [String: Int] = [:]
+        /// Live leases per operator, so that nobody holds more places than they can work on.
+        var liveLeases: [Int64: Set<Int64>] = [:]
     }
 
     private let state = Mutex(State())
@@ -203,8 +206,14 @@ final class WorkQueue: Sendable {
 
     /// Reserves the next microtask for an operator: gold at the project's rate, then started
     /// microtasks before new ones, projects by deadline then age. Nil when there is no work.
-    func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date) -> Reservation? {
+    func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date, maxLive: Int = 3) -> Reservation? {
         state.withLock { state in
+            // The current task and one preloaded are enough; more would keep places from others.
+            let live = (state.liveLeases[operatorId] ?? []).filter { id in
+                state.leases[id].map { $0.state == "leased" && $0.expiresAt > now } ?? false
+            }
+            state.liveLeases[operatorId] = live
+            if live.count >= maxLive { return nil }
             for projectId in state.order {
                 guard let project = state.projects[projectId] else { continue }
                 if let id = Self.pickGold(&state, project: project, operatorId: operatorId, kinds: kinds)
@@ -212,8 +221,9 @@ final class WorkQueue: Sendable {
                     ?? Self.pickFresh(&state, projectId: projectId, kinds: kinds) {
                     state.tasks[id]!.leases[operatorId] = leaseUntil
                     state.tasks[id]!.had.insert(operatorId)
-                    state.servedCount[operatorId, default: 0] += 1
-                    if state.tasks[id]!.isGold { state.goldServed[operatorId, default: 0] += 1 }
+                    let key = "\(operatorId)/\(projectId)"
+                    state.servedCount[key, default: 0] += 1
+                    if state.tasks[id]!.isGold { state.goldServed[key, default: 0] += 1 }
                     return Reservation(task: state.tasks[id]!, project: project.info)
                 }
             }
@@ -232,8 +242,13 @@ final class WorkQueue: Sendable {
     private static func pickGold(_ state: inout State, project: ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>) -> Int64? {
         guard project.info.goldRate > 0, !project.gold.isEmpty else { return nil }
         // Serve gold while this operator's share of gold is below the rate.
-        let served = state.servedCount[operatorId, default: 0] + 1
-        let gold = state.goldServed[operatorId, default: 0]
+        let key = "\(operatorId)/\(project.info.id)"
+        // Gold only where the project still has its own work, at that project's rate.
+        guard project.fresh.contains(where: { project.freshCursor[$0.key, default: 0] < $0.value.count })
+            || project.started.dropFirst(project.startedHead).contains(where: { state.tasks[$0].map { !$0.done } ?? false })
+        else { return nil }
+        let served = state.servedCount[key, default: 0] + 1
+        let gold = state.goldServed[key, default: 0]
         guard Double(gold) < project.info.goldRate * Double(served) else { return nil }
         return project.gold.first { state.tasks[$0].map { !$0.had.contains(operatorId) && allowed($0.kind, kinds) } ?? false }
     }
@@ -281,14 +296,19 @@ final class WorkQueue: Sendable {
     }
 
     /// Undoes a reservation that could not be stored.
-    func cancel(taskId: Int64, operatorId: Int64) {
+    func cancel(taskId: Int64, operatorId: Int64, hadIt: Bool) {
         state.withLock { state in
             state.tasks[taskId]?.leases[operatorId] = nil
+            // Nothing was stored: unless the store says they had it before, they may get it later.
+            if !hadIt { state.tasks[taskId]?.had.remove(operatorId) }
         }
     }
 
     func registerLease(_ lease: Lease) {
-        state.withLock { state in state.leases[lease.assignmentId] = lease }
+        state.withLock { state in
+            state.leases[lease.assignmentId] = lease
+            state.liveLeases[lease.operatorId, default: []].insert(lease.assignmentId)
+        }
     }
 
     func lease(_ assignmentId: Int64) -> Lease? {

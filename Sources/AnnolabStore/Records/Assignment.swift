@@ -68,14 +68,16 @@ extension LabStore {
     public func openWork() async throws -> OpenWork {
         try await read { db in
             let projects = try Project.order(Column("id")).fetchAll(db)
-            let microtasks = try Microtask.filter(Column("status") == "open").order(Column("id")).fetchAll(db)
+            // Gold microtasks stay in the queue whatever their status: they are served to everyone once.
+            let microtasks = try Microtask.filter(Column("status") == "open" || Column("isGold") == true)
+                .order(Column("id")).fetchAll(db)
             let assignments = try Assignment.fetchAll(db, sql: """
                 SELECT assignment.* FROM assignment JOIN microtask ON microtask.id = assignment.microtaskId
-                WHERE microtask.status = 'open' ORDER BY assignment.id
+                WHERE microtask.status = 'open' OR microtask.isGold = 1 ORDER BY assignment.id
                 """)
             let answers = try AnswerRecord.fetchAll(db, sql: """
                 SELECT answer.* FROM answer JOIN microtask ON microtask.id = answer.microtaskId
-                WHERE microtask.status = 'open' ORDER BY answer.id
+                WHERE microtask.status = 'open' OR microtask.isGold = 1 ORDER BY answer.id
                 """)
             let gold = try GoldAnswer.fetchAll(db)
             return OpenWork(projects: projects, microtasks: microtasks, assignments: assignments, answers: answers,
