@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "AnnolabCoreTests", dependencies: ["AnnolabCore"]),
         .testTarget(name: "AnnolabStoreTests", dependencies: ["AnnolabStore"]),
-        .testTarget(name: "AnnolabMediaTests", dependencies: ["AnnolabMedia"]),
+        .testTarget(name: "AnnolabMediaTests", dependencies: ["AnnolabMedia", "AnnolabCore"]),
         .testTarget(
             name: "AnnolabCLITests",
             dependencies: [

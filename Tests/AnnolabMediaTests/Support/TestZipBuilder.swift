@@ -1,5 +1,5 @@
 // Builds ZIP archives byte by byte for tests, including the broken and hostile ones no normal tool makes.
-// (A copy of Tests/AnnolabCoreTests/Archive/TestZipBuilder.swift: test targets cannot share files.)
+// Used by the ZIP listing (AnnolabCore) and extraction (AnnolabMedia) tests alike.
 
 /// One file in a test archive; every header field can be set to a lie.
 struct TestZipEntry {
