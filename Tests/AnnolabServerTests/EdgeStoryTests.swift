@@ -116,11 +116,7 @@ struct FairShareTests {
         let lab = try await EngineLab.make()
         let op = try await lab.addOperator("Learner")
         let (project, tasks) = try await lab.addChoiceProject(count: 4, overlap: 1, goldRate: 0.5)
-        try await lab.store.setGold(projectId: project.id!, answers: [
-            GoldAnswer(microtaskId: tasks[0].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
-            GoldAnswer(microtaskId: tasks[1].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
-        ])
-        lab.engine.goldAdded([tasks[0].id!, tasks[1].id!])
+        try await lab.makeGold(project: project, tasks: Array(tasks.prefix(2)), answer: "A")
         _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
         var kinds: [Bool] = []
         while let served = try await lab.next(op) {
@@ -141,18 +137,24 @@ extension FairShareTests {
         let lab = try await EngineLab.make()
         let op = try await lab.addOperator("Done early")
         let (project, tasks) = try await lab.addChoiceProject(count: 3, overlap: 1, goldRate: 0.5)
-        try await lab.store.setGold(projectId: project.id!, answers: [
-            GoldAnswer(microtaskId: tasks[0].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
-            GoldAnswer(microtaskId: tasks[1].id!, body: #"{"choice":"A"}"#, explanation: "{}"),
-        ])
-        lab.engine.goldAdded([tasks[0].id!, tasks[1].id!])
+        try await lab.makeGold(project: project, tasks: Array(tasks.prefix(2)), answer: "A")
         _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
         var served: [Int64] = []
         while let next = try await lab.next(op) {
             served.append(next.microtaskId)
             try await lab.answer(op, next, choice: "A")
         }
-        // Gold, then the one own microtask; the second gold is not served to nobody's benefit.
+        // Gold, then the one own microtask; the second gold is not served, as there is no work left to mix it into.
         #expect(served == [tasks[0].id!, tasks[2].id!])
+    }
+}
+
+extension EngineLab {
+    /// Turns microtasks into gold with a known choice.
+    func makeGold(project: Project, tasks: [Microtask], answer: String) async throws {
+        try await store.setGold(projectId: project.id!, answers: tasks.map {
+            GoldAnswer(microtaskId: $0.id!, body: #"{"choice":"\#(answer)"}"#, explanation: "{}")
+        })
+        engine.goldAdded(tasks.map { $0.id! })
     }
 }
