@@ -79,7 +79,7 @@ public struct LabServer: Sendable {
         ClientRoutes(store: store, projects: projects, importer: importer, maxUploadBytes: options.maxUploadBytes)
             .register(on: router)
         MediaRoutes(store: store).register(on: router)
-        CoachRoutes(store: store).register(on: router)
+        CoachRoutes(store: store, engine: engine).register(on: router)
         AdminRoutes(store: store, accounts: accounts).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         PayRoutes(pay: pay).register(on: router)

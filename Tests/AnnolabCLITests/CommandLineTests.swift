@@ -113,6 +113,16 @@ struct CommandLineTests {
         #expect(try store.appliedMigrations().count == LabStore.knownMigrations.count)
     }
 
+    @Test("a clock speed out of range is refused in one line before anything is served")
+    func clockSpeedRefused() throws {
+        for speed in ["0", "-3", "20000"] {
+            let result = try annolab(["serve", "--data", temporaryFolder().path, "--port", "0", "--clock-speed=\(speed)"])
+            #expect(result.status != 0)
+            let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty }
+            #expect(lines.count == 1 && lines.first?.contains("--clock-speed") == true, "\(speed): \(result.stderr)")
+        }
+    }
+
     @Test("token create prints a bearer token that signs its user in")
     func tokenCreate() async throws {
         let data = temporaryFolder()

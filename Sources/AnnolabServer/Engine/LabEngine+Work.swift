@@ -6,6 +6,7 @@ extension LabEngine {
     /// A microtask served to an operator.
     public struct Served: Sendable {
         public var assignmentId: Int64
+        public var leasedAt: Date
         public var leaseExpiresAt: Date
         public var microtaskId: Int64
         public var projectId: Int64
@@ -67,7 +68,7 @@ extension LabEngine {
             }
             queue.registerLease(.init(assignmentId: assignment.id!, taskId: task.id, operatorId: operatorId,
                                       leasedAt: now, expiresAt: expiry, state: "leased"))
-            return Served(assignmentId: assignment.id!, leaseExpiresAt: expiry, microtaskId: task.id,
+            return Served(assignmentId: assignment.id!, leasedAt: now, leaseExpiresAt: expiry, microtaskId: task.id,
                           projectId: task.projectId, kind: task.kind, labels: reservation.project.labels,
                           payload: task.payload, payloadJSON: task.payloadJSON)
         }

@@ -82,12 +82,18 @@ public final class LabEngine: Sendable {
         public var endReason: String?
         public var workMinutesToday: Int
         public var profile: WorkProfile
+        /// Wall-clock seconds until the work block ends (in a work block), until a scheduled pause
+        /// ends, and until the shift ends: pages schedule by these, never by their own clock.
+        public var blockSecondsLeft: Double?
+        public var resumesInSeconds: Double?
+        public var shiftSecondsLeft: Double?
     }
 
     func view(_ snapshot: ShiftSnapshot?, profile: WorkProfile, now: Date) -> ShiftView {
         guard let snapshot else {
             return ShiftView(phase: "off", extraPause: false, blockEndsAt: nil, resumesAt: nil, shiftEndsAt: nil,
-                             startedAt: nil, endReason: nil, workMinutesToday: 0, profile: profile)
+                             startedAt: nil, endReason: nil, workMinutesToday: 0, profile: profile,
+                             blockSecondsLeft: nil, resumesInSeconds: nil, shiftSecondsLeft: nil)
         }
         let state = snapshot.timeline.state(at: now)
         let phase: String = switch state.phase {
@@ -98,7 +104,15 @@ public final class LabEngine: Sendable {
         return ShiftView(phase: phase, extraPause: state.phase == .extraPause, blockEndsAt: state.blockEndsAt,
                          resumesAt: state.resumesAt, shiftEndsAt: state.shiftEndsAt, startedAt: snapshot.shift.startedAt,
                          endReason: state.endReason?.rawValue, workMinutesToday: state.workSecondsToday / 60,
-                         profile: snapshot.profile)
+                         profile: snapshot.profile,
+                         blockSecondsLeft: phase == "work" ? state.blockEndsAt.map { wallSeconds(from: now, to: $0) } : nil,
+                         resumesInSeconds: state.resumesAt.map { wallSeconds(from: now, to: $0) },
+                         shiftSecondsLeft: phase == "ended" ? nil : wallSeconds(from: now, to: state.shiftEndsAt))
+    }
+
+    /// Lab seconds between two lab times as wall-clock seconds, to a tenth of a second.
+    func wallSeconds(from now: Date, to date: Date) -> Double {
+        (max(0, date.timeIntervalSince(now)) / clock.speed * 10).rounded() / 10
     }
 
     func profile(operatorId: Int64) async throws -> (OperatorProfile, WorkProfile) {

@@ -36,6 +36,33 @@ struct AuthRoutes {
         router.post("api/v1/login", use: login)
         router.post("api/v1/logout", use: logout)
         router.get("api/v1/me", use: me)
+        router.get("api/v1/me/settings", use: settings)
+        router.put("api/v1/me/settings", use: changeSettings)
+    }
+
+    /// A change of settings: the fields sent replace the stored ones, the others stay.
+    struct SettingsChange: Decodable {
+        var textSize: Int?
+        var contrast: Bool?
+        var reducedMotion: Bool?
+        var language: String?
+        var sounds: Bool?
+    }
+
+    @Sendable func settings(_ request: Request, context: LabRequestContext) async throws -> PersonalSettings {
+        try await accounts.store.personalSettings(userId: try context.requireUser().id!)
+    }
+
+    @Sendable func changeSettings(_ request: Request, context: LabRequestContext) async throws -> PersonalSettings {
+        let user = try context.requireUser()
+        let change = try await request.decode(as: SettingsChange.self, context: context)
+        var settings = try await accounts.store.personalSettings(userId: user.id!)
+        if let value = change.textSize { settings.textSize = value }
+        if let value = change.contrast { settings.contrast = value }
+        if let value = change.reducedMotion { settings.reducedMotion = value }
+        if let value = change.language { settings.language = value }
+        if let value = change.sounds { settings.sounds = value }
+        return try await accounts.store.setPersonalSettings(settings, userId: user.id!)
     }
 
     @Sendable func login(_ request: Request, context: LabRequestContext) async throws -> Response {
@@ -89,3 +116,4 @@ struct AuthRoutes {
                   language: user.language)
     }
 }
+extension PersonalSettings: ResponseEncodable {}

@@ -51,7 +51,8 @@ struct OperatorRoutes {
         do {
             served = try await engine.next(operatorId: user.id!)
         } catch LabEngine.NotNow.pause(let resumesAt, let extraPause) {
-            return try Self.pauseResponse(resumesAt: resumesAt, extraPause: extraPause, request: request, context: context)
+            let resumesIn = resumesAt.map { engine.wallSeconds(from: engine.clock.now(), to: $0) }
+            return try Self.pauseResponse(resumesAt: resumesAt, resumesInSeconds: resumesIn, extraPause: extraPause)
         }
         guard let served else { return Response(status: .noContent) }
         let intro = try introJSON(for: served)
@@ -59,7 +60,8 @@ struct OperatorRoutes {
         let mediaJSON = String(decoding: try LabJSON.encoder.encode(media), as: UTF8.self)
         let expiry = ISO8601DateFormatter.string(from: served.leaseExpiresAt, timeZone: .gmt, formatOptions: [.withInternetDateTime])
         // Spliced by hand: the stored payload goes out as it is, without being encoded again.
-        let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)"},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)}}"#
+        let leaseSeconds = engine.wallSeconds(from: served.leasedAt, to: served.leaseExpiresAt)
+        let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)","leaseSeconds":\#(leaseSeconds)},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)}}"#
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: body)))
     }
@@ -82,26 +84,29 @@ struct OperatorRoutes {
     }
 
     /// 423 in a pause: the error shape plus the phase and when work resumes.
-    static func pauseResponse(resumesAt: Date?, extraPause: Bool, request: Request, context: LabRequestContext) throws -> Response {
+    static func pauseResponse(resumesAt: Date?, resumesInSeconds: Double?, extraPause: Bool) throws -> Response {
         struct Body: Encodable {
             var error: ErrorBody.Detail
             var phase: String
             var resumesAt: Date?
+            var resumesInSeconds: Double?
             var extraPause: Bool
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(error, forKey: .error)
                 try container.encode(phase, forKey: .phase)
                 try container.encode(resumesAt, forKey: .resumesAt)   // null during an extra pause
+                try container.encode(resumesInSeconds, forKey: .resumesInSeconds)
                 try container.encode(extraPause, forKey: .extraPause)
             }
-            enum CodingKeys: String, CodingKey { case error, phase, resumesAt, extraPause }
+            enum CodingKeys: String, CodingKey { case error, phase, resumesAt, resumesInSeconds, extraPause }
         }
         let message = extraPause
             ? "You are on a pause. Take your time; choose resume when you are ready."
             : "It is pause time. Work starts again when the pause ends."
         let data = try LabJSON.encoder.encode(Body(error: .init(code: "pause", message: message), phase: "pause",
-                                                   resumesAt: resumesAt, extraPause: extraPause))
+                                                   resumesAt: resumesAt, resumesInSeconds: resumesInSeconds,
+                                                   extraPause: extraPause))
         return Response(status: .init(code: 423, reasonPhrase: "Locked"),
                         headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -145,6 +150,8 @@ struct OperatorRoutes {
     struct Done: ResponseEncodable {
         var ok = true
         var leaseExpiresAt: Date?
+        /// Wall-clock seconds the renewed lease lasts.
+        var leaseSeconds: Double?
     }
 
     @Sendable func skip(_ request: Request, context: LabRequestContext) async throws -> Done {
@@ -162,7 +169,7 @@ struct OperatorRoutes {
 
     @Sendable func renew(_ request: Request, context: LabRequestContext) async throws -> Done {
         let until = try await engine.renew(operatorId: try context.requireUser().id!, assignmentId: try Self.assignmentId(context))
-        return Done(leaseExpiresAt: until)
+        return Done(leaseExpiresAt: until, leaseSeconds: engine.wallSeconds(from: engine.clock.now(), to: until))
     }
 
     static func assignmentId(_ context: LabRequestContext) throws -> Int64 {

@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v3-shifts-and-pay", migrate: shiftsAndPay)
         migrator.registerMigration("v4-coaching", migrate: coaching)
         migrator.registerMigration("v5-engine", migrate: engine)
+        migrator.registerMigration("v6-personal-settings", migrate: personalSettings)
         return migrator
     }
 
@@ -234,6 +235,13 @@ enum Schema {
         try db.create(table: "labSetting") { t in
             t.primaryKey("key", .text)
             t.column("value", .jsonText).notNull()
+        }
+    }
+
+    /// What each person set for themselves: text size, contrast, motion, sounds (as JSON).
+    private static func personalSettings(_ db: Database) throws {
+        try db.alter(table: "user") { t in
+            t.add(column: "settings", .jsonText).notNull().defaults(to: "{}")
         }
     }
 }

@@ -19,10 +19,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port: Int = 8080
 
+    @Option(help: ArgumentHelp("For tests only: the lab's clock runs this many times faster than the wall clock.",
+                               visibility: .hidden))
+    var clockSpeed: Double = 1
+
     func run() async throws {
         let store = try LabStore(folder: URL(fileURLWithPath: data))
         let seeded = try await DemoLab.seedIfEmpty(store: store)
-        let server = try await LabServer.open(store: store, options: .init(host: host, port: port))
+        let server = try await LabServer.open(store: store, clock: try labClock(speed: clockSpeed), options: .init(host: host, port: port))
         if seeded {
             try await DemoLab.addSampleMedia(server: server)
         }

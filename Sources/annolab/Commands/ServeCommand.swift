@@ -20,6 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port: Int = 8080
 
+    @Option(help: ArgumentHelp("For tests only: the lab's clock runs this many times faster than the wall clock.",
+                               visibility: .hidden))
+    var clockSpeed: Double = 1
+
     @Flag(help: "Mark session cookies Secure (when a proxy serves the lab over HTTPS).")
     var secureCookies = false
 
@@ -35,11 +39,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let store = try LabStore(folder: URL(fileURLWithPath: data))
         guard maxUploadMb >= 1 else { throw CommandFailure(description: "--max-upload-mb must be at least 1.") }
-        let server = try await LabServer.open(store: store, options: .init(host: host, port: port, secureCookies: secureCookies,
+        let server = try await LabServer.open(store: store, clock: try labClock(speed: clockSpeed), options: .init(host: host, port: port, secureCookies: secureCookies,
                                                                            logLevel: level, maxUploadBytes: maxUploadMb << 20))
         let host = self.host
         try await server.run { port in
             say("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")
         }
     }
+}
+
+/// The lab's clock: the real time, or (for browser tests of block ends) a faster one.
+func labClock(speed: Double) throws -> any LabClock {
+    guard speed.isFinite, speed >= 1, speed <= 10_000 else {
+        throw CommandFailure(description: "--clock-speed must be a number from 1 to 10000.")
+    }
+    return speed == 1 ? SystemClock() : ScaledClock(speed: speed)
 }

@@ -1,0 +1,79 @@
+"""Talking to a running test lab the way scripts do: JSON over HTTP with bearer tokens,
+and reading what the lab stored straight from its SQLite file."""
+import json
+import pathlib
+import sqlite3
+import urllib.error
+import urllib.request
+
+COACH = ("coach@demo.local", "demo-coach")
+CLIENT = ("client@demo.local", "demo-client")
+
+
+class ApiError(Exception):
+    def __init__(self, status, body):
+        super().__init__(f"HTTP {status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def call(lab, path, method="GET", body=None, token=None):
+    """One API call; returns (status, parsed JSON or None). Raises ApiError for 4xx/5xx."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(lab.url.rstrip("/") + path, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+            return response.status, (json.loads(text) if text else None)
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        raise ApiError(error.code, json.loads(text) if text else None) from None
+
+
+def login(lab, badge=None, email=None, password=None):
+    """Signs in by badge or by email and password; returns the bearer token."""
+    body = {"badge": badge} if badge else {"email": email, "password": password}
+    return call(lab, "/api/v1/login", "POST", body)[1]["token"]
+
+
+def operator_id(lab, badge):
+    coach = login(lab, email=COACH[0], password=COACH[1])
+    for person in call(lab, "/api/v1/coach/operators", token=coach)[1]["operators"]:
+        if person["badge"] == badge:
+            return person["id"]
+    raise AssertionError(f"no operator with badge {badge} in the demo coach's group")
+
+
+def set_profile(lab, badge, **fields):
+    """The coach changes an operator's profile (it applies from the next shift start)."""
+    coach = login(lab, email=COACH[0], password=COACH[1])
+    return call(lab, f"/api/v1/coach/operators/{operator_id(lab, badge)}/profile", "PUT", fields, token=coach)[1]
+
+
+def end_shift_if_running(lab, badge):
+    token = login(lab, badge=badge)
+    shift = call(lab, "/api/v1/shift", token=token)[1]
+    if shift["phase"] in ("work", "pause"):
+        call(lab, "/api/v1/shift/end", "POST", {}, token=token)
+
+
+def database(lab):
+    """A read-only connection to the lab's SQLite file (WAL lets it read while the server writes)."""
+    path = pathlib.Path(lab.data) / "annolab.sqlite"
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def stored_answers(lab, badge, kind=None):
+    """The answers an operator gave, newest last, each as (kind, parsed answer body)."""
+    query = ("SELECT microtask.kind AS kind, answer.body AS body FROM answer "
+             "JOIN microtask ON microtask.id = answer.microtaskId JOIN user ON user.id = answer.operatorId "
+             "WHERE user.badge = ?" + (" AND microtask.kind = ?" if kind else "") + " ORDER BY answer.rowid")
+    with database(lab) as connection:
+        rows = connection.execute(query, (badge, kind) if kind else (badge,)).fetchall()
+    return [(row["kind"], json.loads(row["body"])) for row in rows]
