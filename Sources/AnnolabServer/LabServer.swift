@@ -43,6 +43,8 @@ public struct LabServer: Sendable {
     public let engine: LabEngine
     /// The task templates from Tasks/, checked when the server starts.
     public let templates: TemplateCatalog
+    /// Spoken prompts for the text and audio modes (espeak-ng), cached in the data folder.
+    public let speech: SpeechService
     public var importer: ImportService { ImportService(store: store, engine: engine, templates: templates) }
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
@@ -58,6 +60,7 @@ public struct LabServer: Sendable {
         self.accounts = AccountService(store: store)
         self.engine = engine
         self.templates = templates
+        self.speech = SpeechService(folder: store.folder.appendingPathComponent("speech", isDirectory: true))
     }
 
     /// The router with every route and middleware; usable without a socket in tests.
@@ -83,6 +86,7 @@ public struct LabServer: Sendable {
         AdminRoutes(store: store, accounts: accounts).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         PayRoutes(pay: pay).register(on: router)
+        TextRoutes(engine: engine, templates: templates, speech: speech).register(on: router)
         return router
     }
 

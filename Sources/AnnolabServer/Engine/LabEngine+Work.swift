@@ -23,12 +23,14 @@ extension LabEngine {
         case pause(resumesAt: Date?, extraPause: Bool)
     }
 
-    /// The kinds an operator may do, from the profile agreed with the coach.
+    /// The kinds that work by ear: a sound to tag, a programme part with its subtitles. Choice
+    /// microtasks in this lab ask about pictures, so they are not among them.
+    public static let byEar: Set<TaskKind> = [.subtitleCheck, .audioTags]
+
+    /// The kinds an operator may do, from the profile agreed with the coach; empty means every kind.
     static func allowedKinds(_ profile: OperatorProfile) -> Set<TaskKind> {
         var kinds = Set(profile.taskKinds)
         if profile.audioMode {
-            // By ear: subtitle checks and sound tags (and choices, whose options are read out).
-            let byEar: Set<TaskKind> = [.subtitleCheck, .audioTags, .choice]
             kinds = kinds.isEmpty ? byEar : kinds.intersection(byEar)
             if kinds.isEmpty { kinds = byEar }
         }
@@ -37,7 +39,8 @@ extension LabEngine {
 
     /// The next microtask for this operator, or nil when there is no work for them now.
     /// Throws ``NotNow`` in a pause and a 409 ``LabError`` when no shift is running.
-    public func next(operatorId: Int64) async throws -> Served? {
+    /// `only` narrows the kinds further (the text mode asks for kinds that work by ear).
+    public func next(operatorId: Int64, only: Set<TaskKind>? = nil) async throws -> Served? {
         let now = clock.now()
         let snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         let state = snapshot.timeline.state(at: now)
@@ -48,7 +51,11 @@ extension LabEngine {
         case .ended: throw LabError(.conflict, "no_shift", "Your shift has ended. Well done.")
         }
         let (stored, _) = try await profile(operatorId: operatorId)
-        let kinds = Self.allowedKinds(stored)
+        var kinds = Self.allowedKinds(stored)
+        if let only {
+            kinds = kinds.isEmpty ? only : kinds.intersection(only)
+            if kinds.isEmpty { return nil }   // an empty set would mean every kind
+        }
         let expiry = now.addingTimeInterval(leaseLength)
         for _ in 0..<8 {
             guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry) else {

@@ -38,6 +38,8 @@ enum OpenAPIDocument {
         Route(method: "post", path: "/api/v1/assignments/{id}/release", summary: "Hand a preloaded microtask back.", role: "operator"),
         Route(method: "post", path: "/api/v1/assignments/{id}/renew", summary: "Keep a preloaded microtask reserved longer.", role: "operator"),
         Route(method: "get", path: "/api/v1/me/quality", summary: "The operator's own learning feedback.", role: "operator"),
+        Route(method: "post", path: "/api/v1/text", summary: "Text mode: one line in (a digit or a word, Dutch or English), short lines out, with links to spoken versions.", role: "operator"),
+        Route(method: "get", path: "/api/v1/speech/{file}", summary: "A spoken text (WAV, espeak-ng), made once and then served from the cache.", role: "any"),
         Route(method: "get", path: "/api/v1/coach/operators", summary: "The coach's own operators.", role: "coach"),
         Route(method: "put", path: "/api/v1/coach/operators/{id}/profile", summary: "Change an operator's profile: block lengths, shift, daily cap, task kinds, audio mode.", role: "coach"),
         Route(method: "put", path: "/api/v1/admin/operators/{id}/rate", summary: "Set an hourly rate from a date; 422 below the minimum wage.", role: "admin"),

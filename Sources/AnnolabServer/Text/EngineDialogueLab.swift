@@ -1,0 +1,67 @@
+// The text dialogue's operations, done by the lab engine: the same rules as the visual client.
+import Foundation
+
+/// Runs the dialogue's operations for one operator on the lab engine, asking only for kinds
+/// that work by ear.
+struct EngineDialogueLab: DialogueLab {
+    let engine: LabEngine
+    let operatorId: Int64
+    let templates: TemplateCatalog?
+
+    func shift(_ view: LabEngine.ShiftView) -> DialogueShift {
+        let phase: DialogueShift.Phase = switch view.phase {
+        case "work": .work
+        case "pause": view.extraPause ? .extraPause : .pause
+        case "ended": .ended
+        default: .off
+        }
+        return DialogueShift(phase: phase, blockSecondsLeft: view.blockSecondsLeft, resumesInSeconds: view.resumesInSeconds,
+                             workMinutesToday: view.workMinutesToday)
+    }
+
+    func status() async throws -> DialogueShift { shift(try await engine.shift(operatorId: operatorId)) }
+    func startShift() async throws -> DialogueShift { shift(try await engine.startShift(operatorId: operatorId, startedBy: operatorId)) }
+    func pause() async throws -> DialogueShift { shift(try await engine.pause(operatorId: operatorId)) }
+    func resume() async throws -> DialogueShift { shift(try await engine.resume(operatorId: operatorId)) }
+    func endShift() async throws -> DialogueShift { shift(try await engine.endShift(operatorId: operatorId, byCoach: false)) }
+
+    func next() async throws -> DialogueNext {
+        let served: LabEngine.Served?
+        do {
+            served = try await engine.next(operatorId: operatorId, only: LabEngine.byEar)
+        } catch is LabEngine.NotNow {
+            return .pause(try await status())
+        } catch let error as LabError where error.code == "no_shift" {
+            return .noShift(ended: try await status().phase == .ended)
+        }
+        guard let served else { return .noWork }
+        let template = templates?[served.kind]
+        let labels = served.labels.map { id in
+            template?.labels.first { $0.id == id } ?? TaskTemplate.Label(id: id, name: .init(nl: id, en: id))
+        }
+        return .task(DialogueTask(assignmentId: served.assignmentId, kind: served.kind, title: template?.title,
+                                  labels: labels, payload: served.payload))
+    }
+
+    func answer(_ task: DialogueTask, _ answer: AnswerBody) async throws -> DialogueFeedback {
+        let submitted = try await engine.answer(operatorId: operatorId, assignmentId: task.assignmentId, answer: answer,
+                                                idempotencyKey: nil)
+        struct Response: Decodable {
+            struct Feedback: Decodable {
+                var correct: Bool?
+                var message: TaskTemplate.Text?
+            }
+            var feedback: Feedback?
+        }
+        let response = try? JSONDecoder().decode(Response.self, from: Data(submitted.response.utf8))
+        return DialogueFeedback(correct: response?.feedback?.correct, message: response?.feedback?.message)
+    }
+
+    func skip(_ task: DialogueTask) async throws {
+        try await engine.skip(operatorId: operatorId, assignmentId: task.assignmentId, reason: "text mode")
+    }
+
+    func release(_ task: DialogueTask) async throws {
+        try await engine.release(operatorId: operatorId, assignmentId: task.assignmentId)
+    }
+}
