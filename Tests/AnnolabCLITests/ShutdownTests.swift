@@ -12,9 +12,11 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(data: URL) throws {
+    /// `annolab serve` on the folder, or `annolab demo` (which seeds it first) when `demo` is set.
+    init(data: URL, demo: Bool = false) throws {
         process.executableURL = annolabProgram
-        process.arguments = ["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments = demo ? ["demo", "--data", data.path, "--port", "0"]
+            : ["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
