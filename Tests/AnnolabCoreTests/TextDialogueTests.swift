@@ -161,6 +161,7 @@ struct TextDialogueTests {
         let play = await talk.say("speel")
         #expect(play.clips.first == .media(url: "/media/1/a/clip.wav"))
         #expect(play.clips.count == 2, "the programme part and the subtitle spoken")
+        #expect(play.playNow && !task.playNow)
         let english = await talk.say("english")
         #expect(english.lines.first == "From now on I speak English.")
         #expect(english.lines.contains("Subtitle 1 of 2: Eén."))

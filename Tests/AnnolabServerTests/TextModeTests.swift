@@ -75,6 +75,8 @@ struct TextModeTests {
 
         let played = try await lab.request("POST", "/api/v1/text", json: ["input": "speel"], token: bram)
         let clips = try #require(played.json["clips"] as? [String])
+        #expect(played.json["play"] as? Bool == true)
+        #expect(started.json["play"] as? Bool == false)
         #expect(clips.count == 1 && clips[0].hasPrefix("/media/\(project.id!)/"))
         #expect(try await fetch(lab, clips[0], token: bram).status == 200)
 

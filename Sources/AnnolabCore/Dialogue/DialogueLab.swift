@@ -88,10 +88,13 @@ public struct DialogueReply: Sendable, Equatable {
     public var lines: [String]
     public var clips: [DialogueClip]
     public var signal: DialogueSignal?
+    /// The operator asked to hear the clips now ("speel", "play"); otherwise they are there to fetch.
+    public var playNow: Bool
 
-    public init(lines: [String], clips: [DialogueClip] = [], signal: DialogueSignal? = nil) {
+    public init(lines: [String], clips: [DialogueClip] = [], signal: DialogueSignal? = nil, playNow: Bool = false) {
         self.lines = lines
         self.clips = clips
         self.signal = signal
+        self.playNow = playNow
     }
 }

@@ -131,7 +131,7 @@ public struct TextDialogue: Sendable {
             return reply
         case .play:
             guard task != nil else { return DialogueReply(lines: [say("There is no task to play.", "Er is geen taak om af te spelen.")]) }
-            return DialogueReply(lines: [say("Listen.", "Luister.")], clips: clips(forPlay: true))
+            return DialogueReply(lines: [say("Listen.", "Luister.")], clips: clips(forPlay: true), playNow: true)
         case .next where task == nil:
             return try await nextTask(lab: lab)
         default:

@@ -49,6 +49,8 @@ struct TextRoutes {
         var clips: [String]
         /// "saved" after an answer was stored, "pause" when a pause starts.
         var signal: String?
+        /// True when the operator asked to hear the clips now.
+        var play: Bool
         var language: String
     }
 
@@ -82,7 +84,7 @@ struct TextRoutes {
             }
         }
         return TextResponse(output: reply.lines.joined(separator: "\n"), lines: reply.lines, audio: audio, clips: clips,
-                            signal: reply.signal?.rawValue, language: language)
+                            signal: reply.signal?.rawValue, play: reply.playNow, language: language)
     }
 
     /// A spoken text from the cache, for anyone signed in.

@@ -1,5 +1,4 @@
 // `annolab text`: the voice-friendly text mode in a terminal, one line in, short lines out.
-import AnnolabServer
 import ArgumentParser
 import Foundation
 #if canImport(FoundationNetworking)
@@ -88,7 +87,7 @@ final class TextClient: @unchecked Sendable {
         let lines = reply["lines"] as? [String] ?? []
         // Written at once and unbuffered, so a screen reader or a script sees each reply whole.
         FileHandle.standardOutput.write(Data((lines + ["", ""]).joined(separator: "\n").utf8))
-        if let player, let clips = reply["clips"] as? [String], DialogueCommand.parse(input) == .play {
+        if let player, let clips = reply["clips"] as? [String], reply["play"] as? Bool == true {
             for clip in clips { await play(clip, with: player) }
         }
     }
