@@ -46,6 +46,11 @@ public struct TextDialogue: Sendable {
         self.language = language == "en" ? "en" : "nl"
     }
 
+    /// Speaks Dutch ("nl") or English ("en") from now on, as the page around the dialogue does.
+    public mutating func use(language chosen: String) {
+        if chosen == "nl" || chosen == "en" { language = chosen }
+    }
+
     /// Picks the words of the operator's language.
     func say(_ en: String, _ nl: String) -> String { language == "nl" ? nl : en }
 
@@ -146,7 +151,10 @@ public struct TextDialogue: Sendable {
 
     /// The first words, or the answer to an empty line: who, where, what to say.
     mutating func greet(lab: some DialogueLab) async throws -> DialogueReply {
-        if task != nil { return DialogueReply(lines: lastPrompt, clips: lastClips) }
+        if task != nil {
+            lastPrompt = prompt()
+            return DialogueReply(lines: lastPrompt, clips: lastClips)
+        }
         let shift = try await lab.status()
         var lines = [say("Hello \(name).", "Hallo \(name).")]
         switch shift.phase {

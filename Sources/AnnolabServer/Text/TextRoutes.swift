@@ -9,7 +9,7 @@ actor TextSessions {
     private var dialogues: [Int64: TextDialogue] = [:]
     private var busy: Set<Int64> = []
 
-    func handle(_ input: String, operatorId: Int64, name: String, language: () async throws -> String,
+    func handle(_ input: String, operatorId: Int64, name: String, language: () async throws -> String, chosen: String?,
                 lab: EngineDialogueLab) async throws -> (DialogueReply, String) {
         while busy.contains(operatorId) { try await Task.sleep(for: .milliseconds(5)) }
         busy.insert(operatorId)
@@ -20,6 +20,7 @@ actor TextSessions {
         } else {
             dialogue = TextDialogue(name: name, language: try await language())
         }
+        if let chosen { dialogue.use(language: chosen) }
         let reply = await dialogue.handle(input, lab: lab)
         dialogues[operatorId] = dialogue
         return (reply, dialogue.language)
@@ -37,6 +38,8 @@ struct TextRoutes {
         var input: String
         /// Also speak the reply (espeak-ng); on by default for operators in audio mode.
         var speech: Bool?
+        /// "nl" or "en": the dialogue speaks this language from now on (a page's language switch).
+        var language: String?
     }
 
     struct TextResponse: ResponseEncodable {
@@ -69,7 +72,7 @@ struct TextRoutes {
         let lab = EngineDialogueLab(engine: engine, operatorId: user.id!, templates: templates)
         let (reply, language) = try await sessions.handle(body.input, operatorId: user.id!, name: user.name,
                                                           language: { try await store.personalSettings(userId: user.id!).language },
-                                                          lab: lab)
+                                                          chosen: body.language, lab: lab)
         let audioMode = try await store.profile(operatorId: user.id!)?.audioMode ?? false
         var audio: String?
         if body.speech ?? audioMode {

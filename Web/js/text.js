@@ -1,0 +1,143 @@
+// The text mode page: one input field, the conversation in a log, sounds on keys.
+// The dialogue itself runs on the server (POST /api/v1/text), the same one as `annolab text`.
+import { api, homeOf } from './api.js';
+import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
+import { el } from './work-dom.js';
+import { applySettings, loadSettings } from './work-prefs.js';
+import { playTone } from './work-sound.js';
+
+const $ = (id) => document.getElementById(id);
+const log = $('log');
+const input = $('say');
+const player = $('player');
+const speakKey = 'annolab.text.speak';
+let settings = null;
+/** The sounds of the current task, and which one plays now. */
+let clips = [];
+let queue = [];
+
+function addLines(lines, className) {
+  for (const line of lines) log.append(el('p', { class: className, text: line }));
+  log.scrollTop = log.scrollHeight;
+}
+
+function speakAloud() {
+  return $('speak').checked;
+}
+
+/** Reads a reply aloud: the lab's spoken version when there is one, else the browser's voice. */
+function speak(reply) {
+  if (reply.audio) {
+    queue = [];
+    player.src = reply.audio;
+    player.play().catch(() => {});
+  } else if (window.speechSynthesis) {
+    const words = new SpeechSynthesisUtterance(reply.lines.join(' '));
+    words.lang = reply.language === 'nl' ? 'nl-NL' : 'en-GB';
+    speechSynthesis.cancel();
+    speechSynthesis.speak(words);
+  }
+}
+
+function playFrom(list) {
+  if (!list.length) {
+    addLines([t('text.noSound')]);
+    return;
+  }
+  queue = list.slice(1);
+  player.src = list[0];
+  player.play().catch(() => {});
+}
+
+player.addEventListener('ended', () => {
+  if (queue.length) playFrom(queue);
+});
+
+async function send(said) {
+  if (said) addLines([t('text.you', { input: said })], 'said');
+  let reply;
+  try {
+    // The dialogue speaks the page's language.
+    const body = { input: said, speech: speakAloud(), language: language() };
+    reply = await api('/api/v1/text', { method: 'POST', body });
+  } catch (error) {
+    addLines([error.status ? t('text.failed', { message: error.message }) : t('text.noConnection')]);
+    if (error.status === 401) location.replace('/');
+    return;
+  }
+  addLines(reply.lines);
+  if (reply.clips && reply.clips.length) clips = reply.clips;
+  if (reply.signal) playTone(reply.signal, settings);
+  if (reply.play) playFrom(reply.clips || []);
+  else if (speakAloud()) speak(reply);
+}
+
+$('say-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const said = input.value.trim();
+  input.value = '';
+  input.focus();
+  if (said) send(said);
+});
+
+function togglePlay() {
+  if (!player.src) return playFrom(clips);
+  if (player.paused) player.play().catch(() => {});
+  else player.pause();
+}
+
+function seek(seconds) {
+  if (!player.src) return;
+  player.currentTime = Math.max(0, Math.min((player.duration || 0), player.currentTime + seconds));
+}
+
+$('play-pause').addEventListener('click', togglePlay);
+$('replay').addEventListener('click', () => playFrom(clips));
+$('back').addEventListener('click', () => seek(-2));
+$('forward').addEventListener('click', () => seek(2));
+$('player-keys').addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const onButton = event.target.tagName === 'BUTTON';
+  if (event.key === ' ' && !onButton) togglePlay();
+  else if (event.key === 'r' || event.key === 'R') playFrom(clips);
+  else if (event.key === 'ArrowLeft') seek(-2);
+  else if (event.key === 'ArrowRight') seek(2);
+  else return;
+  event.preventDefault();
+});
+
+$('speak').checked = localStorage.getItem(speakKey) === 'on';
+$('speak').addEventListener('change', () => localStorage.setItem(speakKey, speakAloud() ? 'on' : 'off'));
+
+$('language').addEventListener('click', async () => {
+  await toggleLanguage();
+  document.title = `${t('text.title')} – Annolab`;
+  // The dialogue follows the page's language; an empty line reads the current step again.
+  send('');
+});
+$('sign-out').addEventListener('click', async () => {
+  await api('/api/v1/logout', { method: 'POST' }).catch(() => {});
+  location.assign('/');
+});
+
+async function main() {
+  await loadLanguage();
+  let me;
+  try {
+    me = await api('/api/v1/me');
+  } catch {
+    location.replace('/');
+    return;
+  }
+  if (me.role !== 'operator') {
+    location.replace(homeOf[me.role] || '/');
+    return;
+  }
+  settings = await loadSettings(me.id);
+  await applySettings(settings);
+  document.title = `${t('text.title')} – Annolab`;
+  input.focus();
+  await send('');
+}
+
+main();
