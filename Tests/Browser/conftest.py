@@ -5,7 +5,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from collections import deque
 
 import pytest
 from selenium import webdriver
@@ -23,12 +25,13 @@ def annolab_program():
 
 
 class DemoLab:
-    """`annolab demo` on a fresh data folder and a free loopback port."""
+    """`annolab demo` on a fresh data folder and a free loopback port (extra options, e.g.
+    `--clock-speed 60`, are passed on)."""
 
-    def __init__(self):
+    def __init__(self, *extra):
         self.data = tempfile.mkdtemp(prefix="annolab-browser-")
         self.process = subprocess.Popen(
-            [annolab_program(), "demo", "--data", self.data, "--port", "0"],
+            [annolab_program(), "demo", "--data", self.data, "--port", "0", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             text=True, cwd=ROOT,
         )
@@ -47,6 +50,13 @@ class DemoLab:
         if not self.url:
             self.stop()
             raise RuntimeError("the demo lab did not start:\n" + "".join(seen))
+        # The lab logs every request: keep reading its output, or a full pipe would stall the server.
+        self.log = deque(seen, maxlen=200)
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.log.append(line)
 
     def stop(self):
         if self.process.poll() is None:
@@ -61,6 +71,14 @@ class DemoLab:
 @pytest.fixture(scope="session")
 def lab():
     demo = DemoLab()
+    yield demo
+    demo.stop()
+
+
+@pytest.fixture(scope="session")
+def fast_lab():
+    """A second demo lab whose clock runs 60 times faster: a 10-minute work block passes in 10 seconds."""
+    demo = DemoLab("--clock-speed", "60")
     yield demo
     demo.stop()
 

@@ -1,4 +1,6 @@
 // Dutch and English strings for every page: no text is written in the scripts themselves.
+// A page may ask for extra bundles with <meta name="annolab-i18n" content="boxes ...">:
+// then /i18n/{name}.{lang}.json is merged in as well (its keys start with the bundle's name).
 const supported = ['nl', 'en'];
 let strings = {};
 let current = 'en';
@@ -11,14 +13,38 @@ export function preferredLanguage() {
   return supported.includes(browser) ? browser : 'en';
 }
 
-/** Loads a language and translates every element with data-i18n on the page. */
+/** The language the page shows now. */
+export function language() {
+  return current;
+}
+
+function bundleNames() {
+  const meta = document.querySelector('meta[name="annolab-i18n"]');
+  return meta ? meta.content.split(/\s+/).filter((name) => /^[a-z0-9-]+$/.test(name)) : [];
+}
+
+async function fetchStrings(path) {
+  try {
+    const response = await fetch(path);
+    return response.ok ? await response.json() : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Loads a language (and the page's extra bundles) and translates every element with data-i18n. */
 export async function loadLanguage(language = preferredLanguage()) {
-  const response = await fetch(`/i18n/${language}.json`);
-  strings = await response.json();
+  if (!supported.includes(language)) language = 'en';
+  const parts = await Promise.all([`/i18n/${language}.json`, ...bundleNames().map((name) => `/i18n/${name}.${language}.json`)]
+    .map(fetchStrings));
+  strings = Object.assign({}, ...parts);
   current = language;
   document.documentElement.lang = language;
   for (const element of document.querySelectorAll('[data-i18n]')) {
     element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of document.querySelectorAll('[data-i18n-label]')) {
+    element.setAttribute('aria-label', t(element.dataset.i18nLabel));
   }
   return language;
 }
@@ -29,9 +55,13 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
 }
 
+/** Switches to a language and remembers the choice on this computer. */
+export async function setLanguage(language) {
+  localStorage.setItem('annolab.language', language);
+  return loadLanguage(language);
+}
+
 /** Switches between Dutch and English and remembers the choice. */
 export async function toggleLanguage() {
-  const next = current === 'nl' ? 'en' : 'nl';
-  localStorage.setItem('annolab.language', next);
-  return loadLanguage(next);
+  return setLanguage(current === 'nl' ? 'en' : 'nl');
 }

@@ -1,0 +1,99 @@
+// Subtitle check: hear the clip, then give each cue a verdict (number keys act on the cue you are at),
+// with an optional corrected text when the verdict is not "correct".
+import { audioPlayer } from '../work-audio.js';
+import { el, keyLabel, labelName, numberKey } from '../work-dom.js';
+
+export function mount(container, task, context) {
+  const { t, lang } = context;
+  const payload = task.payload || {};
+  const base = `cues-${task.id}`;
+  const scope = container.closest('form') || container;
+  const verdicts = (task.labels || []).map((label) => label.id);
+  const number = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const when = (seconds) => seconds < 60
+    ? t('subtitle.seconds', { s: number.format(seconds) })
+    : t('subtitle.minutes', { m: Math.floor(seconds / 60), s: number.format(seconds % 60) });
+  const draft = (context.draft && context.draft.cues) || {};
+  const src = (payload.audio && payload.audio.url) || (task.media || [])[0];
+  const player = src ? audioPlayer(src, context, base) : null;
+
+  const cues = (payload.cues || []).map((cue, position) => {
+    const id = `${base}-${position}`;
+    const saved = draft[cue.index] || {};
+    const radios = verdicts.map((verdict, i) => el('input', { type: 'radio', name: id, id: `${id}-${i}`, value: verdict }));
+    const textarea = el('textarea', { id: `${id}-fix`, rows: '2', 'aria-describedby': `${id}-fixhint` });
+    textarea.value = saved.correction || '';
+    const correction = el('div', { class: 'correction' },
+      el('label', { for: textarea.id, text: t('subtitle.correction', { n: cue.index }) }),
+      el('p', { class: 'hint', id: `${id}-fixhint`, text: t('subtitle.correctionHint') }), textarea);
+    const fieldset = el('fieldset', { class: 'cue', 'aria-describedby': `${id}-time ${id}-text` },
+      el('legend', { text: t('subtitle.cue', { n: cue.index }) }),
+      el('p', { class: 'cue-text', id: `${id}-text`, text: cue.text }),
+      el('p', { class: 'cue-time', id: `${id}-time`, text: t('subtitle.shown', { from: when(cue.start), to: when(cue.end) }) }),
+      el('div', { class: 'verdicts' }, ...radios.map((radio, i) => el('span', { class: 'option' }, radio,
+        keyLabel(radio.id, i + 1, labelName(task, verdicts[i], lang))))),
+      correction);
+    for (const radio of radios) radio.checked = radio.value === saved.verdict;
+    const item = { cue, fieldset, radios, textarea, correction };
+    const verdict = () => radios.find((radio) => radio.checked)?.value || null;
+    item.verdict = verdict;
+    item.update = () => { correction.hidden = !verdict() || verdict() === 'correct'; };
+    item.update();
+    for (const radio of radios) radio.addEventListener('change', () => { item.update(); save(); });
+    textarea.addEventListener('input', save);
+    return item;
+  });
+
+  container.append(
+    player ? player.element : null,
+    el('p', { class: 'hint', text: t('subtitle.keys', { count: verdicts.length }) }),
+    el('ol', { class: 'cues', 'aria-label': t('subtitle.list') }, ...cues.map((item) => el('li', {}, item.fieldset))),
+  );
+
+  function save() {
+    const state = {};
+    for (const item of cues) state[item.cue.index] = { verdict: item.verdict(), correction: item.textarea.value };
+    context.onDraft({ cues: state });
+  }
+
+  function onKey(event) {
+    if (player && player.handleKey(event)) return;
+    const key = numberKey(event);
+    if (!key || key > verdicts.length) return;
+    const item = cues.find((entry) => entry.fieldset.contains(event.target)) || cues.find((entry) => !entry.verdict()) || cues[0];
+    if (!item) return;
+    event.preventDefault();
+    item.radios[key - 1].checked = true;
+    item.radios[key - 1].focus();
+    item.update();
+    save();
+  }
+  scope.addEventListener('keydown', onKey);
+
+  return {
+    answer() {
+      const missing = cues.find((item) => !item.verdict());
+      if (missing) return { ok: false, message: t('subtitle.missing', { n: missing.cue.index }), focus: missing.radios[0] };
+      return {
+        ok: true,
+        answer: {
+          cues: cues.map((item) => {
+            const entry = { index: item.cue.index, verdict: item.verdict() };
+            const text = item.textarea.value.trim();
+            if (text && entry.verdict !== 'correct') entry.correction = text;
+            return entry;
+          }),
+        },
+      };
+    },
+    focus() {
+      const first = cues[0];
+      if (first) (first.radios.find((radio) => radio.checked) || first.radios[0]).focus();
+    },
+    destroy() {
+      scope.removeEventListener('keydown', onKey);
+      if (player) player.destroy();
+      container.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// The operator's settings page: text size, contrast, motion, language and sounds, kept by the lab.
+import { api, homeOf } from './api.js';
+import { loadLanguage, t } from './i18n.js';
+import { applySettings, loadSettings, saveSettings } from './work-prefs.js';
+
+const form = document.getElementById('settings-form');
+const saved = document.getElementById('saved');
+const problem = document.getElementById('settings-error');
+let me = null;
+
+function show(settings) {
+  form.elements.textSize.value = String(settings.textSize);
+  form.elements.language.value = settings.language;
+  form.elements.contrast.checked = settings.contrast;
+  form.elements.reducedMotion.checked = settings.reducedMotion;
+  form.elements.sounds.checked = settings.sounds;
+}
+
+function read() {
+  return {
+    textSize: Number(form.elements.textSize.value) || 100,
+    contrast: form.elements.contrast.checked,
+    reducedMotion: form.elements.reducedMotion.checked,
+    language: form.elements.language.value || 'en',
+    sounds: form.elements.sounds.checked,
+  };
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  problem.hidden = true;
+  saved.textContent = '';
+  try {
+    const { settings, where } = await saveSettings(me.id, read());
+    await applySettings(settings, { switchLanguage: true });
+    document.title = `${t('settings.title')} – Annolab`;
+    show(settings);
+    saved.textContent = t(where === 'server' ? 'settings.saved' : 'settings.savedHere');
+  } catch (error) {
+    problem.textContent = t('settings.failed', { reason: error.message || '' });
+    problem.hidden = false;
+    problem.focus();
+  }
+});
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  // Signing out hands back the task kept for the work page and forgets what was typed in it.
+  const key = `annolab.work.${me.id}`;
+  try {
+    const kept = JSON.parse(localStorage.getItem(key));
+    if (kept && kept.assignment) await api(`/api/v1/assignments/${kept.assignment.id}/release`, { method: 'POST', body: {} }).catch(() => {});
+  } catch {
+    // Nothing kept.
+  }
+  localStorage.removeItem(key);
+  await api('/api/v1/logout', { method: 'POST' }).catch(() => {});
+  location.assign('/');
+});
+
+await loadLanguage();
+try {
+  me = await api('/api/v1/me');
+} catch {
+  location.replace('/');
+}
+if (me && me.role !== 'operator') location.replace(homeOf[me.role] || '/');
+else if (me) {
+  const settings = await loadSettings(me.id);
+  await applySettings(settings);
+  document.title = `${t('settings.title')} – Annolab`;
+  show(settings);
+}
