@@ -1,0 +1,34 @@
+// The subtitle-check report as CSV: one row per cue with its verdict, confidence and proposed correction.
+import Foundation
+
+/// Writes the subtitle-check report as CSV, one row per cue.
+///
+/// Columns: `file,index,start,end,verdict,confidence,text,correction`. `file` (the upload name)
+/// comes first so that one report can hold several subtitle files; `start` and `end` are
+/// seconds with three decimals; `verdict` is empty for an undecided cue; `confidence` has four
+/// decimals; `text` and `correction` are written as they are (line breaks included), quoted per
+/// RFC 4180 (see ``CSVTable``). Rows are by file name, then cue index.
+///
+/// ```swift
+/// let csv = SubtitleReportCSV().write([file])
+/// ```
+public struct SubtitleReportCSV: Sendable {
+    public static let header = ["file", "index", "start", "end", "verdict", "confidence", "text", "correction"]
+
+    public init() {}
+
+    public func write(_ files: [SubtitleFileResult]) -> Data {
+        var table = CSVTable(header: Self.header)
+        for file in files.sorted(by: { $0.fileName.utf8.lexicographicallyPrecedes($1.fileName.utf8) }) {
+            for cue in file.cues.sorted(by: { $0.index < $1.index }) {
+                table.append([
+                    file.fileName, String(cue.index),
+                    ExportNumber.fixed(cue.start, places: 3), ExportNumber.fixed(cue.end, places: 3),
+                    cue.verdict ?? "", ExportNumber.fixed(cue.confidence, places: 4),
+                    cue.text, cue.correction ?? "",
+                ])
+            }
+        }
+        return table.data()
+    }
+}
