@@ -45,16 +45,21 @@ public struct LabServer: Sendable {
     public let templates: TemplateCatalog
     /// Spoken prompts for the text and audio modes (espeak-ng), cached in the data folder.
     public let speech: SpeechService
+    /// The coaches' live view and alerts; it runs beside the HTTP server.
+    public let monitor: CoachMonitor
     public var importer: ImportService { ImportService(store: store, engine: engine, templates: templates) }
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
     public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
         let templates = try TemplateCatalog.load(from: options.tasksFolder)
         let engine = try await LabEngine.start(store: store, clock: clock)
-        return LabServer(store: store, options: options, engine: engine, templates: templates)
+        let monitor = CoachMonitor(store: store, engine: engine)
+        try await monitor.load()
+        return LabServer(store: store, options: options, engine: engine, templates: templates, monitor: monitor)
     }
 
-    init(store: LabStore, options: Options, engine: LabEngine, templates: TemplateCatalog) {
+    init(store: LabStore, options: Options, engine: LabEngine, templates: TemplateCatalog, monitor: CoachMonitor) {
+        self.monitor = monitor
         self.store = store
         self.options = options
         self.accounts = AccountService(store: store)
@@ -79,10 +84,10 @@ public struct LabServer: Sendable {
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
-        ClientRoutes(store: store, projects: projects, importer: importer, maxUploadBytes: options.maxUploadBytes)
+        ClientRoutes(store: store, projects: projects, importer: importer, maxUploadBytes: options.maxUploadBytes, monitor: monitor)
             .register(on: router)
         MediaRoutes(store: store).register(on: router)
-        CoachRoutes(store: store, engine: engine).register(on: router)
+        CoachRoutes(store: store, engine: engine, monitor: monitor, pay: pay).register(on: router)
         AdminRoutes(store: store, accounts: accounts).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         PayRoutes(pay: pay).register(on: router)
@@ -97,6 +102,7 @@ public struct LabServer: Sendable {
         return Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Annolab"),
+            services: [monitor],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger
         )

@@ -14,6 +14,7 @@ final class FakeDialogueLab: DialogueLab {
         var released: [Int64] = []
         var blockSecondsLeft: Double = 45 * 60
         var feedback = DialogueFeedback()
+        var messages: [String] = []
     }
     let state = Mutex(State())
 
@@ -45,6 +46,7 @@ final class FakeDialogueLab: DialogueLab {
     }
     func skip(_ task: DialogueTask) async throws { state.withLock { $0.skipped.append(task.assignmentId) } }
     func release(_ task: DialogueTask) async throws { state.withLock { $0.released.append(task.assignmentId) } }
+    func unreadMessages() async throws -> [String] { state.withLock { s in defer { s.messages = [] }; return s.messages } }
 
     var answers: [(Int64, AnswerBody)] { state.withLock { $0.answers } }
 }
@@ -210,6 +212,17 @@ struct TextDialogueTests {
         }
         #expect(talk.transcript.contains { $0.contains("Goedenavond en welkom") }, "markup removed, & said as a word")
         #expect(talk.transcript.contains("Deze was anders. Luister nog eens."), "gold feedback is read out")
+    }
+
+    @Test("a message from the coach is read out once, before the reply")
+    func coachMessage() async throws {
+        let lab = FakeDialogueLab()
+        lab.state.withLock { $0.tasks = [tagTask(71)]; $0.messages = ["Take it easy today, Floor."] }
+        var talk = Conversation(dialogue: TextDialogue(name: "Floor", language: "en"), lab: lab)
+        let first = await talk.say("start")
+        #expect(first.lines.first == "Message from your coach: Take it easy today, Floor.")
+        let second = await talk.say("repeat")
+        #expect(!second.lines.contains { $0.hasPrefix("Message from your coach") })
     }
 
     @Test("a time warning is given once when five minutes are left")

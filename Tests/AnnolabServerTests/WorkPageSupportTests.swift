@@ -71,6 +71,10 @@ struct WorkPageSupportTests {
         #expect(changed.status == 200)
         #expect(changed.json["textSize"] as? Int == 200)
         #expect(changed.json["sounds"] as? Bool == true, "a field not sent stays as it was")
+        #expect(changed.json["languageChosen"] as? Bool == true)
+        let bram = try await lab.login(["badge": "OP-0002"])
+        let sizeOnly = try await lab.request("PUT", "/api/v1/me/settings", json: ["textSize": 150], token: bram)
+        #expect(sizeOnly.json["languageChosen"] as? Bool == false, "a page keeps its own language until one is chosen")
 
         let tooBig = try await lab.request("PUT", "/api/v1/me/settings", json: ["textSize": 300], token: anouk)
         #expect(tooBig.status == 422)
@@ -136,5 +140,28 @@ struct WorkPageSupportTests {
         let operatorToken = try await lab.login(["badge": "OP-0003"])
         #expect(try await lab.request("PUT", "/api/v1/coach/operators/\(id)/profile", json: ["audioMode": true],
                                       token: operatorToken).status == 403)
+    }
+
+    @Test("ending a shift hands back the tasks still reserved, so the next shift gets work at once")
+    func endShiftReleases() async throws {
+        let lab = try await RunningLab.start(demo: true)
+        defer { Task { await lab.stop() } }
+        let project = try #require(try await lab.store.projects(clientId: nil).first { $0.template == .choice })
+        _ = try await lab.server.importer.importFiles((0..<4).map { (name: "p\($0).png", data: try TestMedia.png(width: 40 + $0, height: 30)) },
+                                                      into: project.id!, strict: true, actor: nil)
+        let anouk = try await lab.login(["badge": "OP-0001"])
+        _ = try await lab.request("POST", "/api/v1/shift/start", token: anouk)
+        var held: [Int] = []
+        for _ in 0..<3 {
+            let next = try await lab.request("GET", "/api/v1/tasks/next", token: anouk)
+            held.append(try #require((next.json["assignment"] as? [String: Any])?["id"] as? Int))
+        }
+        #expect(try await lab.request("GET", "/api/v1/tasks/next", token: anouk).status == 204, "three reserved at most")
+        _ = try await lab.request("POST", "/api/v1/shift/end", token: anouk)
+        for id in held {
+            #expect(try await lab.store.assignment(id: Int64(id))?.state == "released")
+        }
+        _ = try await lab.request("POST", "/api/v1/shift/start", token: anouk)
+        #expect(try await lab.request("GET", "/api/v1/tasks/next", token: anouk).status == 200, "the fourth picture is served")
     }
 }

@@ -66,7 +66,8 @@ try {
 if (me && me.role !== 'operator') location.replace(homeOf[me.role] || '/');
 else if (me) {
   const settings = await loadSettings(me.id);
-  await applySettings(settings);
+  // The language the operator chose in their settings follows them to any computer.
+  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
   document.title = `${t('settings.title')} – Annolab`;
   show(settings);
 }

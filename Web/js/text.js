@@ -134,7 +134,8 @@ async function main() {
     return;
   }
   settings = await loadSettings(me.id);
-  await applySettings(settings);
+  // The language the operator chose in their settings follows them to any computer.
+  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
   document.title = `${t('text.title')} – Annolab`;
   input.focus();
   await send('');

@@ -606,7 +606,8 @@ async function main() {
     return;
   }
   settings = await loadSettings(me.id);
-  await applySettings(settings);
+  // The language the operator chose in their settings follows them to any computer.
+  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
   wire();
   renderStatic();
   outbox = new Outbox(me.id, outboxHandlers);

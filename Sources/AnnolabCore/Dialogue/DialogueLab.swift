@@ -14,6 +14,8 @@ public protocol DialogueLab: Sendable {
     func answer(_ task: DialogueTask, _ answer: AnswerBody) async throws -> DialogueFeedback
     func skip(_ task: DialogueTask) async throws
     func release(_ task: DialogueTask) async throws
+    /// Messages from the coach not yet read, oldest first; they count as read once returned.
+    func unreadMessages() async throws -> [String]
 }
 
 /// The shift as the dialogue needs it; times are wall-clock seconds from now.

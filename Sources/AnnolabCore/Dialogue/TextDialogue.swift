@@ -58,6 +58,8 @@ public struct TextDialogue: Sendable {
     public mutating func handle(_ input: String, lab: some DialogueLab) async -> DialogueReply {
         do {
             var reply = try await respond(to: input, lab: lab)
+            let messages = (try? await lab.unreadMessages()) ?? []
+            reply.lines = messages.map { say("Message from your coach: \($0)", "Bericht van je coach: \($0)") } + reply.lines
             reply.lines = reply.lines.flatMap { Speakable.lines(Speakable.clean($0, language: language)) }
             return reply
         } catch let error as LabError {

@@ -30,6 +30,9 @@ public enum ShiftEndReason: String, Codable, Sendable, CaseIterable {
     case byOperator
     /// The coach ended the shift.
     case byCoach
+    /// The coach changed the operator's blocks: the shift goes on, from the next work block,
+    /// as a new shift with the new profile.
+    case profileChanged
 }
 
 /// What ``ShiftTimeline/state(at:)`` says about one moment of a shift.

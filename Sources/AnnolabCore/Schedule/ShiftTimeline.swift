@@ -145,6 +145,16 @@ public struct ShiftTimeline: Sendable {
         return blockEnd.addingTimeInterval(max(0, grace))
     }
 
+    /// The start of the first scheduled work block after `moment` (extra pauses aside), or nil
+    /// when the shift ends before it. A profile change takes effect there, so that a running
+    /// work block and the pause after it keep the lengths they started with.
+    public func nextWorkBlockStart(after moment: Date) -> Date? {
+        let t = max(0, moment.timeIntervalSince(startedAt))
+        let block = scheduledBlock(at: t)
+        let next = block.kind == .work ? block.end + pauseLength : block.end
+        return next < endOffset ? startedAt.addingTimeInterval(next) : nil
+    }
+
     /// The stretches of the shift from its start up to `now` (or its end, if sooner), in
     /// order, without gaps: work, pause and extraPause. They add up to the time in the shift.
     /// The timeline never makes `waiting`: only the queue knows when there was no work.

@@ -58,7 +58,9 @@ extension LabEngine {
         }
         let expiry = now.addingTimeInterval(leaseLength)
         for _ in 0..<8 {
-            guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry) else {
+            let excluded = excludedProjects.withLock { $0[operatorId] ?? [] }
+            guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry,
+                                                  excluded: excluded) else {
                 return nil
             }
             let task = reservation.task
@@ -75,6 +77,7 @@ extension LabEngine {
             }
             queue.registerLease(.init(assignmentId: assignment.id!, taskId: task.id, operatorId: operatorId,
                                       leasedAt: now, expiresAt: expiry, state: "leased"))
+            notify(operatorId, .served)
             return Served(assignmentId: assignment.id!, leasedAt: now, leaseExpiresAt: expiry, microtaskId: task.id,
                           projectId: task.projectId, kind: task.kind, labels: reservation.project.labels,
                           payload: task.payload, payloadJSON: task.payloadJSON)
@@ -187,6 +190,8 @@ extension LabEngine {
             throw error
         }
         queue.answered(assignmentId: lease.assignmentId)
+        let blockEnd = deadline.addingTimeInterval(-grace)
+        notify(lease.operatorId, .answered(secondsPastBlockEnd: now > blockEnd ? now.timeIntervalSince(blockEnd) : nil))
         if done, task.kind == .imageBoxes, let finished = queue.task(task.id) {
             await deriveBoxChecks(from: finished, project: project)
         }
@@ -236,6 +241,7 @@ extension LabEngine {
         }
         let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)
         try await store.closeAssignment(id: assignmentId, state: "skipped", reason: trimmed.map(String.init), at: clock.now())
+        notify(operatorId, .skipped)
     }
 
     /// Hands a preloaded task back unanswered, so someone else can do it.

@@ -27,12 +27,18 @@ public final class LabEngine: Sendable {
     let policy = PayPolicy()
     /// Operators' profiles, read once; a change goes through ``profileChanged(_:)``.
     let profiles = Mutex<[Int64: OperatorProfile]>([:])
+    /// Projects each operator's coach kept from them.
+    let excludedProjects = Mutex<[Int64: Set<Int64>]>([:])
+    /// Who wants to hear of operators' activity (the coach's live view and alerts).
+    let observers = Mutex<[@Sendable (Int64, LabActivity) -> Void]>([])
 
     public static func start(store: LabStore, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
                              grace: TimeInterval = 120,
                              timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) async throws -> LabEngine {
         let engine = LabEngine(store: store, clock: clock, leaseLength: leaseLength, grace: grace, timeZone: timeZone)
         engine.queue.load(try await store.openWork())
+        let denied = try await store.deniedProjects()
+        engine.excludedProjects.withLock { $0 = denied }
         try await engine.settleEndedShifts()
         return engine
     }
@@ -62,10 +68,63 @@ public final class LabEngine: Sendable {
         queue.markGold(ids)
     }
 
-    /// Stores a new profile for an operator; it applies from their next shift's start.
+    /// Stores a new profile for an operator. Task kinds and audio mode apply to the next task;
+    /// block lengths, shift length and daily cap from the next work block of a running shift
+    /// (the block running now, and the pause after it, keep their lengths), else from the next shift.
     public func profileChanged(_ profile: OperatorProfile, actor: Int64?) async throws {
         try await store.updateProfile(profile, actor: actor)
         profiles.withLock { $0[profile.operatorId] = profile }
+        let now = clock.now()
+        guard var snapshot = try await settledSnapshot(operatorId: profile.operatorId, now: now),
+              snapshot.shift.endedAt == nil else { return }
+        let same = snapshot.shift.workMinutes == profile.workMinutes && snapshot.shift.pauseMinutes == profile.pauseMinutes
+            && snapshot.shift.dailyCapMinutes == profile.dailyCapMinutes
+            && snapshot.shift.startedAt.addingTimeInterval(Double(profile.shiftMinutes) * 60) == snapshot.shift.plannedEndAt
+        let switchAt = same ? nil : snapshot.timeline.nextWorkBlockStart(after: now)
+        try await store.setShiftSwitch(id: snapshot.shift.id!, at: switchAt)
+        snapshot.shift.switchAt = switchAt
+        shifts.remember(snapshot)
+    }
+
+    /// Ends a shift at the start of a work block and goes on with a new shift on the new
+    /// profile, carrying an extra pause that is still running.
+    private func switchProfile(_ snapshot: inout ShiftSnapshot, at switchAt: Date) async throws {
+        let old = snapshot.shift
+        let pauseRuns = snapshot.extraPauses.last.map { $0.end == nil && $0.start <= switchAt } ?? false
+        try await close(&snapshot, at: switchAt, reason: .profileChanged)
+        let (_, profile) = try await profile(operatorId: old.operatorId)
+        let plannedEnd = old.startedAt.addingTimeInterval(Double(profile.shiftMinutes) * 60)
+        // A shorter shift that is already over ends here.
+        guard plannedEnd.timeIntervalSince(switchAt) >= 60 else { return }
+        let earlier = try await shifts.workedToday(operatorId: old.operatorId, before: switchAt)
+        let shift = try await store.startShift(Shift(
+            id: nil, operatorId: old.operatorId, startedAt: switchAt, plannedEndAt: plannedEnd, endedAt: nil,
+            workMinutes: profile.workMinutes, pauseMinutes: profile.pauseMinutes,
+            shiftMinutes: Int(plannedEnd.timeIntervalSince(switchAt) / 60), dailyCapMinutes: profile.dailyCapMinutes,
+            startedById: old.startedById, endReason: nil))
+        if pauseRuns { try await store.startExtraPause(shiftId: shift.id!, at: switchAt) }
+        snapshot = ShiftSnapshot(shift: shift, extraPauses: pauseRuns ? [ExtraPause(start: switchAt, end: nil)] : [],
+                                 workedEarlierToday: earlier)
+        shifts.remember(snapshot)
+        notify(old.operatorId, .shiftChanged)
+    }
+
+    // MARK: Activity
+
+    /// Calls `observer` after each change in an operator's work: a shift started or changed,
+    /// a task served, answered or skipped. Observers must be quick; they run on the request.
+    public func observe(_ observer: @escaping @Sendable (Int64, LabActivity) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    func notify(_ operatorId: Int64, _ activity: LabActivity) {
+        for observer in observers.withLock({ $0 }) { observer(operatorId, activity) }
+    }
+
+    /// Reloads which projects coaches kept from which operators.
+    public func projectAccessChanged() async throws {
+        let denied = try await store.deniedProjects()
+        excludedProjects.withLock { $0 = denied }
     }
 
     // MARK: Shifts
@@ -87,13 +146,16 @@ public final class LabEngine: Sendable {
         public var blockSecondsLeft: Double?
         public var resumesInSeconds: Double?
         public var shiftSecondsLeft: Double?
+        /// The shift's id and the index of its current block (work blocks are even, pauses odd).
+        public var shiftId: Int64?
+        public var blockIndex: Int?
     }
 
     func view(_ snapshot: ShiftSnapshot?, profile: WorkProfile, now: Date) -> ShiftView {
         guard let snapshot else {
             return ShiftView(phase: "off", extraPause: false, blockEndsAt: nil, resumesAt: nil, shiftEndsAt: nil,
                              startedAt: nil, endReason: nil, workMinutesToday: 0, profile: profile,
-                             blockSecondsLeft: nil, resumesInSeconds: nil, shiftSecondsLeft: nil)
+                             blockSecondsLeft: nil, resumesInSeconds: nil, shiftSecondsLeft: nil, shiftId: nil, blockIndex: nil)
         }
         let state = snapshot.timeline.state(at: now)
         let phase: String = switch state.phase {
@@ -107,7 +169,8 @@ public final class LabEngine: Sendable {
                          profile: snapshot.profile,
                          blockSecondsLeft: phase == "work" ? state.blockEndsAt.map { wallSeconds(from: now, to: $0) } : nil,
                          resumesInSeconds: state.resumesAt.map { wallSeconds(from: now, to: $0) },
-                         shiftSecondsLeft: phase == "ended" ? nil : wallSeconds(from: now, to: state.shiftEndsAt))
+                         shiftSecondsLeft: phase == "ended" ? nil : wallSeconds(from: now, to: state.shiftEndsAt),
+                         shiftId: snapshot.shift.id, blockIndex: state.blockIndex)
     }
 
     /// Lab seconds between two lab times as wall-clock seconds, to a tenth of a second.
@@ -138,6 +201,10 @@ public final class LabEngine: Sendable {
     /// The latest shift, closed in the store when its time (or the daily cap) has run out.
     func settledSnapshot(operatorId: Int64, now: Date) async throws -> ShiftSnapshot? {
         guard var snapshot = try await shifts.snapshot(operatorId: operatorId) else { return nil }
+        if snapshot.shift.endedAt == nil, let switchAt = snapshot.shift.switchAt, now >= switchAt,
+           snapshot.timeline.state(at: switchAt).phase != .ended {
+            try await switchProfile(&snapshot, at: switchAt)
+        }
         if snapshot.shift.endedAt == nil {
             let state = snapshot.timeline.state(at: now)
             if state.phase == .ended {
@@ -210,6 +277,7 @@ public final class LabEngine: Sendable {
             dailyCapMinutes: profile.dailyCapMinutes, startedById: startedBy, endReason: nil))
         let snapshot = ShiftSnapshot(shift: shift, extraPauses: [], workedEarlierToday: earlier)
         shifts.remember(snapshot)
+        notify(operatorId, .shiftStarted(shiftId: shift.id!))
         return view(snapshot, profile: profile, now: now)
     }
 
@@ -228,6 +296,7 @@ public final class LabEngine: Sendable {
             try await store.startExtraPause(shiftId: snapshot.shift.id!, at: now)
             snapshot.extraPauses.append(ExtraPause(start: now, end: nil))
             shifts.remember(snapshot)
+            notify(operatorId, .shiftChanged)
         }
         return view(snapshot, profile: snapshot.profile, now: now)
     }
@@ -240,6 +309,7 @@ public final class LabEngine: Sendable {
             try await store.endExtraPause(shiftId: snapshot.shift.id!, at: now)
             snapshot.extraPauses[last].end = now
             shifts.remember(snapshot)
+            notify(operatorId, .shiftChanged)
         }
         return view(snapshot, profile: snapshot.profile, now: now)
     }
@@ -249,6 +319,21 @@ public final class LabEngine: Sendable {
         let now = clock.now()
         var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         try await close(&snapshot, at: now, reason: byCoach ? .byCoach : .byOperator)
+        // Tasks still reserved go back to the queue at once, for others (and for the next shift).
+        for assignmentId in queue.openLeases(operatorId: operatorId) where queue.close(assignmentId: assignmentId) != nil {
+            try await store.closeAssignment(id: assignmentId, state: "released", at: now)
+        }
+        notify(operatorId, .shiftChanged)
         return view(snapshot, profile: snapshot.profile, now: now)
     }
+}
+
+/// Something an operator did, or that happened to their shift.
+public enum LabActivity: Sendable, Equatable {
+    case shiftStarted(shiftId: Int64)
+    case shiftChanged
+    case served
+    /// An answer was stored; `secondsPastBlockEnd` when it came after its block had ended.
+    case answered(secondsPastBlockEnd: Double?)
+    case skipped
 }

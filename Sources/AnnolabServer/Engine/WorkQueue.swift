@@ -206,7 +206,9 @@ final class WorkQueue: Sendable {
 
     /// Reserves the next microtask for an operator: gold at the project's rate, then started
     /// microtasks before new ones, projects by deadline then age. Nil when there is no work.
-    func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date, maxLive: Int = 3) -> Reservation? {
+    /// Projects in `excluded` are skipped: the operator's coach decided they are not for them.
+    func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date, maxLive: Int = 3,
+                 excluded: Set<Int64> = []) -> Reservation? {
         state.withLock { state in
             // The current task and one preloaded are enough; more would keep places from others.
             let live = (state.liveLeases[operatorId] ?? []).filter { id in
@@ -214,7 +216,7 @@ final class WorkQueue: Sendable {
             }
             state.liveLeases[operatorId] = live
             if live.count >= maxLive { return nil }
-            for projectId in state.order {
+            for projectId in state.order where !excluded.contains(projectId) {
                 guard let project = state.projects[projectId] else { continue }
                 if let id = Self.pickGold(&state, project: project, operatorId: operatorId, kinds: kinds)
                     ?? Self.pickStarted(&state, projectId: projectId, operatorId: operatorId, kinds: kinds, now: now)
@@ -407,6 +409,13 @@ final class WorkQueue: Sendable {
     }
 
     /// Ends a lease without an answer (skip, release, expiry): the place goes back to the queue.
+    /// The operator's leases that are still open (not answered, skipped or handed back).
+    func openLeases(operatorId: Int64) -> [Int64] {
+        state.withLock { state in
+            (state.liveLeases[operatorId] ?? []).filter { state.leases[$0]?.state == "leased" }.sorted()
+        }
+    }
+
     func close(assignmentId: Int64) -> Lease? {
         state.withLock { state in
             guard var lease = state.leases[assignmentId], lease.state == "leased" || lease.state == "answering" else { return nil }

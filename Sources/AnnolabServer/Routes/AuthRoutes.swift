@@ -60,7 +60,10 @@ struct AuthRoutes {
         if let value = change.textSize { settings.textSize = value }
         if let value = change.contrast { settings.contrast = value }
         if let value = change.reducedMotion { settings.reducedMotion = value }
-        if let value = change.language { settings.language = value }
+        if let value = change.language {
+            settings.language = value
+            settings.languageChosen = true
+        }
         if let value = change.sounds { settings.sounds = value }
         return try await accounts.store.setPersonalSettings(settings, userId: user.id!)
     }

@@ -10,6 +10,8 @@ struct ClientRoutes {
     let importer: ImportService
     /// The largest upload taken in one request, in bytes; larger is answered with 413.
     let maxUploadBytes: Int
+    /// Tells the coaches of new work and takes the client's feedback to them.
+    let monitor: CoachMonitor
 
     func register(on router: Router<LabRequestContext>) {
         let group = router.group("api/v1/projects").add(middleware: RoleMiddleware(.client))
@@ -18,6 +20,39 @@ struct ClientRoutes {
         group.get("{id}", use: show)
         group.post("{id}/items", use: upload)
         group.post("{id}/gold", use: gold)
+        group.post("{id}/feedback", use: feedback)
+    }
+
+    struct FeedbackRequest: Decodable {
+        var kind: String?
+        var text: String
+    }
+
+    struct FeedbackReceipt: ResponseEncodable {
+        var id: Int64
+        var kind: String
+        var status: String
+        var note: String
+    }
+
+    /// Feedback or a "good job" note on a project; it goes to the coaches, who decide what
+    /// reaches the operators and in what words.
+    @Sendable func feedback(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<FeedbackReceipt> {
+        let user = try context.requireUser()
+        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let body = try await request.decode(as: FeedbackRequest.self, context: context)
+        let kind = body.kind ?? "feedback"
+        guard ["feedback", "good-job"].contains(kind) else {
+            throw LabError(.unprocessable, "invalid_feedback", "The kind must be feedback or good-job.")
+        }
+        let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 2000 else {
+            throw LabError(.unprocessable, "invalid_feedback", "Write your feedback in 1 to 2000 characters.")
+        }
+        let item = try await store.addFeedback(projectId: project.id!, kind: kind, body: text, actor: user.id, at: Date())
+        return EditedResponse(status: .created, response: FeedbackReceipt(
+            id: item.id!, kind: kind, status: item.status,
+            note: "Thank you. The lab's coaches read this and pass it on to the people who did the work."))
     }
 
     @Sendable func upload(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<UploadReport> {
@@ -41,6 +76,7 @@ struct ClientRoutes {
         let files = parts.filter { $0.name == "file" }.map { (name: $0.fileName ?? "file", data: $0.data) }
         let strict = request.uri.queryParameters["strict"].map { $0 == "true" || $0 == "1" } ?? false
         let report = try await importer.importFiles(files, into: project.id!, strict: strict, actor: user.id)
+        if report.microtasks > 0 { try? await monitor.datasetUploaded(projectId: project.id!, projectName: project.name) }
         return EditedResponse(status: .created, response: UploadReport(report))
     }
 

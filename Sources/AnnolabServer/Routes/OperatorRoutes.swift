@@ -29,7 +29,10 @@ struct OperatorRoutes {
         shift.post("end") { _, context in try await engine.endShift(operatorId: try context.requireUser().id!, byCoach: false) }
 
         router.group("api/v1/tasks").add(middleware: RoleMiddleware(.operator)).get("next", use: next)
-        router.group("api/v1/me").add(middleware: RoleMiddleware(.operator)).get("quality", use: quality)
+        let me = router.group("api/v1/me").add(middleware: RoleMiddleware(.operator))
+        me.get("quality", use: quality)
+        me.get("messages", use: messages)
+        me.post("messages/{id}/read", use: readMessage)
         let assignments = router.group("api/v1/assignments").add(middleware: RoleMiddleware(.operator))
         assignments.post("{id}/answer", use: answer)
         assignments.post("{id}/skip", use: skip)
@@ -122,6 +125,35 @@ struct OperatorRoutes {
             return .init(kind: item.kind, answer: mine, others: others, isGold: item.answer.isGold, goldCorrect: item.answer.goldCorrect)
         }
         return LearningFeedback.measure(entries)
+    }
+
+    struct MessageView: Codable {
+        var id: Int64
+        var text: String
+        var from: String?
+        var createdAt: Date
+        var readAt: Date?
+    }
+
+    struct MessageList: ResponseEncodable {
+        var messages: [MessageView]
+    }
+
+    /// Messages from the operator's coach (and client feedback the coach passed on), newest first.
+    @Sendable func messages(_ request: Request, context: LabRequestContext) async throws -> MessageList {
+        let user = try context.requireUser()
+        return MessageList(messages: try await engine.store.messages(operatorId: user.id!).map { message, sender in
+            MessageView(id: message.id!, text: message.body, from: sender, createdAt: message.createdAt, readAt: message.readAt)
+        })
+    }
+
+    @Sendable func readMessage(_ request: Request, context: LabRequestContext) async throws -> Done {
+        let user = try context.requireUser()
+        guard let raw = context.parameters.get("id"), let id = Int64(raw),
+              try await engine.store.markMessageRead(id: id, operatorId: user.id!, at: engine.clock.now()) else {
+            throw LabError(.notFound, "message_not_found", "There is no such message for you.")
+        }
+        return Done()
     }
 
     struct AnswerRequest: Decodable {

@@ -13,6 +13,7 @@ struct PageRoutes {
         "/settings": "settings.html",
         "/text": "text.html",
         "/coach": "coach.html",
+        "/coach/summary": "coach-summary.html",
         "/client": "client.html",
         "/admin": "admin.html",
     ]

@@ -61,6 +61,12 @@ struct EngineDialogueLab: DialogueLab {
         try await engine.skip(operatorId: operatorId, assignmentId: task.assignmentId, reason: "text mode")
     }
 
+    func unreadMessages() async throws -> [String] {
+        let unread = try await engine.store.messages(operatorId: operatorId).map(\.0).filter { $0.readAt == nil }.reversed()
+        for message in unread { _ = try await engine.store.markMessageRead(id: message.id!, operatorId: operatorId, at: engine.clock.now()) }
+        return unread.map(\.body)
+    }
+
     func release(_ task: DialogueTask) async throws {
         try await engine.release(operatorId: operatorId, assignmentId: task.assignmentId)
     }

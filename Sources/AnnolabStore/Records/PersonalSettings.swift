@@ -15,6 +15,9 @@ public struct PersonalSettings: Codable, Sendable, Equatable {
     public var reducedMotion: Bool = false
     public var language: String = "nl"
     public var sounds: Bool = true
+    /// Whether the person ever chose a language in their settings; until then a page keeps
+    /// the language chosen on the computer it runs on.
+    public var languageChosen: Bool = false
 
     public init() {}
 
@@ -26,6 +29,7 @@ public struct PersonalSettings: Codable, Sendable, Equatable {
         reducedMotion = try c.decodeIfPresent(Bool.self, forKey: .reducedMotion) ?? false
         language = try c.decodeIfPresent(String.self, forKey: .language) ?? "nl"
         sounds = try c.decodeIfPresent(Bool.self, forKey: .sounds) ?? true
+        languageChosen = try c.decodeIfPresent(Bool.self, forKey: .languageChosen) ?? false
     }
 
     /// Refuses values the pages cannot show, with a sentence that says what is allowed.

@@ -16,11 +16,15 @@ public struct Shift: Codable, Sendable, Equatable, FetchableRecord, MutablePersi
     public var shiftMinutes: Int
     public var dailyCapMinutes: Int
     public var startedById: Int64?
-    /// plannedLength | dailyCap | byOperator | byCoach
+    /// plannedLength | dailyCap | byOperator | byCoach | profileChanged
     public var endReason: String?
+    /// When a new profile takes over this shift (the next work block after the coach's change).
+    public var switchAt: Date?
 
     public init(id: Int64?, operatorId: Int64, startedAt: Date, plannedEndAt: Date, endedAt: Date?, workMinutes: Int,
-                pauseMinutes: Int, shiftMinutes: Int, dailyCapMinutes: Int, startedById: Int64?, endReason: String?) {
+                pauseMinutes: Int, shiftMinutes: Int, dailyCapMinutes: Int, startedById: Int64?, endReason: String?,
+                switchAt: Date? = nil) {
+        self.switchAt = switchAt
         self.id = id
         self.operatorId = operatorId
         self.startedAt = startedAt
@@ -79,6 +83,13 @@ extension LabStore {
             var shift = shift
             try shift.insert(db)
             return shift
+        }
+    }
+
+    /// Marks when a running shift switches to the operator's new profile (nil: no switch).
+    public func setShiftSwitch(id: Int64, at moment: Date?) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE shift SET switchAt = ? WHERE id = ? AND endedAt IS NULL", arguments: [moment, id])
         }
     }
 

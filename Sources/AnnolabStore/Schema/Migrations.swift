@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v4-coaching", migrate: coaching)
         migrator.registerMigration("v5-engine", migrate: engine)
         migrator.registerMigration("v6-personal-settings", migrate: personalSettings)
+        migrator.registerMigration("v7-coaching-live", migrate: coachingLive)
         return migrator
     }
 
@@ -242,6 +243,49 @@ enum Schema {
     private static func personalSettings(_ db: Database) throws {
         try db.alter(table: "user") { t in
             t.add(column: "settings", .jsonText).notNull().defaults(to: "{}")
+        }
+    }
+
+    /// Messages from coaches, client feedback for moderation, which operators get a project,
+    /// and the coaches' notifications of new datasets.
+    private static func coachingLive(_ db: Database) throws {
+        try db.create(index: "alert_operator", on: "alert", columns: ["operatorId", "kind"])
+        try db.alter(table: "shift") { t in
+            // When the coach changed the profile during the shift: the moment the new blocks start.
+            t.add(column: "switchAt", .datetime)
+        }
+        try db.create(table: "message") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("operator", inTable: "user", onDelete: .cascade).notNull()
+            t.belongsTo("sender", inTable: "user", onDelete: .setNull)
+            t.column("body", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("readAt", .datetime)
+        }
+        try db.create(table: "feedback") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("project", onDelete: .cascade).notNull()
+            t.column("kind", .text).notNull().check { ["feedback", "good-job"].contains($0) }
+            t.column("body", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("status", .text).notNull().defaults(to: "pending")
+                .check { ["pending", "forwarded", "dismissed"].contains($0) }
+            t.belongsTo("decidedBy", inTable: "user", onDelete: .setNull)
+            t.column("decidedAt", .datetime)
+        }
+        try db.create(table: "projectAccess") { t in
+            t.belongsTo("project", onDelete: .cascade).notNull()
+            t.belongsTo("operator", inTable: "user", onDelete: .cascade).notNull()
+            t.column("allowed", .boolean).notNull()
+            t.primaryKey(["projectId", "operatorId"])
+        }
+        try db.create(table: "coachNotification") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("coach", inTable: "user", onDelete: .cascade).notNull()
+            t.belongsTo("project", onDelete: .cascade).notNull()
+            t.column("kind", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("decidedAt", .datetime)
         }
     }
 }
