@@ -1,7 +1,7 @@
 // The job coach's dashboard: a live card per operator, alerts, new work to share out, client feedback to check.
 // The parts are <template>s in coach.html; live updates only rewrite text, so the focus and typed text stay put.
 import { api, homeOf } from './api.js';
-import { loadLanguage, t, toggleLanguage } from './i18n.js';
+import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
 import { el } from './work-dom.js';
 import { applySettings, loadSettings } from './work-prefs.js';
 
@@ -230,7 +230,7 @@ function alertItem(a, inCard) {
   const kind = el('strong');
   say(kind, `coach.alert.${a.kind}`);
   return el('li', { 'data-alert': a.id },
-    el('p', { id: `${id}-text` }, inCard ? '' : `${a.operatorName}: `, kind, ` (${clock(new Date(a.createdAt))}). ${a.reason || ''}`), button);
+    el('p', { id: `${id}-text` }, inCard ? '' : `${a.operatorName}: `, kind, ` (${clock(new Date(a.createdAt))}). ${(language() === 'nl' && a.reasonNl) || a.reason || ''}`), button);
 }
 
 function addAlerts(list) {
