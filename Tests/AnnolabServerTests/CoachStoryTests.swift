@@ -141,4 +141,38 @@ struct CoachStoryTests {
         await coach.monitor.tick()
         #expect(try await coach.alerts("pause-skipped", operatorId: esra).isEmpty, "the switch is no skipped pause")
     }
+
+    @Test("a second profile change in the same shift keeps the shift's planned end and carries a running extra pause")
+    func secondProfileChange() async throws {
+        let coach = try await CoachLab.make()
+        let lab = coach.lab
+        _ = try await lab.addChoiceProject(count: 10, overlap: 1)
+        let floor = try await lab.addOperator("Floor")
+        let start = lab.clock.now()
+        _ = try await lab.engine.startShift(operatorId: floor, startedBy: floor)
+        var profile = try #require(try await lab.store.profile(operatorId: floor))
+        lab.clock.advance(minutes: 10)
+        profile.workMinutes = 25
+        profile.pauseMinutes = 5
+        try await lab.engine.profileChanged(profile, actor: lab.coachId)
+        lab.clock.set(start.addingTimeInterval(70 * 60))      // in the first 25-minute block, from 60
+        #expect(try await lab.engine.shift(operatorId: floor).blockEndsAt == start.addingTimeInterval(85 * 60))
+        // The same profile saved again changes nothing.
+        try await lab.engine.profileChanged(profile, actor: lab.coachId)
+        #expect(try await lab.store.latestShift(operatorId: floor)?.switchAt == nil)
+        // A real second change, with an extra pause running when it takes effect.
+        profile.workMinutes = 20
+        profile.pauseMinutes = 10
+        try await lab.engine.profileChanged(profile, actor: lab.coachId)
+        _ = try await lab.engine.pause(operatorId: floor)
+        lab.clock.set(start.addingTimeInterval(95 * 60))      // 85-90 pause, the switch at 90
+        let shift = try await lab.engine.shift(operatorId: floor)
+        #expect(shift.phase == "pause" && shift.extraPause, "the extra pause goes on over the switch")
+        #expect(shift.shiftEndsAt == start.addingTimeInterval(240 * 60), "still the planned end of the first shift")
+        _ = try await lab.engine.resume(operatorId: floor)
+        let after = try await lab.engine.shift(operatorId: floor)
+        #expect(after.phase == "work")
+        #expect(after.blockEndsAt == start.addingTimeInterval(110 * 60), "the new 20-minute blocks from the switch at 90")
+        #expect(try await lab.store.shifts(operatorId: floor, from: start, to: start.addingTimeInterval(5 * 3600)).count == 3)
+    }
 }

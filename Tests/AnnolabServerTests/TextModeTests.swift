@@ -47,7 +47,13 @@ struct TextModeTests {
         #expect(lab.server.speech.renders == 2)
 
         #expect(try await fetch(lab, "/api/v1/speech/\(name)", token: nil).status == 401)
-        #expect(try await fetch(lab, "/api/v1/speech/../annolab.sqlite", token: anouk).status == 404)
+        // Names that are not a cache file's are refused before any file is looked up.
+        for name in ["%2e%2e%2fannolab.sqlite", "..%2F..%2Fannolab.sqlite", String(repeating: "A", count: 64) + ".wav",
+                     name.uppercased(), name.dropLast(4) + ".WAV"] {
+            let refused = try await fetch(lab, "/api/v1/speech/\(name)", token: anouk)
+            #expect([400, 404].contains(refused.status), "\(name): \(refused.status)")
+            #expect(refused.header("content-type") != "audio/wav")
+        }
         #expect(try await fetch(lab, "/api/v1/speech/" + String(repeating: "0", count: 64) + ".wav", token: anouk).status == 404)
     }
 

@@ -39,7 +39,7 @@ function render() {
   $('quality-table').hidden = !(s.qualityTrend || []).length;
   $('pauses').textContent = T('sum.pausesText', { scheduled: s.pauses?.scheduled ?? 0, extra: s.pauses?.extra ?? 0 });
   const alerts = (s.alerts || []).map((a) =>
-    `${day(a.createdAt)}: ${T(`alert.${a.kind}`)}. ${a.reason || ''} (${T(a.acknowledgedAt ? 'sum.acked' : 'sum.open')})`);
+    `${day(a.createdAt)}: ${T(`alert.${a.kind}`)}. ${(document.documentElement.lang === 'nl' && a.reasonNl) || a.reason || ''} (${T(a.acknowledgedAt ? 'sum.acked' : 'sum.open')})`);
   $('alerts').replaceChildren(...(alerts.length ? alerts : [T('sum.noAlerts')]).map((text) => el('li', { text })));
   $('prev').href = weekLink(-7);
   $('next').href = weekLink(7);

@@ -215,6 +215,8 @@ async function refresh() {
       if (cards.has(op.id)) updateCard(cards.get(op.id), op);
       else addCard(op);
     }
+    // Alerts raised while the live stream was down.
+    addAlerts((await api('/api/v1/coach/alerts')).alerts);
   } catch (error) {
     if (error.status === 401) location.replace('/');
   }
@@ -354,6 +356,9 @@ document.addEventListener('submit', async (event) => {
   const done = form.querySelector('[role=status]');
   const problems = [];
   event.preventDefault();
+  // One send at a time: a second press while the first is on its way sends nothing twice.
+  if (form.dataset.busy) return;
+  form.dataset.busy = 'yes';
   put(done, '');
   try {
     const said = await senders[form.dataset.send](form, problems, form.closest('[data-id]').dataset.id, event.submitter?.value);
@@ -361,6 +366,8 @@ document.addEventListener('submit', async (event) => {
     if (said) put(done, said);
   } catch (error) {
     showErrors(box, [{ text: T('failed', { reason: error.message }) }]);
+  } finally {
+    delete form.dataset.busy;
   }
 });
 

@@ -72,12 +72,15 @@ async function send(said) {
   else if (speakAloud()) speak(reply);
 }
 
+/** Lines go to the lab one after another, in the order they were said. */
+let sending = Promise.resolve();
+
 $('say-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const said = input.value.trim();
   input.value = '';
   input.focus();
-  if (said) send(said);
+  if (said) sending = sending.then(() => send(said));
 });
 
 function togglePlay() {

@@ -537,6 +537,11 @@ function wire() {
   });
   form.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing) return;
+    // A held Enter must not answer the next task, which appears at once, unseen.
+    if (event.repeat) {
+      event.preventDefault();
+      return;
+    }
     if (event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
     if (event.target.closest('button, a, summary, audio, [role=button]')) return;
     event.preventDefault();

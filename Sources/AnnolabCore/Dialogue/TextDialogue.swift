@@ -51,6 +51,9 @@ public struct TextDialogue: Sendable {
         if chosen == "nl" || chosen == "en" { language = chosen }
     }
 
+    /// Text from outside the dialogue made fit to read aloud: no markup, no symbols.
+    func spoken(_ text: String) -> String { Speakable.clean(text, language: language) }
+
     /// Picks the words of the operator's language.
     func say(_ en: String, _ nl: String) -> String { language == "nl" ? nl : en }
 
@@ -59,11 +62,13 @@ public struct TextDialogue: Sendable {
         do {
             var reply = try await respond(to: input, lab: lab)
             let messages = (try? await lab.unreadMessages()) ?? []
-            reply.lines = messages.map { say("Message from your coach: \($0)", "Bericht van je coach: \($0)") } + reply.lines
-            reply.lines = reply.lines.flatMap { Speakable.lines(Speakable.clean($0, language: language)) }
+            reply.lines = messages.map { say("Message from your coach: \(spoken($0))", "Bericht van je coach: \(spoken($0))") } + reply.lines
+            // Words from outside (subtitles, labels, messages) are cleaned where they are put in;
+            // here long lines are only cut at sentence or word ends.
+            reply.lines = reply.lines.flatMap(Speakable.lines)
             return reply
         } catch let error as LabError {
-            return DialogueReply(lines: problem(error).flatMap { Speakable.lines(Speakable.clean($0, language: language)) })
+            return DialogueReply(lines: problem(error).flatMap(Speakable.lines))
         } catch {
             return DialogueReply(lines: [say("Something went wrong. Please try again, or ask your coach.",
                                              "Er ging iets mis. Probeer het nog eens, of vraag het je coach.")])
@@ -158,7 +163,7 @@ public struct TextDialogue: Sendable {
             return DialogueReply(lines: lastPrompt, clips: lastClips)
         }
         let shift = try await lab.status()
-        var lines = [say("Hello \(name).", "Hallo \(name).")]
+        var lines = [say("Hello \(spoken(name)).", "Hallo \(spoken(name)).")]
         switch shift.phase {
         case .off, .ended:
             lines.append(say("Your shift has not started. Say start to begin.", "Je dienst is nog niet begonnen. Zeg start om te beginnen."))
@@ -224,26 +229,31 @@ public struct TextDialogue: Sendable {
     mutating func answerStep(_ command: DialogueCommand?, lab: some DialogueLab) async throws -> DialogueReply {
         guard let task else { return try await nextTask(lab: lab) }
         let count = task.labels.count
+        guard count > 0 || task.kind == .imageBoxVerify || task.payload.options?.isEmpty == false else {
+            // A task without options cannot be answered by number: hand it back for someone to look at.
+            try await lab.skip(task)
+            clearTask()
+            return try await nextTask(lab: lab)
+        }
         switch step {
         case .cue(let position):
             switch command {
             case .yes:
-                let correct = task.labels.first { $0.id == "correct" } ?? task.labels[0]
+                guard let correct = task.labels.first(where: { $0.id == "correct" }) ?? task.labels.first else { break }
                 return try await verdict(correct.id, position: position, lab: lab)
             case .no:
                 step = .cueProblem(position: position)
-                let problems = task.labels.enumerated().filter { $0.element.id != "correct" }
-                let options = problems.map { "\($0.offset + 1) \(labelName($0.element))" }.joined(separator: ", ")
-                let lines = [say("What is wrong? Choose \(options).", "Wat is er fout? Kies \(options).")]
+                let lines = [problemQuestion()]
                 lastPrompt = lines
                 return DialogueReply(lines: lines)
-            case .numbers(let numbers) where numbers.count == 1 && (1...count).contains(numbers[0]):
+            case .numbers(let numbers) where numbers.count == 1 && numbers[0] >= 1 && numbers[0] <= count:
                 return try await verdict(task.labels[numbers[0] - 1].id, position: position, lab: lab)
             default:
-                return hint(say("Say yes or no, or a number from 1 to \(count).", "Zeg ja of nee, of een nummer van 1 tot en met \(count)."))
+                break
             }
+            return hint(say("Say yes or no, or a number from 1 to \(count).", "Zeg ja of nee, of een nummer van 1 tot en met \(count)."))
         case .cueProblem(let position):
-            if case .numbers(let numbers) = command, numbers.count == 1, (1...count).contains(numbers[0]) {
+            if case .numbers(let numbers) = command, numbers.count == 1, numbers[0] >= 1, numbers[0] <= count {
                 return try await verdict(task.labels[numbers[0] - 1].id, position: position, lab: lab)
             }
             return hint(say("Say the number of the problem, from 1 to \(count).", "Zeg het nummer van de fout, van 1 tot en met \(count)."))
@@ -253,7 +263,7 @@ public struct TextDialogue: Sendable {
             switch command {
             case .nothing, .numbers([0]):
                 return try await submit(AnswerBody(tags: []), lab: lab, chosen: say("none of them", "geen van deze"))
-            case .numbers(let numbers) where !numbers.isEmpty && numbers.allSatisfy({ (1...count).contains($0) }):
+            case .numbers(let numbers) where !numbers.isEmpty && numbers.allSatisfy({ $0 >= 1 && $0 <= count }):
                 let picked = Array(Set(numbers)).sorted().map { task.labels[$0 - 1] }
                 let names = picked.map(labelName).joined(separator: say(" and ", " en "))
                 return try await submit(AnswerBody(tags: picked.map(\.id)), lab: lab, chosen: names)
@@ -265,7 +275,7 @@ public struct TextDialogue: Sendable {
             let options = task.kind == .imageBoxVerify ? AnswerBody.verifyOptions : (task.payload.options ?? task.labels.map(\.id))
             var picked: String?
             switch command {
-            case .numbers(let numbers) where numbers.count == 1 && (1...options.count).contains(numbers[0]):
+            case .numbers(let numbers) where numbers.count == 1 && numbers[0] >= 1 && numbers[0] <= options.count:
                 picked = options[numbers[0] - 1]
             case .yes where options.contains("yes"): picked = "yes"
             case .no where options.contains("no"): picked = "no"
@@ -291,8 +301,7 @@ public struct TextDialogue: Sendable {
         verdicts.append(.init(index: cues[position].index, verdict: id))
         if id == "text-error" {
             step = .correction(position: position)
-            let lines = [say("What should the text be? Say or type it. Or say none.",
-                             "Wat moet de tekst zijn? Zeg of typ het. Of zeg geen.")]
+            let lines = [correctionQuestion()]
             lastPrompt = lines
             return DialogueReply(lines: lines)
         }
@@ -335,7 +344,7 @@ public struct TextDialogue: Sendable {
         var lines: [String] = []
         if let chosen { lines.append(say("You chose \(chosen).", "Je koos \(chosen).")) }
         lines.append(say("Saved.", "Opgeslagen."))
-        if let message = feedback.message { lines.append(language == "nl" ? message.nl : message.en) }
+        if let message = feedback.message { lines.append(spoken(language == "nl" ? message.nl : message.en)) }
         lines += try await timeWarning(lab: lab)
         var reply = try await nextTask(lab: lab)
         reply.lines = lines + reply.lines
@@ -358,14 +367,14 @@ public struct TextDialogue: Sendable {
 
     // MARK: Words
 
-    func labelName(_ label: TaskTemplate.Label) -> String { language == "nl" ? label.name.nl : label.name.en }
+    func labelName(_ label: TaskTemplate.Label) -> String { spoken(language == "nl" ? label.name.nl : label.name.en) }
 
     func optionName(_ id: String) -> String {
         if let label = task?.labels.first(where: { $0.id == id }) { return labelName(label) }
         switch id {
         case "yes": return say("yes", "ja")
         case "no": return say("no", "nee")
-        default: return id.replacingOccurrences(of: "-", with: " ")
+        default: return spoken(id.replacingOccurrences(of: "-", with: " "))
         }
     }
 
@@ -383,15 +392,22 @@ public struct TextDialogue: Sendable {
     func prompt() -> [String] {
         guard let task else { return [] }
         var lines: [String] = []
-        if let title = task.title { lines.append(say("Task: \(title.en).", "Taak: \(title.nl).")) }
+        if let title = task.title { lines.append(say("Task: \(spoken(title.en)).", "Taak: \(spoken(title.nl)).")) }
         switch task.kind {
         case .subtitleCheck:
             let cues = task.payload.cues ?? []
             lines.append(say("Check \(cues.count) subtitles. Say play to hear the programme part.",
                              "Controleer \(cues.count) ondertitels. Zeg speel om het stukje van het programma te horen."))
-            if case .cue(let position) = step { lines += cuePrompt(position) }
-            if case .cueProblem(let position) = step { lines += cuePrompt(position) }
-            if case .correction(let position) = step { lines += cuePrompt(position) }
+            switch step {
+            case .cue(let position):
+                lines += cuePrompt(position)
+            case .cueProblem(let position):
+                lines += [cuePrompt(position).first ?? ""] + [problemQuestion()]
+            case .correction(let position):
+                lines += [cuePrompt(position).first ?? ""] + [correctionQuestion()]
+            default:
+                break
+            }
         case .audioTags:
             lines.append(say("Say play to hear the sound.", "Zeg speel om het geluid te horen."))
             lines.append(say("Which sounds do you hear? Say every number that fits.", "Welke geluiden hoor je? Zeg elk nummer dat past."))
@@ -409,11 +425,22 @@ public struct TextDialogue: Sendable {
         guard let task, let cues = task.payload.cues, position < cues.count else { return [] }
         let options = numbered(task.labels.map(labelName))
         return [
-            say("Subtitle \(position + 1) of \(cues.count): \(cues[position].text)",
-                "Ondertitel \(position + 1) van \(cues.count): \(cues[position].text)"),
+            say("Subtitle \(position + 1) of \(cues.count): \(spoken(cues[position].text))",
+                "Ondertitel \(position + 1) van \(cues.count): \(spoken(cues[position].text))"),
             say("Is this subtitle right? Say yes or no. Or choose \(options).",
                 "Klopt deze ondertitel? Zeg ja of nee. Of kies \(options)."),
         ]
+    }
+
+    /// After "no": which of the verdicts other than "correct" it is.
+    func problemQuestion() -> String {
+        let problems = (task?.labels ?? []).enumerated().filter { $0.element.id != "correct" }
+        let options = problems.map { "\($0.offset + 1) \(labelName($0.element))" }.joined(separator: ", ")
+        return say("What is wrong? Choose \(options).", "Wat is er fout? Kies \(options).")
+    }
+
+    func correctionQuestion() -> String {
+        say("What should the text be? Say or type it. Or say none.", "Wat moet de tekst zijn? Zeg of typ het. Of zeg geen.")
     }
 
     func numbered(_ names: [String]) -> String {
@@ -495,7 +522,7 @@ public struct TextDialogue: Sendable {
             return [say("You have worked all your minutes for today. Well done. Work starts again tomorrow.",
                         "Je hebt al je minuten voor vandaag gewerkt. Goed gedaan. Morgen kun je weer werken.")]
         default:
-            return [language == "en" ? error.message : "Dat lukte niet. Probeer het nog eens, of vraag het je coach."]
+            return [language == "en" ? spoken(error.message) : "Dat lukte niet. Probeer het nog eens, of vraag het je coach."]
         }
     }
 }

@@ -151,7 +151,9 @@ public enum LoadSignals {
            earlier - recent >= thresholds.goldDrop - 1e-9 {
             let right = gold.suffix(thresholds.goldWindow).filter { $0 }.count
             let before = gold.dropLast(thresholds.goldWindow).suffix(thresholds.goldWindow).filter { $0 }.count
-            alerts.append(LoadAlert(kind: "accuracy-drop", key: "gold-\(gold.count / thresholds.goldWindow)", reason: .init(
+            // Once per shift: a drop is a prompt for one conversation, not for one alert per practice question.
+            let shift = blockKey.split(separator: "-").first.map(String.init) ?? blockKey
+            alerts.append(LoadAlert(kind: "accuracy-drop", key: "gold-shift-\(shift)", reason: .init(
                 nl: "Oefenvragen: \(right) van de laatste \(thresholds.goldWindow) goed, daarvoor \(before) van \(thresholds.goldWindow).",
                 en: "Practice questions: \(right) of the last \(thresholds.goldWindow) right, before that \(before) of \(thresholds.goldWindow)."),
                 data: ["recentRight": String(right), "earlierRight": String(before), "window": String(thresholds.goldWindow)]))

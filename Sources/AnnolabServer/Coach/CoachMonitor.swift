@@ -107,21 +107,27 @@ public final class CoachMonitor: Service, Sendable {
             switch activity {
             case .shiftStarted(let shiftId): state.shiftStarts.append((operatorId, shiftId)); state.lastActivity[operatorId] = now
             case .answered(let past): if let past { state.overruns.append((operatorId, past)) }; state.lastActivity[operatorId] = now
-            case .served, .skipped: state.lastActivity[operatorId] = now
-            case .shiftChanged: break
+            // Asking for work (also when there is none), skipping, and coming back from a pause all count.
+            case .served, .skipped, .shiftChanged: state.lastActivity[operatorId] = now
             }
         }
     }
 
     // MARK: The event stream
 
-    /// A stream of server-sent event texts for one coach; it ends when the client goes.
-    public func subscribe(coachId: Int64) -> AsyncStream<String> {
+    /// A stream of server-sent event texts for one coach, and the token that ends it.
+    public func subscribe(coachId: Int64) -> (AsyncStream<String>, UUID) {
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
         let id = UUID()
         state.withLock { $0.subscribers[id] = Subscriber(coachId: coachId, continuation: continuation) }
         continuation.onTermination = { [weak self] _ in _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) } }
-        return stream
+        return (stream, id)
+    }
+
+    /// Ends a subscription (the client went away, or the server stops).
+    public func unsubscribe(_ id: UUID) {
+        let subscriber = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        subscriber?.continuation.finish()
     }
 
     func send(event: String, json: Data, toCoach coachId: Int64) {
@@ -168,7 +174,7 @@ public final class CoachMonitor: Service, Sendable {
         for start in starts { await checkPauseTaken(operatorId: start.operatorId, shiftId: start.shiftId) }
         for overrun in overruns { await blockOverrun(operatorId: overrun.operatorId, seconds: overrun.seconds) }
         let wallNow = ContinuousClock.now
-        for operatorId in watched {
+        for operatorId in watched.sorted() {
             guard let view = try? await engine.shift(operatorId: operatorId) else { continue }
             let signature = "\(view.phase)|\(view.extraPause)|\(view.shiftId ?? 0)|\(view.blockIndex ?? -1)"
             let (changed, last) = state.withLock { state in

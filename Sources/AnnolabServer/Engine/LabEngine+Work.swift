@@ -61,6 +61,7 @@ extension LabEngine {
             let excluded = excludedProjects.withLock { $0[operatorId] ?? [] }
             guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry,
                                                   excluded: excluded) else {
+                notify(operatorId, .served)   // asked for work: not idle, even when there is none
                 return nil
             }
             let task = reservation.task
@@ -262,6 +263,10 @@ extension LabEngine {
         let snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         guard snapshot.timeline.state(at: now).phase == .work else {
             throw LabError(.locked, "pause", "It is pause time: tasks are not kept for you during a pause.")
+        }
+        // A task from an earlier block can no longer be answered, so it is not kept either.
+        guard let deadline = snapshot.timeline.answerDeadline(forLeaseAt: lease.leasedAt, grace: grace), now <= deadline else {
+            throw LabError(.conflict, "lease_expired", "This task belongs to an earlier work block. Ask for the next task.")
         }
         let until = now.addingTimeInterval(leaseLength)
         guard queue.renew(assignmentId: assignmentId, until: until, now: now) else {

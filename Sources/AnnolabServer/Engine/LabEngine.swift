@@ -75,15 +75,17 @@ public final class LabEngine: Sendable {
         try await store.updateProfile(profile, actor: actor)
         profiles.withLock { $0[profile.operatorId] = profile }
         let now = clock.now()
-        guard var snapshot = try await settledSnapshot(operatorId: profile.operatorId, now: now),
+        guard let snapshot = try await settledSnapshot(operatorId: profile.operatorId, now: now),
               snapshot.shift.endedAt == nil else { return }
         let same = snapshot.shift.workMinutes == profile.workMinutes && snapshot.shift.pauseMinutes == profile.pauseMinutes
             && snapshot.shift.dailyCapMinutes == profile.dailyCapMinutes
-            && snapshot.shift.startedAt.addingTimeInterval(Double(profile.shiftMinutes) * 60) == snapshot.shift.plannedEndAt
+            && snapshot.shift.chainStart.addingTimeInterval(Double(profile.shiftMinutes) * 60) == snapshot.shift.plannedEndAt
         let switchAt = same ? nil : snapshot.timeline.nextWorkBlockStart(after: now)
         try await store.setShiftSwitch(id: snapshot.shift.id!, at: switchAt)
-        snapshot.shift.switchAt = switchAt
-        shifts.remember(snapshot)
+        // Changed in place, so that a pause begun meanwhile is not overwritten by an older copy.
+        shifts.modify(operatorId: profile.operatorId) { cached in
+            if cached.shift.id == snapshot.shift.id { cached.shift.switchAt = switchAt }
+        }
     }
 
     /// Ends a shift at the start of a work block and goes on with a new shift on the new
@@ -93,15 +95,24 @@ public final class LabEngine: Sendable {
         let pauseRuns = snapshot.extraPauses.last.map { $0.end == nil && $0.start <= switchAt } ?? false
         try await close(&snapshot, at: switchAt, reason: .profileChanged)
         let (_, profile) = try await profile(operatorId: old.operatorId)
-        let plannedEnd = old.startedAt.addingTimeInterval(Double(profile.shiftMinutes) * 60)
+        // The shift's length counts from when the operator's working time began, however often the profile changed.
+        let plannedEnd = old.chainStart.addingTimeInterval(Double(profile.shiftMinutes) * 60)
         // A shorter shift that is already over ends here.
         guard plannedEnd.timeIntervalSince(switchAt) >= 60 else { return }
         let earlier = try await shifts.workedToday(operatorId: old.operatorId, before: switchAt)
-        let shift = try await store.startShift(Shift(
-            id: nil, operatorId: old.operatorId, startedAt: switchAt, plannedEndAt: plannedEnd, endedAt: nil,
-            workMinutes: profile.workMinutes, pauseMinutes: profile.pauseMinutes,
-            shiftMinutes: Int(plannedEnd.timeIntervalSince(switchAt) / 60), dailyCapMinutes: profile.dailyCapMinutes,
-            startedById: old.startedById, endReason: nil))
+        let shift: Shift
+        do {
+            shift = try await store.startShift(Shift(
+                id: nil, operatorId: old.operatorId, startedAt: switchAt, plannedEndAt: plannedEnd, endedAt: nil,
+                workMinutes: profile.workMinutes, pauseMinutes: profile.pauseMinutes,
+                shiftMinutes: Int(plannedEnd.timeIntervalSince(switchAt) / 60), dailyCapMinutes: profile.dailyCapMinutes,
+                startedById: old.startedById, endReason: nil, chainStartedAt: old.chainStart))
+        } catch let error as LabError where error.code == "shift_running" {
+            // Another request made the switch at the same moment: take the shift it stored.
+            shifts.forget(operatorId: old.operatorId)
+            if let current = try await shifts.snapshot(operatorId: old.operatorId) { snapshot = current }
+            return
+        }
         if pauseRuns { try await store.startExtraPause(shiftId: shift.id!, at: switchAt) }
         snapshot = ShiftSnapshot(shift: shift, extraPauses: pauseRuns ? [ExtraPause(start: switchAt, end: nil)] : [],
                                  workedEarlierToday: earlier)

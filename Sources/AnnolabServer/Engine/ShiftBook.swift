@@ -62,6 +62,15 @@ final class ShiftBook: Sendable {
         cache.withLock { $0[operatorId] = nil }
     }
 
+    /// Changes the cached snapshot in place, if there is one.
+    func modify(operatorId: Int64, _ change: (inout ShiftSnapshot) -> Void) {
+        cache.withLock { cache in
+            guard case .some(.some(var snapshot)) = cache[operatorId] else { return }
+            change(&snapshot)
+            cache[operatorId] = .some(snapshot)
+        }
+    }
+
     func remember(_ snapshot: ShiftSnapshot) {
         cache.withLock { $0[snapshot.shift.operatorId] = .some(snapshot) }
     }

@@ -3,6 +3,7 @@
 import AnnolabStore
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 /// Routes for job coaches. A coach sees only the operators in their own group; another
 /// coach's operator is 404, as if it did not exist.
@@ -30,7 +31,7 @@ struct CoachRoutes {
         var text: String
     }
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         let group = router.group("api/v1/coach").add(middleware: RoleMiddleware(.coach))
         group.get("operators", use: operators)
         group.get("events", use: events)
@@ -64,12 +65,16 @@ struct CoachRoutes {
     /// Server-sent events of this coach's operators: `operator`, `alert` and `dataset`.
     @Sendable func events(_ request: Request, context: LabRequestContext) async throws -> Response {
         let coach = try context.requireUser()
-        let stream = monitor.subscribe(coachId: coach.id!)
+        let monitor = self.monitor
         return Response(status: .ok,
                         headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
                         body: .init { writer in
+                            // Subscribed while the body is written, and given up when it ends, however it ends;
+                            // a graceful shutdown ends the stream, so the server can stop.
+                            let (stream, token) = monitor.subscribe(coachId: coach.id!)
+                            defer { monitor.unsubscribe(token) }
                             try await writer.write(ByteBuffer(string: ": connected\nretry: 3000\n\n"))
-                            for await text in stream {
+                            for await text in stream.cancelOnGracefulShutdown() {
                                 try await writer.write(ByteBuffer(string: text))
                             }
                             try await writer.finish(nil)
@@ -295,8 +300,11 @@ struct CoachRoutes {
         if forward {
             text = try Self.checkedText(decision.text ?? "", limit: 500)
             let group = Set(try await store.operators(ofCoach: coach.id!).compactMap(\.id))
-            guard let chosen = decision.operators, !chosen.isEmpty, Set(chosen).isSubset(of: group) else {
+            guard let chosen = decision.operators, !chosen.isEmpty else {
                 throw LabError(.unprocessable, "invalid_decision", "Choose one or more operators from your own group.")
+            }
+            guard Set(chosen).isSubset(of: group) else {
+                throw LabError(.notFound, "operator_not_found", "There is no operator with this id in your group.")
             }
         }
         guard let item = try await store.decideFeedback(id: id, coachId: coach.id!, forward: forward, text: text,

@@ -7,24 +7,32 @@ import Hummingbird
 /// handled one after another, never at the same time.
 actor TextSessions {
     private var dialogues: [Int64: TextDialogue] = [:]
-    private var busy: Set<Int64> = []
+    /// The last line of each operator still being handled; the next waits for it, so lines are
+    /// handled one after another in the order they came in.
+    private var tails: [Int64: Task<Void, Never>] = [:]
 
-    func handle(_ input: String, operatorId: Int64, name: String, language: () async throws -> String, chosen: String?,
-                lab: EngineDialogueLab) async throws -> (DialogueReply, String) {
-        while busy.contains(operatorId) { try await Task.sleep(for: .milliseconds(5)) }
-        busy.insert(operatorId)
-        defer { busy.remove(operatorId) }
-        var dialogue: TextDialogue
-        if let existing = dialogues[operatorId] {
-            dialogue = existing
-        } else {
-            dialogue = TextDialogue(name: name, language: try await language())
+    func handle(_ input: String, operatorId: Int64, name: String, language: @escaping @Sendable () async throws -> String,
+                chosen: String?, lab: EngineDialogueLab) async throws -> (DialogueReply, String) {
+        let previous = tails[operatorId]
+        let work = Task { () async throws -> (DialogueReply, String) in
+            await previous?.value
+            var dialogue: TextDialogue
+            if let existing = await self.dialogue(operatorId) {
+                dialogue = existing
+            } else {
+                dialogue = TextDialogue(name: name, language: try await language())
+            }
+            if let chosen { dialogue.use(language: chosen) }
+            let reply = await dialogue.handle(input, lab: lab)
+            await self.store(dialogue, for: operatorId)
+            return (reply, dialogue.language)
         }
-        if let chosen { dialogue.use(language: chosen) }
-        let reply = await dialogue.handle(input, lab: lab)
-        dialogues[operatorId] = dialogue
-        return (reply, dialogue.language)
+        tails[operatorId] = Task { _ = try? await work.value }
+        return try await work.value
     }
+
+    private func dialogue(_ operatorId: Int64) -> TextDialogue? { dialogues[operatorId] }
+    private func store(_ dialogue: TextDialogue, for operatorId: Int64) { dialogues[operatorId] = dialogue }
 }
 
 /// `POST /api/v1/text` and the spoken files at `GET /api/v1/speech/{file}`.
@@ -57,7 +65,7 @@ struct TextRoutes {
         var language: String
     }
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         router.group("api/v1/text").add(middleware: RoleMiddleware(.operator)).post(use: text)
         router.get("api/v1/speech/{file}", use: spoken)
     }

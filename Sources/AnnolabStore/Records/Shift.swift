@@ -20,11 +20,17 @@ public struct Shift: Codable, Sendable, Equatable, FetchableRecord, MutablePersi
     public var endReason: String?
     /// When a new profile takes over this shift (the next work block after the coach's change).
     public var switchAt: Date?
+    /// For a shift that continues another after a profile change: when the first one began.
+    public var chainStartedAt: Date?
+
+    /// When the operator's working time began: the first shift of a chain of profile changes.
+    public var chainStart: Date { chainStartedAt ?? startedAt }
 
     public init(id: Int64?, operatorId: Int64, startedAt: Date, plannedEndAt: Date, endedAt: Date?, workMinutes: Int,
                 pauseMinutes: Int, shiftMinutes: Int, dailyCapMinutes: Int, startedById: Int64?, endReason: String?,
-                switchAt: Date? = nil) {
+                switchAt: Date? = nil, chainStartedAt: Date? = nil) {
         self.switchAt = switchAt
+        self.chainStartedAt = chainStartedAt
         self.id = id
         self.operatorId = operatorId
         self.startedAt = startedAt
