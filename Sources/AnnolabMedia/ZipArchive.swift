@@ -163,7 +163,7 @@ public enum ZipArchive {
     }
 
     /// CRC-32 of the expanded bytes, in chunks that fit zlib's counters.
-    private static func checksum(_ data: Data) -> UInt32 {
+    static func checksum(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { raw in
             var crc = crc32(0, nil, 0)
             var offset = 0

@@ -70,7 +70,13 @@ public struct LabServer: Sendable {
 
     /// The router with every route and middleware; usable without a socket in tests.
     func makeRouter() -> Router<LabRequestContext> {
-        let router = Router(context: LabRequestContext.self)
+        makeRouters().router
+    }
+
+    /// The router, and the recorder every route was registered through.
+    func makeRouters() -> (router: Router<LabRequestContext>, recorder: LabRouter) {
+        let base = Router(context: LabRequestContext.self)
+        let router = LabRouter(base)
         let metrics = RequestMetrics()
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -80,7 +86,7 @@ public struct LabServer: Sendable {
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
 
         let pay = PayService(store: store, engine: engine)
-        let projects = ProjectService(store: store, engine: engine, pay: pay, defaults: ProjectDefaults.from(templates))
+        let projects = ProjectService(store: store, engine: engine, pay: pay, defaults: ProjectDefaults.from(templates), templates: templates)
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)
         AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
@@ -92,7 +98,8 @@ public struct LabServer: Sendable {
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         PayRoutes(pay: pay).register(on: router)
         TextRoutes(engine: engine, templates: templates, speech: speech).register(on: router)
-        return router
+        ClientAccountRoutes(store: store, accounts: accounts, templates: templates, pay: pay).register(on: router)
+        return (base, router)
     }
 
     /// The application, ready to run; `onRunning` receives the bound port (useful with port 0).

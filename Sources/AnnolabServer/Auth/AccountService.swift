@@ -125,6 +125,13 @@ public struct AccountService: Sendable {
         return user
     }
 
+    /// Revokes an API token at once (also from the short memory of recent tokens).
+    public func revokeApiToken(id: Int64, userId: Int64) async throws -> Bool {
+        guard let hash = try await store.revokeApiToken(id: id, userId: userId) else { return false }
+        recent.forget(hash)
+        return true
+    }
+
     public func logout(token: String) async throws {
         let hash = Tokens.hash(token)
         recent.forget(hash)

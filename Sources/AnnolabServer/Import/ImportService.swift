@@ -34,7 +34,10 @@ public struct ImportService: Sendable {
         }
         let preparer = ItemPreparer(projectId: projectId, kind: project.template, labels: project.labels,
                                     template: templates[project.template], limits: limits)
-        let prepared = preparer.prepare(files)
+        // Label Studio task lists name the media they need; the media come in the same upload.
+        let manifests = files.filter { $0.name.lowercased().hasSuffix(".json") }
+        var prepared = preparer.prepare(files.filter { !$0.name.lowercased().hasSuffix(".json") })
+        prepared.rejected += Self.checkLabelStudio(manifests, against: files)
         if strict && !prepared.rejected.isEmpty {
             let list = prepared.rejected.map { "\($0.file): \($0.reason)" }.joined(separator: " ")
             throw LabError(.unprocessable, "upload_refused", "Nothing was stored, because some files were refused. \(list)")
@@ -68,6 +71,38 @@ public struct ImportService: Sendable {
             for folder in written { try? FileManager.default.removeItem(at: folder) }
             throw error
         }
+    }
+
+    /// Reads Label Studio task lists and names every task whose media file was not uploaded with
+    /// them. Files are matched by name, also as Label Studio renames uploads ("/data/upload/1/abc-photo.png").
+    static func checkLabelStudio(_ manifests: [(name: String, data: Data)], against files: [(name: String, data: Data)]) -> [RejectedFile] {
+        guard !manifests.isEmpty else { return [] }
+        var names = files.map { ($0.name as NSString).lastPathComponent }
+        for file in files where ZipArchive.looksLikeZip(file.data) {
+            names += ((try? ZipArchive.extract(file.data).files) ?? []).map { ($0.name as NSString).lastPathComponent }
+        }
+        var rejected: [RejectedFile] = []
+        for manifest in manifests {
+            let tasks: [LabelStudioTask]
+            do {
+                tasks = try LabelStudioImport.parse(manifest.data)
+            } catch let error as LabError {
+                rejected.append(RejectedFile(file: manifest.name, reason: error.message, code: error.code))
+                continue
+            } catch {
+                rejected.append(RejectedFile(file: manifest.name, reason: "This is not a Label Studio task list.", code: "invalid_labelstudio"))
+                continue
+            }
+            for task in tasks {
+                for media in task.media where !names.contains(where: { media.matches(uploadName: $0) }) {
+                    rejected.append(RejectedFile(
+                        file: "\(manifest.name), task \(task.id.map(String.init) ?? String(task.position + 1))",
+                        reason: "The file '\(media.originalName)' it needs was not in this upload. Upload it together with the task list.",
+                        code: "labelstudio_media_missing"))
+                }
+            }
+        }
+        return rejected
     }
 
     /// Writes an item's files into a new folder, which appears whole or not at all.

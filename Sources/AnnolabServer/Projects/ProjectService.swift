@@ -33,11 +33,42 @@ struct ProjectView: ResponseEncodable, Sendable {
     var goldRate: Double
     var deadline: String?
     var createdAt: Date
-    var progress: ProjectProgress
+    var progress: Progress
     /// Agreement between operators and accuracy on gold, as answers arrive.
-    var quality: ProjectAgreement
+    var quality: Quality
     /// Hours of lab work on the project, at the client's price; never per click.
     var cost: ProjectCostReport
+    /// What operators are shown: the client's own instructions, else the template's.
+    var instructions: TaskTemplate.Lines?
+    /// The export formats of this project's kind.
+    var exports: [String]
+
+    struct Progress: Codable, Sendable {
+        var microtasks: Int
+        var completed: Int
+        var inProgress: Int
+        var left: Int
+        /// Hours of work still needed, from the microtasks' estimated effort.
+        var etaHours: Double?
+        /// The working day the work is expected to be done, from the operators' rostered hours.
+        var eta: String?
+    }
+
+    struct LabelQuality: Codable, Sendable {
+        var label: String
+        var answers: Int
+        /// Of the pairs of answers on one microtask where at least one gave this label, the share where both did.
+        var agreement: Double?
+    }
+
+    struct Quality: Codable, Sendable {
+        var answers: Int
+        var alpha: Double?
+        var agreement: Double?
+        var goldAnswers: Int
+        var goldAccuracy: Double?
+        var labels: [LabelQuality]
+    }
 }
 
 /// Validates and creates projects.
@@ -48,6 +79,7 @@ struct ProjectService: Sendable {
     let pay: PayService
     /// The kinds a client can start a project from, with their template defaults.
     let defaults: [TaskKind: ProjectDefaults]
+    let templates: TemplateCatalog?
 
     struct NewProject: Decodable, Sendable {
         struct Adaptive: Decodable, Sendable {
@@ -61,6 +93,7 @@ struct ProjectService: Sendable {
         var adaptiveOverlap: Adaptive?
         var goldRate: Double?
         var deadline: String?
+        var instructions: TaskTemplate.Lines?
     }
 
     func create(_ new: NewProject, clientId: Int64, actor: Int64?) async throws -> Project {
@@ -76,6 +109,13 @@ struct ProjectService: Sendable {
         let labels = (new.labels ?? base.labels).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         if labels.contains(where: \.isEmpty) || Set(labels).count != labels.count {
             throw LabError(.unprocessable, "invalid_labels", "Labels must be filled in and different from each other.")
+        }
+        if kind == .subtitleCheck {
+            let verdicts = SubtitleVerdict.allCases.map(\.rawValue)
+            guard !labels.isEmpty, labels.allSatisfy(verdicts.contains) else {
+                throw LabError(.unprocessable, "invalid_labels",
+                               "A subtitle check judges with the verdicts \(verdicts.joined(separator: ", ")); choose from those.")
+            }
         }
         if kind != .subtitleCheck, labels.isEmpty {
             throw LabError(.unprocessable, "labels_missing", "This template needs at least one label.")
@@ -104,15 +144,27 @@ struct ProjectService: Sendable {
         if let deadline = new.deadline, CalendarDate(deadline) == nil {
             throw LabError(.unprocessable, "invalid_deadline", "The deadline '\(deadline)' is not a date like 2026-12-31.")
         }
+        var instructions: String?
+        if let lines = new.instructions {
+            for list in [lines.nl, lines.en] {
+                guard (1...30).contains(list.count), list.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0.count <= 300 }) else {
+                    throw LabError(.unprocessable, "invalid_instructions",
+                                   "Instructions need 1 to 30 lines in Dutch and in English, each of 1 to 300 characters.")
+                }
+            }
+            let trimmed = TaskTemplate.Lines(nl: lines.nl.map { $0.trimmingCharacters(in: .whitespaces) },
+                                             en: lines.en.map { $0.trimmingCharacters(in: .whitespaces) })
+            instructions = String(decoding: try JSONEncoder().encode(trimmed), as: UTF8.self)
+        }
         let project = Project(id: nil, clientId: clientId, name: name, template: kind, labels: labels,
                               overlap: new.overlap, adaptiveMin: adaptiveMin, adaptiveMax: adaptiveMax,
-                              goldRate: goldRate, deadline: new.deadline, createdAt: Date())
+                              goldRate: goldRate, deadline: new.deadline, createdAt: Date(), instructions: instructions)
         let created = try await store.createProject(project, actor: actor)
         engine.projectChanged(created)
         return created
     }
 
-    func quality(_ project: Project) async throws -> ProjectAgreement {
+    func quality(_ project: Project) async throws -> ProjectView.Quality {
         let decoder = JSONDecoder()
         // Derived questions (box checks in a picture project) are measured apart from the project's own kind.
         let ownKind = Set(try await store.microtasks(projectId: project.id!).filter { $0.kind == project.template }.compactMap(\.id))
@@ -122,16 +174,90 @@ struct ProjectService: Sendable {
             return .init(microtask: record.microtaskId, operatorId: record.operatorId, answer: answer,
                          isGold: record.isGold, goldCorrect: record.goldCorrect)
         }
-        return ProjectAgreement.measure(kind: project.template, labels: project.labels, answers: given)
+        let overall = ProjectAgreement.measure(kind: project.template, labels: project.labels, answers: given)
+        return ProjectView.Quality(answers: overall.answers, alpha: overall.alpha, agreement: overall.agreement,
+                                   goldAnswers: overall.goldAnswers, goldAccuracy: overall.goldAccuracy,
+                                   labels: Self.labelQuality(labels: project.labels, answers: given.filter { !$0.isGold }))
     }
+
+    /// The labels each answer gave: a choice, the tags, the boxes' labels, the cues' verdicts.
+    static func labelsGiven(_ answer: AnswerBody) -> [String] {
+        if let choice = answer.choice { return [choice] }
+        if let tags = answer.tags { return tags }
+        if let boxes = answer.boxes { return boxes.map(\.label) }
+        if let cues = answer.cues { return cues.map(\.verdict) }
+        return []
+    }
+
+    /// Per label: how often it was given, and how often two operators on the same microtask agreed on it.
+    static func labelQuality(labels: [String], answers: [ProjectAgreement.Given]) -> [ProjectView.LabelQuality] {
+        let byTask = Dictionary(grouping: answers, by: \.microtask)
+        return labels.map { label in
+            var count = 0, pairs = 0, agreeing = 0
+            for (_, group) in byTask {
+                let gave = group.map { Self.labelsGiven($0.answer).contains(label) }
+                count += group.map { Self.labelsGiven($0.answer).filter { $0 == label }.count }.reduce(0, +)
+                for i in gave.indices {
+                    for j in gave.indices where j > i && (gave[i] || gave[j]) {
+                        pairs += 1
+                        if gave[i] && gave[j] { agreeing += 1 }
+                    }
+                }
+            }
+            return ProjectView.LabelQuality(label: label, answers: count,
+                                            agreement: pairs == 0 ? nil : Double(agreeing) / Double(pairs))
+        }
+    }
+
+    /// Work left, in hours, and the working day it is expected to be done: the lab's rostered
+    /// work minutes a day are shared equally between the projects with open work.
+    func progress(_ project: Project) async throws -> ProjectView.Progress {
+        let counts = try await store.progress(projectId: project.id!)
+        let remaining = try await store.remainingWork(projectId: project.id!)
+        let left = counts.microtasks - counts.completed
+        guard left > 0 else {
+            return .init(microtasks: counts.microtasks, completed: counts.completed, inProgress: counts.inProgress, left: 0,
+                         etaHours: 0, eta: nil)
+        }
+        let hours = (remaining.estimatedSeconds / 3600 * 10).rounded(.up) / 10
+        let capacity = try await store.rosteredCapacity()
+        var eta: String?
+        if capacity.minutesPerDay > 0 {
+            let perDay = Double(capacity.minutesPerDay) / 60 / Double(max(capacity.openProjects, 1))
+            var days = Int((hours / perDay).rounded(.up))
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = engine.timeZone
+            var day = engine.clock.now()
+            while days > 0 {
+                day = calendar.date(byAdding: .day, value: 1, to: day)!
+                if !calendar.isDateInWeekend(day) { days -= 1 }
+            }
+            let parts = calendar.dateComponents([.year, .month, .day], from: day)
+            eta = CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)?.description
+        }
+        return .init(microtasks: counts.microtasks, completed: counts.completed, inProgress: counts.inProgress, left: left,
+                     etaHours: hours, eta: eta)
+    }
+
+    /// The export formats of each kind.
+    static let exports: [TaskKind: [String]] = [
+        .imageBoxes: ["coco", "yolo", "voc", "labelstudio", "jsonl"],
+        .subtitleCheck: ["vtt", "csv", "jsonl"],
+        .audioTags: ["csv", "json", "jsonl"],
+        .choice: ["csv", "json", "jsonl"],
+        .imageBoxVerify: ["jsonl"],
+    ]
 
     func view(_ project: Project) async throws -> ProjectView {
         let adaptive = project.adaptiveMin.flatMap { min in project.adaptiveMax.map { ProjectView.Adaptive(min: min, max: $0) } }
         return ProjectView(id: project.id!, name: project.name, template: project.template, labels: project.labels,
                            overlap: project.overlap, adaptiveOverlap: adaptive, goldRate: project.goldRate,
                            deadline: project.deadline, createdAt: project.createdAt,
-                           progress: try await store.progress(projectId: project.id!),
+                           progress: try await progress(project),
                            quality: try await quality(project),
-                           cost: try await pay.projectCost(project))
+                           cost: try await pay.projectCost(project),
+                           instructions: try project.instructions.map { try JSONDecoder().decode(TaskTemplate.Lines.self, from: Data($0.utf8)) }
+                               ?? templates?[project.template]?.instructions,
+                           exports: Self.exports[project.template] ?? ["jsonl"])
     }
 }

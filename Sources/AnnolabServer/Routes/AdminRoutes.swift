@@ -29,7 +29,7 @@ struct AdminRoutes {
         var birthdate: String?
     }
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         let group = router.group("api/v1/admin").add(middleware: RoleMiddleware(.admin))
         group.get("users", use: users)
         group.post("users", use: addUser)
@@ -75,7 +75,7 @@ struct PayRoutes {
         var totalGross: Money
     }
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         let group = router.group("api/v1/admin").add(middleware: RoleMiddleware(.admin))
         group.put("operators/{id}/rate", use: setRate)
         group.get("payroll", use: payroll)

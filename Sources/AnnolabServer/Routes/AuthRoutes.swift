@@ -32,7 +32,7 @@ struct AuthRoutes {
         var language: String
     }
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         router.post("api/v1/login", use: login)
         router.post("api/v1/logout", use: logout)
         router.get("api/v1/me", use: me)

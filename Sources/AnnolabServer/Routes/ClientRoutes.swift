@@ -13,7 +13,7 @@ struct ClientRoutes {
     /// Tells the coaches of new work and takes the client's feedback to them.
     let monitor: CoachMonitor
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         let group = router.group("api/v1/projects").add(middleware: RoleMiddleware(.client))
         group.post(use: create)
         group.get(use: list)
@@ -21,6 +21,23 @@ struct ClientRoutes {
         group.post("{id}/items", use: upload)
         group.post("{id}/gold", use: gold)
         group.post("{id}/feedback", use: feedback)
+        group.get("{id}/export", use: export)
+    }
+
+    /// `?format=coco|yolo|voc|labelstudio|vtt|csv|json|jsonl`: the consensus so far, as a download.
+    @Sendable func export(_ request: Request, context: LabRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let project = try await ownProject(context.parameters.get("id"), user: user)
+        guard let format = request.uri.queryParameters["format"].map(String.init), !format.isEmpty else {
+            let offered = ExportService.formats[project.template] ?? ["jsonl"]
+            throw LabError(.badRequest, "format_missing", "Say which format you want: ?format= one of \(offered.joined(separator: ", ")).")
+        }
+        let file = try await ExportService(store: store).export(project: project, format: format)
+        return Response(status: .ok, headers: [
+            .contentType: file.contentType,
+            .contentDisposition: "attachment; filename=\"\(file.fileName)\"",
+            .cacheControl: "no-store",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
     }
 
     struct FeedbackRequest: Decodable {

@@ -11,7 +11,7 @@ struct MediaRoutes {
     static let types = ["png": "image/png", "jpg": "image/jpeg", "wav": "audio/wav", "srt": "text/plain; charset=utf-8",
                         "vtt": "text/vtt; charset=utf-8"]
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         router.group("media").add(middleware: RoleMiddleware(.operator, .coach, .admin, .client))
             .get("{project}/{folder}/{file}", use: file)
     }

@@ -6,7 +6,7 @@ import Hummingbird
 struct MetaRoutes {
     let metrics: RequestMetrics
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         router.get("healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: "ok")))

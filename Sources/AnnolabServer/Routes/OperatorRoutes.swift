@@ -17,7 +17,7 @@ struct OperatorRoutes {
         func set(_ key: String, _ value: (labels: [String], json: String)) { entries.withLock { $0[key] = value } }
     }
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         let shift = router.group("api/v1/shift").add(middleware: RoleMiddleware(.operator))
         shift.get { _, context in try await engine.shift(operatorId: try context.requireUser().id!) }
         shift.post("start") { _, context in
@@ -58,7 +58,7 @@ struct OperatorRoutes {
             return try Self.pauseResponse(resumesAt: resumesAt, resumesInSeconds: resumesIn, extraPause: extraPause)
         }
         guard let served else { return Response(status: .noContent) }
-        let intro = try introJSON(for: served)
+        let intro = try await introJSON(for: served)
         let media = [served.payload.image?.url, served.payload.audio?.url].compactMap { $0 }
         let mediaJSON = String(decoding: try LabJSON.encoder.encode(media), as: UTF8.self)
         let expiry = ISO8601DateFormatter.string(from: served.leaseExpiresAt, timeZone: .gmt, formatOptions: [.withInternetDateTime])
@@ -70,16 +70,20 @@ struct OperatorRoutes {
     }
 
     /// `"title":...,"instructions":...,"examples":...,"labels":...` for a project, made once.
-    func introJSON(for served: LabEngine.Served) throws -> String {
+    func introJSON(for served: LabEngine.Served) async throws -> String {
         let key = "\(served.projectId)/\(served.kind.rawValue)"
         if let cached = intros.get(key), cached.labels == served.labels { return cached.json }
         let template = templates?[served.kind]
+        // The client's own instructions for the project's kind, else the template's.
+        let project = try await engine.store.project(id: served.projectId)
+        let own = served.kind == project?.template
+            ? try project?.instructions.map { try JSONDecoder().decode(TaskTemplate.Lines.self, from: Data($0.utf8)) } : nil
         let labels = served.labels.map { id in
             template?.labels.first { $0.id == id } ?? TaskTemplate.Label(id: id, name: .init(nl: id, en: id))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let object = String(decoding: try encoder.encode(TaskIntro(title: template?.title, instructions: template?.instructions,
+        let object = String(decoding: try encoder.encode(TaskIntro(title: template?.title, instructions: own ?? template?.instructions,
                                                                    examples: template?.examples, labels: labels)), as: UTF8.self)
         let json = String(object.dropFirst().dropLast())
         intros.set(key, (served.labels, json))

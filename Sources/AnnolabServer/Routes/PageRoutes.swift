@@ -15,10 +15,12 @@ struct PageRoutes {
         "/coach": "coach.html",
         "/coach/summary": "coach-summary.html",
         "/client": "client.html",
+        "/client/new": "client-new.html",
+        "/client/project": "client-project.html",
         "/admin": "admin.html",
     ]
 
-    func register(on router: Router<LabRequestContext>) {
+    func register(on router: LabRouter) {
         for (path, file) in Self.pages {
             router.get(RouterPath(path)) { _, _ in try self.page(file) }
         }

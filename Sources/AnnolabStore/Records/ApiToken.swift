@@ -47,3 +47,24 @@ extension LabStore {
         try await write { db in _ = try ApiToken.filter(Column("tokenHash") == tokenHash).deleteAll(db) }
     }
 }
+
+extension LabStore {
+    /// A person's API tokens (not their browser sessions), newest first.
+    public func apiTokens(userId: Int64) async throws -> [ApiToken] {
+        try await read { db in
+            try ApiToken.filter(Column("userId") == userId && Column("kind") == ApiToken.Kind.api.rawValue)
+                .order(Column("createdAt").desc, Column("id").desc).fetchAll(db)
+        }
+    }
+
+    /// Revokes one of a person's API tokens; returns its hash, or nil when it is not theirs.
+    public func revokeApiToken(id: Int64, userId: Int64) async throws -> String? {
+        try await write { db in
+            guard let token = try ApiToken.filter(Column("id") == id && Column("userId") == userId && Column("kind") == "api")
+                .fetchOne(db) else { return nil }
+            try token.delete(db)
+            try AuditEntry.record(db, actor: userId, action: "token.revoke", subject: "token:\(id)")
+            return token.tokenHash
+        }
+    }
+}

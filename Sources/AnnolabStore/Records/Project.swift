@@ -19,10 +19,14 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     /// YYYY-MM-DD
     public var deadline: String?
     public var createdAt: Date
+    /// The client's own instructions for operators ({"nl": [lines], "en": [lines]} as JSON);
+    /// nil means the template's.
+    public var instructions: String?
 
     public init(id: Int64? = nil, clientId: Int64, name: String, template: TaskKind, labels: [String],
                 overlap: Int?, adaptiveMin: Int?, adaptiveMax: Int?, goldRate: Double, deadline: String?,
-                createdAt: Date) {
+                createdAt: Date, instructions: String? = nil) {
+        self.instructions = instructions
         self.id = id
         self.clientId = clientId
         self.name = name
@@ -37,6 +41,12 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// The work still to do on a project: answers needed and the seconds they are expected to take.
+public struct RemainingWork: Sendable, Equatable {
+    public var answersNeeded: Int
+    public var estimatedSeconds: Double
 }
 
 /// How many microtasks a project has and how far the work is.
@@ -83,6 +93,31 @@ extension LabStore {
                   AND assignment.state = 'leased' AND assignment.leaseExpiresAt > ?
                 """, arguments: [projectId, now]) ?? 0
             return ProjectProgress(microtasks: row?["total"] ?? 0, completed: row?["done"] ?? 0, inProgress: inProgress)
+        }
+    }
+
+    /// Answers still needed on open microtasks, and their estimated effort.
+    public func remainingWork(projectId: Int64) async throws -> RemainingWork {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(MAX(requiredAnswers - answerCount, 0)), 0) AS needed,
+                       COALESCE(SUM(MAX(requiredAnswers - answerCount, 0) * estimatedSeconds), 0) AS seconds
+                FROM microtask WHERE projectId = ? AND status = 'open' AND isGold = 0
+                """, arguments: [projectId])
+            return RemainingWork(answersNeeded: row?["needed"] ?? 0, estimatedSeconds: row?["seconds"] ?? 0)
+        }
+    }
+
+    /// Work minutes a day the lab's operators are rostered for (their daily caps), and how many
+    /// projects share them.
+    public func rosteredCapacity() async throws -> (minutesPerDay: Int, openProjects: Int) {
+        try await read { db in
+            let minutes = try Int.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(operatorProfile.dailyCapMinutes), 0) FROM operatorProfile
+                JOIN user ON user.id = operatorProfile.operatorId WHERE user.disabledAt IS NULL
+                """) ?? 0
+            let projects = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT projectId) FROM microtask WHERE status = 'open' AND isGold = 0") ?? 0
+            return (minutes, projects)
         }
     }
 }

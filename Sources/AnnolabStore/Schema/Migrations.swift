@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v5-engine", migrate: engine)
         migrator.registerMigration("v6-personal-settings", migrate: personalSettings)
         migrator.registerMigration("v7-coaching-live", migrate: coachingLive)
+        migrator.registerMigration("v8-client-side", migrate: clientSide)
         return migrator
     }
 
@@ -286,6 +287,17 @@ enum Schema {
             t.column("kind", .text).notNull()
             t.column("createdAt", .datetime).notNull()
             t.column("decidedAt", .datetime)
+        }
+    }
+
+    /// A project's own instructions for operators, written by its client.
+    private static func clientSide(_ db: Database) throws {
+        try db.alter(table: "project") { t in
+            t.add(column: "instructions", .jsonText)
+        }
+        try db.alter(table: "shift") { t in
+            // A shift that goes on after a profile change: when the first shift of the chain began.
+            t.add(column: "chainStartedAt", .datetime)
         }
     }
 }

@@ -1,0 +1,251 @@
+// Exports: the consensus of a project's answers in the formats the client's tools read.
+import AnnolabMedia
+import AnnolabStore
+import Foundation
+
+/// Builds a project's export: gathers its items, microtasks and answers, runs the consensus of
+/// its kind, and writes the chosen format. Operators appear only as per-project pseudonyms.
+///
+/// ```swift
+/// let file = try await ExportService(store: store).export(project: project, format: "coco")
+/// try file.data.write(to: URL(fileURLWithPath: file.fileName))
+/// ```
+public struct ExportService: Sendable {
+    public let store: LabStore
+
+    public init(store: LabStore) {
+        self.store = store
+    }
+
+    /// One exported file, ready to download.
+    public struct File: Sendable {
+        public var fileName: String
+        public var contentType: String
+        public var data: Data
+    }
+
+    /// The formats each kind offers.
+    public static let formats: [TaskKind: [String]] = [
+        .imageBoxes: ["coco", "yolo", "voc", "labelstudio", "jsonl"],
+        .subtitleCheck: ["vtt", "csv", "jsonl"],
+        .audioTags: ["csv", "json", "jsonl"],
+        .choice: ["csv", "json", "jsonl"],
+        .imageBoxVerify: ["jsonl"],
+    ]
+
+    struct Gathered {
+        var items: [Int64: Item]
+        var microtasks: [Microtask]
+        var payloads: [Int64: MicrotaskPayload]
+        var answers: [AnswerRecord]
+        var pseudonyms: OperatorPseudonyms
+    }
+
+    func gather(_ project: Project) async throws -> Gathered {
+        let items = Dictionary(uniqueKeysWithValues: try await store.items(projectId: project.id!).map { ($0.id!, $0) })
+        let microtasks = try await store.microtasks(projectId: project.id!)
+        let decoder = JSONDecoder()
+        var payloads: [Int64: MicrotaskPayload] = [:]
+        for microtask in microtasks {
+            payloads[microtask.id!] = try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))
+        }
+        let answers = try await store.answers(projectId: project.id!).sorted { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }
+        return Gathered(items: items, microtasks: microtasks, payloads: payloads, answers: answers,
+                        pseudonyms: OperatorPseudonyms(operatorIDs: answers.map { String($0.operatorId) }))
+    }
+
+    static func base(_ name: String) -> String {
+        let cleaned = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let joined = String(cleaned).split(separator: "-").joined(separator: "-")
+        return joined.isEmpty ? "project" : String(joined.prefix(60))
+    }
+
+    static func meta(_ item: Item) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(item.meta.utf8))) ?? [:]
+    }
+
+    public func export(project: Project, format: String) async throws -> File {
+        let offered = Self.formats[project.template] ?? ["jsonl"]
+        guard offered.contains(format) else {
+            throw LabError(.unprocessable, "unsupported_format",
+                           "A \(project.template.rawValue) project exports as \(offered.joined(separator: ", ")), not as '\(format)'.")
+        }
+        let data = try await gather(project)
+        let name = Self.base(project.name)
+        func zip(_ files: [String: Data]) -> Data {
+            ZipWriter.archive(files.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) })
+        }
+        switch (project.template, format) {
+        case (_, "jsonl"):
+            return File(fileName: "\(name)-answers.jsonl", contentType: "application/x-ndjson", data: try rawAnswers(data))
+        case (.imageBoxes, let format):
+            let images = imageAnnotations(project, data)
+            let labels = ExportLabels.resolve(project.labels, images: images)
+            switch format {
+            case "coco": return File(fileName: "\(name)-coco.json", contentType: "application/json", data: COCOExport().write(images, labels: labels))
+            case "yolo": return File(fileName: "\(name)-yolo.zip", contentType: "application/zip", data: zip(try YOLOExport().write(images, labels: labels)))
+            case "voc": return File(fileName: "\(name)-voc.zip", contentType: "application/zip", data: zip(try PascalVOCExport().write(images)))
+            default: return File(fileName: "\(name)-labelstudio.json", contentType: "application/json", data: LabelStudioExport().write(images))
+            }
+        case (.subtitleCheck, "vtt"):
+            let files = subtitleResults(data)
+            if files.count == 1 {
+                return File(fileName: "\(name).vtt", contentType: "text/vtt; charset=utf-8", data: WebVTTExport().write(files[0]))
+            }
+            return File(fileName: "\(name)-vtt.zip", contentType: "application/zip", data: zip(try WebVTTExport().write(files: files)))
+        case (.subtitleCheck, _):
+            return File(fileName: "\(name)-subtitles.csv", contentType: "text/csv; charset=utf-8",
+                        data: SubtitleReportCSV().write(subtitleResults(data)))
+        case (.audioTags, "csv"):
+            return File(fileName: "\(name)-tags.csv", contentType: "text/csv; charset=utf-8", data: AudioTagsExport().csv(tagResults(project, data)))
+        case (.audioTags, _):
+            return File(fileName: "\(name)-tags.json", contentType: "application/json", data: AudioTagsExport().json(tagResults(project, data)))
+        case (.choice, let format):
+            return choiceExport(project, data, name: name, format: format)
+        default:
+            throw LabError(.unprocessable, "unsupported_format", "This project has no '\(format)' export.")
+        }
+    }
+
+    // MARK: Raw answers
+
+    func rawAnswers(_ data: Gathered) throws -> Data {
+        let kinds = Dictionary(uniqueKeysWithValues: data.microtasks.map { ($0.id!, $0.kind.rawValue) })
+        return try RawAnswersExport().write(data.answers.map { answer in
+            RawAnswerRow(microtaskId: answer.microtaskId, kind: kinds[answer.microtaskId] ?? "",
+                         operatorPseudonym: data.pseudonyms[String(answer.operatorId)] ?? "operator-0",
+                         answerJSON: answer.body, createdAt: answer.createdAt, isGold: answer.isGold)
+        })
+    }
+
+    func answers(_ data: Gathered, microtaskId: Int64) -> [(operatorID: String, answer: AnswerBody)] {
+        let decoder = JSONDecoder()
+        return data.answers.filter { $0.microtaskId == microtaskId && !$0.isGold }.compactMap { record in
+            (try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8))).map { (String(record.operatorId), $0) }
+        }
+    }
+
+    // MARK: Boxes
+
+    /// Each picture with its fused boxes: every tile fused on its own, then the tiles merged.
+    func imageAnnotations(_ project: Project, _ data: Gathered) -> [ImageAnnotations] {
+        var tilesByItem: [Int64: [TileBoxes]] = [:]
+        for microtask in data.microtasks where microtask.kind == .imageBoxes && !microtask.isGold {
+            guard let itemId = microtask.itemId, let payload = data.payloads[microtask.id!], let image = payload.image else { continue }
+            let given = answers(data, microtaskId: microtask.id!)
+            guard !given.isEmpty else { continue }
+            let fused = BoxFusion().fuse(given.map { BoxAnswer(operatorID: $0.operatorID, boxes: $0.answer.boxes ?? []) })
+            let rect = PixelRect(x: payload.tile?.x ?? 0, y: payload.tile?.y ?? 0, width: image.width, height: image.height)
+            tilesByItem[itemId, default: []].append(TileBoxes(tile: rect, boxes: fused.boxes.map(ExportBox.init)))
+        }
+        return data.items.values.sorted { $0.id! < $1.id! }.compactMap { item in
+            let meta = Self.meta(item)
+            guard let width = meta["width"].flatMap(Int.init), let height = meta["height"].flatMap(Int.init) else { return nil }
+            let boxes = TileMerge().merge(tilesByItem[item.id!] ?? [], imageWidth: width, imageHeight: height)
+            return ImageAnnotations(fileName: item.fileName, width: width, height: height, boxes: boxes,
+                                    url: "/media/\(project.id!)/\(item.mediaPath)")
+        }
+    }
+
+    // MARK: Subtitles
+
+    /// Each subtitle file with every cue, and the verdict the operators reached on it.
+    func subtitleResults(_ data: Gathered) -> [SubtitleFileResult] {
+        var cuesByItem: [Int64: [Int: (cue: MicrotaskPayload.Cue, verdict: String?, confidence: Double, correction: String?)]] = [:]
+        for microtask in data.microtasks where microtask.kind == .subtitleCheck && !microtask.isGold {
+            guard let itemId = microtask.itemId, let cues = data.payloads[microtask.id!]?.cues else { continue }
+            let given = answers(data, microtaskId: microtask.id!)
+            let positions = Dictionary(uniqueKeysWithValues: cues.enumerated().map { ($0.element.index, $0.offset) })
+            let votes: [SubtitleAnswer] = given.flatMap { operatorID, answer in
+                (answer.cues ?? []).compactMap { cue -> SubtitleAnswer? in
+                    guard let position = positions[cue.index], let verdict = SubtitleVerdict(rawValue: cue.verdict) else { return nil }
+                    return SubtitleAnswer(cue: position, operatorID: operatorID, verdict: verdict, correction: cue.correction)
+                }
+            }
+            let consensus = votes.isEmpty ? nil : SubtitleAggregation().aggregate(cueCount: cues.count, answers: votes)
+            for (position, cue) in cues.enumerated() {
+                let result = consensus?.cues.first { $0.cue == position }
+                // A cue shared by two windows keeps the judgement with the higher confidence.
+                if let existing = cuesByItem[itemId]?[cue.index], existing.confidence >= (result?.confidence ?? 0) { continue }
+                cuesByItem[itemId, default: [:]][cue.index] = (cue, result?.verdict?.rawValue, result?.confidence ?? 0, result?.correction)
+            }
+        }
+        return data.items.values.sorted { $0.id! < $1.id! }.compactMap { item in
+            guard let cues = cuesByItem[item.id!] else { return nil }
+            return SubtitleFileResult(fileName: item.fileName, cues: cues.keys.sorted().map { index in
+                let entry = cues[index]!
+                return CueResult(index: index, start: entry.cue.start, end: entry.cue.end, text: SubtitleParsing.plainText(entry.cue.text),
+                                 verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction)
+            })
+        }
+    }
+
+    // MARK: Sound tags
+
+    /// Each sound's tags as time ranges with their confidence.
+    func tagResults(_ project: Project, _ data: Gathered) -> [TagResult] {
+        var results: [TagResult] = []
+        let byItem = Dictionary(grouping: data.microtasks.filter { $0.kind == .audioTags && !$0.isGold && $0.itemId != nil }, by: { $0.itemId! })
+        for itemId in byItem.keys.sorted() {
+            guard let item = data.items[itemId] else { continue }
+            let microtasks = byItem[itemId]!.sorted { (data.payloads[$0.id!]?.audio?.start ?? 0) < (data.payloads[$1.id!]?.audio?.start ?? 0) }
+            var clips: [AudioClip] = []
+            var answers: [TagAnswer] = []
+            for (index, microtask) in microtasks.enumerated() {
+                guard let audio = data.payloads[microtask.id!]?.audio else { continue }
+                clips.append(AudioClip(index: index, start: audio.start, end: audio.end))
+                for (operatorID, answer) in self.answers(data, microtaskId: microtask.id!) {
+                    answers.append(TagAnswer(clip: index, operatorID: operatorID, tags: Set(answer.tags ?? [])))
+                }
+            }
+            guard !answers.isEmpty else { continue }
+            let consensus = TagAggregation(vocabulary: project.labels).aggregate(clips: clips, answers: answers)
+            results += consensus.ranges.map {
+                TagResult(fileName: item.fileName, start: $0.start, end: $0.end, tag: $0.tag, confidence: $0.confidence)
+            }
+        }
+        return results
+    }
+
+    // MARK: Choice
+
+    /// One row per picture: the option the operators chose (Dawid-Skene) and its confidence.
+    func choiceExport(_ project: Project, _ data: Gathered, name: String, format: String) -> File {
+        let microtasks = data.microtasks.filter { $0.kind == .choice && !$0.isGold }
+        var tasks: [Int] = [], workers: [Int] = [], labels: [Int] = []
+        var workerIndex: [String: Int] = [:]
+        var counts: [Int] = []
+        for (position, microtask) in microtasks.enumerated() {
+            let given = answers(data, microtaskId: microtask.id!)
+            counts.append(given.count)
+            for (operatorID, answer) in given {
+                guard let choice = answer.choice, let label = project.labels.firstIndex(of: choice) else { continue }
+                let worker = workerIndex[operatorID] ?? workerIndex.count
+                workerIndex[operatorID] = worker
+                tasks.append(position)
+                workers.append(worker)
+                labels.append(label)
+            }
+        }
+        let matrix = try? AnswerMatrix(tasks: tasks, workers: workers, labels: labels, taskCount: microtasks.count,
+                                       workerCount: workerIndex.count, labelCount: project.labels.count)
+        let consensus = matrix.map { DawidSkene().fit($0, gold: [:]) }
+        var csv = CSVTable(header: ["file", "label", "confidence", "answers"])
+        var rows: [ExportJSON] = []
+        for (position, microtask) in microtasks.enumerated() {
+            let file = microtask.itemId.flatMap { data.items[$0]?.fileName } ?? "microtask-\(microtask.id!)"
+            var label = "", confidence = 0.0
+            if counts[position] > 0, let consensus, let chosen = consensus.label(task: position) {
+                label = project.labels[chosen]
+                confidence = consensus.confidence(task: position)
+            }
+            csv.append([file, label, ExportNumber.fixed(confidence, places: 4), String(counts[position])])
+            rows.append(.object(["file": .string(file), "label": label.isEmpty ? .null : .string(label),
+                                 "confidence": .fixed(confidence, places: 4), "answers": .int(counts[position])]))
+        }
+        if format == "csv" {
+            return File(fileName: "\(name)-choices.csv", contentType: "text/csv; charset=utf-8", data: csv.data())
+        }
+        return File(fileName: "\(name)-choices.json", contentType: "application/json", data: ExportJSON.array(rows).data())
+    }
+}
