@@ -1,7 +1,7 @@
 // The operator's settings page: text size, contrast, motion, language and sounds, kept by the lab.
-import { api, homeOf } from './api.js';
-import { loadLanguage, t } from './i18n.js';
-import { applySettings, loadSettings, saveSettings } from './work-prefs.js';
+import { api } from './api.js';
+import { t } from './i18n.js';
+import { applySettings, openPage, saveSettings } from './work-prefs.js';
 
 const form = document.getElementById('settings-form');
 const saved = document.getElementById('saved');
@@ -57,17 +57,9 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   location.assign('/');
 });
 
-await loadLanguage();
-try {
-  me = await api('/api/v1/me');
-} catch {
-  location.replace('/');
-}
-if (me && me.role !== 'operator') location.replace(homeOf[me.role] || '/');
-else if (me) {
-  const settings = await loadSettings(me.id);
-  // The language the operator chose in their settings follows them to any computer.
-  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
+const opened = await openPage('operator');
+if (opened) {
+  me = opened.me;
   document.title = `${t('settings.title')} – Annolab`;
-  show(settings);
+  show(opened.settings);
 }

@@ -1,9 +1,9 @@
 // The text mode page: one input field, the conversation in a log, sounds on keys.
 // The dialogue itself runs on the server (POST /api/v1/text), the same one as `annolab text`.
-import { api, homeOf } from './api.js';
-import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
+import { api } from './api.js';
+import { language, t, toggleLanguage } from './i18n.js';
 import { el } from './work-dom.js';
-import { applySettings, loadSettings } from './work-prefs.js';
+import { openPage } from './work-prefs.js';
 import { playTone } from './work-sound.js';
 
 const $ = (id) => document.getElementById(id);
@@ -124,21 +124,9 @@ $('sign-out').addEventListener('click', async () => {
 });
 
 async function main() {
-  await loadLanguage();
-  let me;
-  try {
-    me = await api('/api/v1/me');
-  } catch {
-    location.replace('/');
-    return;
-  }
-  if (me.role !== 'operator') {
-    location.replace(homeOf[me.role] || '/');
-    return;
-  }
-  settings = await loadSettings(me.id);
-  // The language the operator chose in their settings follows them to any computer.
-  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
+  const opened = await openPage('operator');
+  if (!opened) return;
+  settings = opened.settings;
   document.title = `${t('text.title')} – Annolab`;
   input.focus();
   await send('');

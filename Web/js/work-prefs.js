@@ -1,7 +1,7 @@
 // The operator's own settings (text size, contrast, motion, language, sounds), applied on every operator page.
 // The server keeps them so they follow the operator to any lab computer; this computer keeps a copy.
-import { api } from './api.js';
-import { language, preferredLanguage, setLanguage } from './i18n.js';
+import { api, homeOf } from './api.js';
+import { language, loadLanguage, preferredLanguage, setLanguage } from './i18n.js';
 
 export const textSizes = [100, 125, 150, 175, 200];
 
@@ -66,4 +66,28 @@ export async function applySettings(settings, { switchLanguage = false } = {}) {
   root.classList.toggle('reduce-motion', settings.reducedMotion);
   if (switchLanguage && settings.language !== language()) await setLanguage(settings.language);
   settings.language = language();
+}
+
+/**
+ * Opens a page for one role: loads the language, checks who is signed in (else back to the
+ * sign-in page, or to the person's own home), and applies their settings. Resolves to
+ * {me, settings}, or to null when the page is being left.
+ */
+export async function openPage(role) {
+  await loadLanguage();
+  let me;
+  try {
+    me = await api('/api/v1/me');
+  } catch {
+    location.replace('/');
+    return null;
+  }
+  if (me.role !== role) {
+    location.replace(homeOf[me.role] || '/');
+    return null;
+  }
+  const settings = await loadSettings(me.id);
+  // The language the person chose in their settings follows them to any computer.
+  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
+  return { me, settings };
 }

@@ -1,10 +1,10 @@
 // The operator's work page: one microtask at a time, the pause screen, and the block's time in words.
 // The server's clock is the truth: the page schedules only by the wall seconds the server sends.
-import { api, homeOf } from './api.js';
-import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
+import { api } from './api.js';
+import { language, t, toggleLanguage } from './i18n.js';
 import { el } from './work-dom.js';
 import { Outbox } from './work-outbox.js';
-import { applySettings, loadSettings, saveSettings } from './work-prefs.js';
+import { openPage, saveSettings } from './work-prefs.js';
 import { playTone } from './work-sound.js';
 
 const kinds = ['image-boxes', 'image-box-verify', 'subtitle-check', 'audio-tags', 'choice'];
@@ -599,20 +599,9 @@ function renderStatic() {
 }
 
 async function main() {
-  await loadLanguage();
-  try {
-    me = await api('/api/v1/me');
-  } catch {
-    location.replace('/');
-    return;
-  }
-  if (me.role !== 'operator') {
-    location.replace(homeOf[me.role] || '/');
-    return;
-  }
-  settings = await loadSettings(me.id);
-  // The language the operator chose in their settings follows them to any computer.
-  await applySettings(settings, { switchLanguage: Boolean(settings.languageChosen) });
+  const opened = await openPage('operator');
+  if (!opened) return;
+  ({ me, settings } = opened);
   wire();
   renderStatic();
   outbox = new Outbox(me.id, outboxHandlers);

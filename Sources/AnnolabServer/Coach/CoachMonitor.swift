@@ -72,8 +72,10 @@ public final class CoachMonitor: Service, Sendable {
     let thresholds = Mutex(LoadThresholds())
     static let thresholdsKey = "alerts"
 
+    /// A phase change is sent at the next tick; other changes (answers, skips) at most every
+    /// `evaluationInterval` per operator, so that a busy lab does not spend its time on figures.
     public init(store: LabStore, engine: LabEngine, tickInterval: Duration = .milliseconds(250),
-                evaluationInterval: Duration = .seconds(1)) {
+                evaluationInterval: Duration = .seconds(5)) {
         self.store = store
         self.engine = engine
         self.tickInterval = tickInterval
@@ -183,8 +185,8 @@ public final class CoachMonitor: Service, Sendable {
                 return (changed, state.lastEvaluated[operatorId])
             }
             let isDirty = dirty.contains(operatorId)
-            // Work changed: at most once a second per operator. Idle time: every 30 seconds.
-            let due = last.map { wallNow - $0 >= (isDirty ? evaluationInterval : evaluationInterval * 30) } ?? true
+            // Work changed: at most once per evaluation interval. Idle time: every 12 intervals (a minute).
+            let due = last.map { wallNow - $0 >= (isDirty ? evaluationInterval : evaluationInterval * 12) } ?? true
             if changed || (isDirty && due) || (view.phase == "work" && due) {
                 state.withLock { $0.lastEvaluated[operatorId] = wallNow }
                 await evaluate(operatorId: operatorId, view: view, sendCard: changed || isDirty)
