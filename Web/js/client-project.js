@@ -1,0 +1,156 @@
+// One project: progress, quality and cost in words, adding files (with progress), downloads, a note to the lab.
+import { $, T, api, day, el, euro, kindWords, maybe, num, percent, showErrors, start } from './client-common.js';
+
+const id = new URLSearchParams(location.search).get('id');
+let project = null;
+let report = null;
+let busy = false;
+
+const put = (node, text) => { node.textContent = text; };
+const facts = (list, pairs) => list.replaceChildren(...pairs.filter(Boolean)
+  .flatMap(([key, value]) => [el('dt', { text: T(key) }), el('dd', { text: value })]));
+const work = (h) => (h >= 1 ? T('work.hours', { n: num(h) }) : T('work.minutes', { n: Math.max(1, Math.round(h * 60)) }));
+const said = (error) => maybe(`code.${error.code}`, error.message);
+
+async function render() {
+  try {
+    project = await api(`/api/v1/projects/${encodeURIComponent(id || 0)}`);
+  } catch (error) {
+    if (error.status === 401) return location.replace('/');
+    put($('name'), T('project.missingTitle'));
+    put($('missing'), error.status === 404 ? T('project.missing') : T('failed', { reason: error.message }));
+    $('missing').hidden = false;
+    return;
+  }
+  show();
+}
+
+function show() {
+  const p = project;
+  const g = p.progress || {};
+  const q = p.quality || {};
+  const c = p.cost || {};
+  const [total = 0, done = 0, working = 0] = [g.microtasks, g.completed, g.inProgress];
+  const left = g.left ?? Math.max(0, total - done - working);
+  $('project').hidden = false;
+  put($('name'), p.name);
+  facts($('setup'), [
+    ['project.kind', kindWords(p.template)],
+    p.labels?.length && ['project.labels', p.labels.join(', ')],
+    ['project.people', p.overlap ? T('project.fixed', { n: p.overlap }) : T('project.adaptive', p.adaptiveOverlap || { min: 2, max: 5 })],
+    ['project.gold', `${num((p.goldRate || 0) * 100)}%`],
+    p.deadline && ['project.deadline', day(p.deadline)],
+  ]);
+
+  put($('progress-done'), total ? T('done', { done, total }) : T('noItems'));
+  Object.assign($('progress-bar'), { max: total || 1, value: done });
+  let eta = T('progress.etaNone');
+  if (total && done >= total) eta = T('progress.finished');
+  else if (g.eta) eta = T(g.etaHours != null ? 'progress.eta' : 'progress.etaDate', { date: day(g.eta), work: work(g.etaHours) });
+  else if (g.etaHours != null) eta = T('progress.etaHours', { work: work(g.etaHours) });
+  $('progress-list').replaceChildren(...[T('progress.working', { n: working }), T('progress.left', { n: left }), eta]
+    .map((text) => el('li', { text })));
+
+  facts($('quality'), [
+    ['quality.agreementAll', percent(q.agreement)],
+    ['quality.alpha', q.alpha == null ? T('notYet') : T('quality.alphaValue', { alpha: num(q.alpha, 2) })],
+    ['quality.gold', q.goldAccuracy == null ? T('notYet') : T('quality.goldValue', { p: percent(q.goldAccuracy), n: q.goldAnswers ?? 0 })],
+    ['quality.answersAll', num(q.answers ?? 0, 0)],
+  ]);
+  const rows = q.labels || [];
+  $('label-table').hidden = !rows.length;
+  $('label-rows').replaceChildren(...rows.map((row) => el('tr', {},
+    el('th', { scope: 'row', text: row.label }), el('td', { text: num(row.answers ?? 0, 0) }), el('td', { text: percent(row.agreement) }))));
+
+  facts($('cost'), [
+    ['cost.hours', T('cost.hoursValue', { hours: num(c.paidHours ?? 0, 2) })],
+    ['cost.total', T('cost.totalValue', { cost: euro(c.cost ?? 0), price: euro(c.clientHourlyPrice ?? 0) })],
+    ['cost.labels', num(c.labelsDelivered ?? 0, 0)],
+    ['cost.perLabel', c.costPerLabel == null ? T('notYet') : euro(c.costPerLabel)],
+  ]);
+
+  const formats = p.exports || [];
+  $('downloads').replaceChildren(...formats.map((format) => el('li', {}, el('a', {
+    id: `download-${format}`, download: true, href: `/api/v1/projects/${p.id}/export?format=${encodeURIComponent(format)}`,
+    text: maybe(`format.${p.template}.${format}`, maybe(`format.${format}`, format)),
+  }))));
+  $('no-downloads').hidden = formats.length > 0;
+  if (report) showReport(false);
+}
+
+function showReport(focus) {
+  const rejected = report.rejected || [];
+  put($('report-imported'), T('report.imported', { n: report.imported ?? 0, m: report.microtasks ?? 0 }));
+  put($('rejected-intro'), T('report.rejected', { n: rejected.length }));
+  $('rejected').replaceChildren(...rejected.map((file) => el('li', {}, el('strong', { text: file.file }),
+    `: ${maybe(`reject.${file.code}`, file.reason)}`)));
+  $('report-rejected').hidden = !rejected.length;
+  $('report').hidden = false;
+  if (focus) $('report-title').focus();
+}
+
+// The upload goes by XMLHttpRequest, which tells how much is sent; the words under the bar follow it,
+// while the status line (a live region) speaks only at the start and at the end.
+$('upload-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const n = form.elements.file.files.length;
+  if (busy) return;
+  if (!n) return showErrors(form, [{ name: 'file', text: T('upload.none') }]);
+  showErrors(form, []);
+  busy = true;
+  const bar = $('upload-progress');
+  const words = $('upload-words');
+  const xhr = new XMLHttpRequest();
+  bar.value = 0;
+  put(words, T('upload.sending', { n, p: 0 }));
+  put($('upload-status'), T('upload.started', { n }));
+  $('sending').hidden = false;
+  $('report').hidden = true;
+  const fail = (text) => {
+    busy = false;
+    $('sending').hidden = true;
+    put($('upload-status'), '');
+    showErrors(form, [{ name: 'file', text: T('upload.failed', { reason: text }) }]);
+  };
+  xhr.upload.onprogress = (e) => {
+    if (!e.lengthComputable) return;
+    bar.value = Math.round((e.loaded / e.total) * 100);
+    put(words, T('upload.sending', { n, p: bar.value }));
+  };
+  xhr.onload = async () => {
+    let data = null;
+    try { data = JSON.parse(xhr.responseText); } catch { /* not JSON: the status says enough */ }
+    if (xhr.status !== 201 && xhr.status !== 200) return fail(data?.error ? said(data.error) : `${xhr.status} ${xhr.statusText}`);
+    busy = false;
+    bar.value = 100;
+    put(words, T('upload.sent', { n }));
+    put($('upload-status'), T('upload.done'));
+    report = data;
+    form.reset();
+    showReport(true);
+    project = await api(`/api/v1/projects/${project.id}`).catch(() => project);
+    show();
+  };
+  xhr.onerror = () => fail(T('upload.network'));
+  xhr.open('POST', `/api/v1/projects/${project.id}/items`);
+  xhr.send(new FormData(form));
+});
+
+$('feedback-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const text = form.elements.text.value.trim();
+  if (!text) return showErrors(form, [{ name: 'text', text: T('feedback.empty') }]);
+  try {
+    const kind = form.querySelector('[name=kind]:checked').value;
+    await api(`/api/v1/projects/${project.id}/feedback`, { method: 'POST', body: { kind, text } });
+  } catch (error) {
+    return showErrors(form, [{ name: 'text', text: T('failed', { reason: said(error) }) }]);
+  }
+  form.hidden = true;
+  $('thanks').hidden = false;
+  $('thanks').focus();
+});
+
+start(render);
