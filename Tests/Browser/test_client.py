@@ -25,7 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, axe_violations, screenshot
+from conftest import SCREENSHOTS, axe_violations, screenshot, full_screenshot
 from labapi import CLIENT, COACH, ApiError, call, end_shift_if_running, login, operator_id, set_profile
 
 OPERATORS = ["Anouk de Vries", "Bram Jansen", "Chaima El Amrani", "Daan Bakker", "Esra Yilmaz", "Floor Visser"]
@@ -180,17 +180,6 @@ def downloaded(folder, seconds=20):
     raise AssertionError(f"nothing was downloaded into {folder}")
 
 
-def full_screenshot(driver, name):
-    """The viewport as it is, and the whole page from top to bottom."""
-    screenshot(driver, name)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    width = driver.execute_script("return window.innerWidth")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-    try:
-        driver.save_screenshot(str(SCREENSHOTS / f"{name}-full.png"))
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def choose_kind_by_keyboard(driver, kind):

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, SCREENSHOTS, axe_violations, screenshot
+from conftest import ROOT, SCREENSHOTS, axe_violations, screenshot, full_screenshot
 from labapi import CLIENT, ApiError, call, database, end_shift_if_running, login, set_profile, stored_answers
 
 
@@ -39,17 +39,6 @@ def wait(driver, condition, seconds=10, message=""):
     return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition, message)
 
 
-def page_screenshot(driver, name):
-    """The viewport as it is (focus visible), and the whole page from top to bottom."""
-    screenshot(driver, name)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    width = driver.execute_script("return window.innerWidth")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-    try:
-        driver.save_screenshot(str(SCREENSHOTS / f"{name}-full.png"))
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def set_settings(lab, badge, **fields):
@@ -154,7 +143,7 @@ def check_page_at_200_percent(driver, lab, badge, name):
     size = driver.execute_script("return parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert size >= 2 * 16 * 1.125 - 0.5, f"the text is {size}px, not twice the normal size"
     assert no_horizontal_scroll(driver), "at 200% text the page must not scroll sideways"
-    page_screenshot(driver, f"work-{name}-200")
+    full_screenshot(driver, f"work-{name}-200")
     assert axe_violations(driver) == []
     set_settings(lab, badge, textSize=100)
     driver.refresh()
@@ -179,7 +168,7 @@ def test_choice_task_by_keyboard_alone(lab, browser):
     assert browser.find_element(By.ID, "task-title").text == "Choose the best one"
     assert "work block" in browser.find_element(By.ID, "time-left").text
     assert browser.find_element(By.ID, "answer-count").text == "Answers given in this block: 0"
-    page_screenshot(browser, "work-choice")
+    full_screenshot(browser, "work-choice")
     assert axe_violations(browser) == []
     check_page_at_200_percent(browser, lab, "OP-0001", "choice")
 
@@ -203,7 +192,7 @@ def test_subtitle_check_by_keyboard_alone(lab, browser):
     sign_in(browser, lab, "OP-0005")
     start_shift(browser)
     assert active_in_cue(browser) == "Subtitle 1"
-    page_screenshot(browser, "work-subtitle-check")
+    full_screenshot(browser, "work-subtitle-check")
     assert axe_violations(browser) == []
     check_page_at_200_percent(browser, lab, "OP-0005", "subtitle-check")
     assert active_in_cue(browser) == "Subtitle 1"
@@ -238,7 +227,7 @@ def test_audio_tags_by_keyboard_alone(lab, browser):
     sign_in(browser, lab, "OP-0001")
     start_shift(browser)
     assert focused(browser, "type") == "checkbox"
-    page_screenshot(browser, "work-audio-tags")
+    full_screenshot(browser, "work-audio-tags")
     assert axe_violations(browser) == []
     check_page_at_200_percent(browser, lab, "OP-0001", "audio-tags")
 
@@ -325,7 +314,7 @@ def test_the_pause_screen_comes_by_itself_offers_no_early_start_and_work_resumes
         ".filter(e => e.offsetParent !== null && !e.disabled && !e.closest('header') && !e.classList.contains('skip-link'))"
         ".map(e => e.id || e.tagName)")
     assert controls == [], f"the pause screen offers controls: {controls}"
-    page_screenshot(browser, "work-pause")
+    full_screenshot(browser, "work-pause")
     assert axe_violations(browser) == []
     said = browser.execute_script("return window.__said")
     assert any("Work starts again at" in line for line in said), said
@@ -395,7 +384,7 @@ def test_settings_by_keyboard_are_kept_and_applied_to_the_work_page(lab, browser
     wait(browser, lambda d: d.find_element(By.ID, "saved").text == "Your settings are saved.")
     classes = browser.find_element(By.TAG_NAME, "html").get_attribute("class")
     assert "text-150" in classes and "contrast" in classes
-    page_screenshot(browser, "settings")
+    full_screenshot(browser, "settings")
     assert axe_violations(browser) == []
     token = login(lab, badge="OP-0005")
     stored = call(lab, "/api/v1/me/settings", token=token)[1]

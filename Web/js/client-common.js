@@ -1,7 +1,7 @@
 // What the client's pages share: the sign-in check, the header buttons, numbers in words, error summaries.
 import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
-import { el } from './work-dom.js';
+import { el, focusInPageLinks } from './work-dom.js';
 
 export { api, el, language };
 export const $ = (id) => document.getElementById(id);
@@ -30,15 +30,7 @@ export async function start(render) {
     await api('/api/v1/logout', { method: 'POST' }).catch(() => {});
     location.assign('/');
   });
-  // Links within the page (the error summary's) move the focus to their field.
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest('a[href^="#"]');
-    const target = link && $(link.hash.slice(1));
-    if (target) {
-      event.preventDefault();
-      target.focus();
-    }
-  });
+  focusInPageLinks();
   await draw();
 }
 

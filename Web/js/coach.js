@@ -2,7 +2,7 @@
 // The parts are <template>s in coach.html; live updates only rewrite text, so the focus and typed text stay put.
 import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
-import { el } from './work-dom.js';
+import { el, focusInPageLinks } from './work-dom.js';
 import { applySettings, loadSettings } from './work-prefs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -371,15 +371,7 @@ document.addEventListener('submit', async (event) => {
   }
 });
 
-// Links within the page move the focus to their target.
-document.addEventListener('click', (event) => {
-  const link = event.target.closest('a[href^="#"]');
-  const target = link && $(link.hash.slice(1));
-  if (target) {
-    event.preventDefault();
-    target.focus();
-  }
-});
+focusInPageLinks();
 
 /** EventSource reconnects by itself, but not after a refusal: then the page tries again in 15 s. */
 function listen() {

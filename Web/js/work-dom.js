@@ -43,3 +43,15 @@ export function labelHint(task, id, lang) {
 export function keyLabel(forId, number, name) {
   return el('label', { for: forId }, el('span', { class: 'key', text: String(number) }), ` ${name}`);
 }
+
+/** Links within the page (an error summary's, "on this page" lists) move the focus to their target. */
+export function focusInPageLinks() {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="#"]');
+    const target = link && document.getElementById(link.hash.slice(1));
+    if (target) {
+      event.preventDefault();
+      target.focus();
+    }
+  });
+}
