@@ -201,6 +201,23 @@ struct CoachHTTPTests {
         #expect(messages.map(\.0.body) == ["De klant was heel blij met jullie ondertitels."], "the coach's words, not the client's")
         #expect(try await lab.request("POST", "/api/v1/coach/feedback/\(item["id"]!)", json: ["action": "dismiss"],
                                       token: coach).status == 409)
+
+        // Another coach decides for their own group: the item is still waiting for them.
+        let accounts = AccountService(store: lab.store)
+        let other = try await accounts.addUser(role: .coach, name: "Coach Ravi", email: "ravi@lab.local", password: "another-pass")
+        let theirs = try await accounts.addUser(role: .operator, name: "Someone else's", coachId: other.id)
+        let ravi = try await lab.login(["email": "ravi@lab.local", "password": "another-pass"])
+        let waiting = try await lab.request("GET", "/api/v1/coach/feedback?status=pending", token: ravi)
+        #expect((waiting.json["feedback"] as? [[String: Any]])?.count == 1)
+        #expect(try await lab.request("POST", "/api/v1/coach/feedback/\(item["id"]!)",
+                                      json: ["action": "forward", "text": "Goed gedaan.", "operators": [anoukId]] as [String: Any],
+                                      token: ravi).status == 404, "not Ravi's operator")
+        let passed = try await lab.request("POST", "/api/v1/coach/feedback/\(item["id"]!)",
+                                           json: ["action": "forward", "text": "Goed gedaan.", "operators": [theirs.id!]] as [String: Any],
+                                           token: ravi)
+        #expect(passed.json["status"] as? String == "forwarded")
+        #expect(try await lab.store.messages(operatorId: theirs.id!).map(\.0.body) == ["Goed gedaan."])
+        #expect(try await lab.store.messages(operatorId: anoukId).count == 1, "Anouk got her coach's words once")
     }
 
     @Test("a new dataset notifies the coaches, who decide which of their operators get it")

@@ -281,7 +281,8 @@ struct CoachRoutes {
 
     @Sendable func feedback(_ request: Request, context: LabRequestContext) async throws -> FeedbackList {
         let status = request.uri.queryParameters["status"].map(String.init)
-        return FeedbackList(feedback: try await store.feedback(status: status).map { item, name in
+        let coach = try context.requireUser()
+        return FeedbackList(feedback: try await store.feedback(coachId: coach.id!, status: status).map { item, name in
             FeedbackView(id: item.id!, projectName: name, kind: item.kind, text: item.body, createdAt: item.createdAt, status: item.status)
         })
     }

@@ -191,29 +191,43 @@ extension LabStore {
         }
     }
 
-    /// Client feedback with its project's name, newest first.
-    public func feedback(status: String? = nil) async throws -> [(FeedbackRecord, String)] {
+    /// Client feedback with its project's name, newest first, with this coach's own decision as
+    /// its status ("pending" until they decide); `status` keeps only items in that state.
+    public func feedback(coachId: Int64, status: String? = nil) async throws -> [(FeedbackRecord, String)] {
         try await read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT feedback.*, project.name AS projectName FROM feedback JOIN project ON project.id = feedback.projectId
-                \(status == nil ? "" : "WHERE feedback.status = ?") ORDER BY feedback.createdAt DESC, feedback.id DESC LIMIT 200
-                """, arguments: status.map { [$0] } ?? [])
-            return try rows.map { (try FeedbackRecord(row: $0), $0["projectName"] as String) }
+                SELECT feedback.*, project.name AS projectName, decision.status AS decided, decision.decidedAt AS decidedWhen
+                FROM feedback JOIN project ON project.id = feedback.projectId
+                LEFT JOIN feedbackDecision AS decision ON decision.feedbackId = feedback.id AND decision.coachId = ?
+                WHERE ? IS NULL OR COALESCE(decision.status, 'pending') = ?
+                ORDER BY feedback.createdAt DESC, feedback.id DESC LIMIT 200
+                """, arguments: [coachId, status, status])
+            return try rows.map { row in
+                var item = try FeedbackRecord(row: row)
+                item.status = row["decided"] ?? "pending"
+                item.decidedAt = row["decidedWhen"]
+                item.decidedById = item.status == "pending" ? nil : coachId
+                return (item, row["projectName"] as String)
+            }
         }
     }
 
-    /// Decides on a pending item; when forwarded, each chosen operator gets the coach's words as a message.
+    /// A coach decides on an item for their own group; when forwarded, each chosen operator gets
+    /// the coach's words as a message. Other coaches decide for their groups themselves.
     public func decideFeedback(id: Int64, coachId: Int64, forward: Bool, text: String, operatorIds: [Int64],
                                at now: Date) async throws -> FeedbackRecord? {
         try await write { db in
             guard var item = try FeedbackRecord.fetchOne(db, key: id) else { return nil }
-            guard item.status == "pending" else {
-                throw LabError(.conflict, "already_decided", "This feedback was already handled by a coach.")
+            let decided = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM feedbackDecision WHERE feedbackId = ? AND coachId = ?)",
+                                            arguments: [id, coachId]) ?? false
+            guard !decided else {
+                throw LabError(.conflict, "already_decided", "You already handled this feedback.")
             }
             item.status = forward ? "forwarded" : "dismissed"
             item.decidedById = coachId
             item.decidedAt = now
-            try item.update(db)
+            try db.execute(sql: "INSERT INTO feedbackDecision (feedbackId, coachId, status, decidedAt) VALUES (?, ?, ?, ?)",
+                           arguments: [id, coachId, item.status, now])
             if forward {
                 for operatorId in operatorIds {
                     var message = MessageRecord(id: nil, operatorId: operatorId, senderId: coachId, body: text, createdAt: now, readAt: nil)

@@ -299,5 +299,13 @@ enum Schema {
             // A shift that goes on after a profile change: when the first shift of the chain began.
             t.add(column: "chainStartedAt", .datetime)
         }
+        // Each coach decides for their own group what client feedback reaches it.
+        try db.create(table: "feedbackDecision") { t in
+            t.belongsTo("feedback", onDelete: .cascade).notNull()
+            t.belongsTo("coach", inTable: "user", onDelete: .cascade).notNull()
+            t.column("status", .text).notNull().check { ["forwarded", "dismissed"].contains($0) }
+            t.column("decidedAt", .datetime).notNull()
+            t.primaryKey(["feedbackId", "coachId"])
+        }
     }
 }
