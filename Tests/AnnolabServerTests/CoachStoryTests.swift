@@ -174,5 +174,6 @@ struct CoachStoryTests {
         #expect(after.phase == "work")
         #expect(after.blockEndsAt == start.addingTimeInterval(110 * 60), "the new 20-minute blocks from the switch at 90")
         #expect(try await lab.store.shifts(operatorId: floor, from: start, to: start.addingTimeInterval(5 * 3600)).count == 3)
+        #expect(try await lab.store.extraPauseCount(operatorId: floor, since: start) == 1, "one pause, though it spans two shifts")
     }
 }

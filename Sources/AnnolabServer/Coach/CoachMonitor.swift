@@ -301,12 +301,12 @@ public final class CoachMonitor: Service, Sendable {
         let now = engine.clock.now()
         let dayStart = startOfDay(now)
         let history = try await store.answerActivity(operatorId: operatorId, since: now.addingTimeInterval(-14 * 24 * 3600))
+        // The start of the current (or, in a pause, the last) work block, from the block's index:
+        // blocks run on the wall clock from the shift's start, also when the cap cuts one short.
         var blockStart: Date?
         let work = Double(view.profile.workMinutes * 60), pause = Double(view.profile.pauseMinutes * 60)
-        if view.phase == "work", let end = view.blockEndsAt {
-            blockStart = max(end.addingTimeInterval(-work), view.startedAt ?? .distantPast)
-        } else if view.phase == "pause", let resumes = view.resumesAt {
-            blockStart = max(resumes.addingTimeInterval(-pause - work), view.startedAt ?? .distantPast)
+        if view.phase == "work" || view.phase == "pause", let started = view.startedAt, let index = view.blockIndex, index >= 0 {
+            blockStart = started.addingTimeInterval(Double(index / 2) * (work + pause))
         }
         let block = blockStart.map { start in history.filter { $0.at >= start } } ?? []
         let baseline = history.filter { $0.at < (blockStart ?? view.startedAt ?? now) }

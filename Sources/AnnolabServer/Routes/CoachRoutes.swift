@@ -394,7 +394,8 @@ struct CoachRoutes {
             let segments = timeline.segments(until: until)
             workSeconds += timeline.workSeconds(until: until)
             scheduled += segments.filter { $0.kind == .pause }.count
-            extra += pauses.count
+            // A pause carried on over a profile change was counted with the shift before.
+            extra += pauses.filter { !(shift.chainStartedAt != nil && $0.start == shift.startedAt) }.count
         }
         var kinds: [TaskKind: Int] = [:]
         var days: [String: DayQuality] = [:]

@@ -318,12 +318,14 @@ extension LabStore {
         }
     }
 
-    /// How many extra pauses an operator began since a moment.
+    /// How many extra pauses an operator began since a moment. A pause carried on into the shift
+    /// that continues after a profile change is the same pause, counted once.
     public func extraPauseCount(operatorId: Int64, since: Date) async throws -> Int {
         try await read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM timeSegment JOIN shift ON shift.id = timeSegment.shiftId
                 WHERE shift.operatorId = ? AND timeSegment.kind = 'extraPause' AND timeSegment.startedAt >= ?
+                  AND NOT (shift.chainStartedAt IS NOT NULL AND timeSegment.startedAt = shift.startedAt)
                 """, arguments: [operatorId, since]) ?? 0
         }
     }
