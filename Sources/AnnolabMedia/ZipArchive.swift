@@ -162,8 +162,8 @@ public enum ZipArchive {
         return Data(output)
     }
 
-    /// CRC-32 of the expanded bytes, in chunks that fit zlib's counters.
-    static func checksum(_ data: Data) -> UInt32 {
+    /// CRC-32 (the one of ZIP and PNG) of the bytes, by zlib, in chunks that fit its counters.
+    public static func checksum(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { raw in
             var crc = crc32(0, nil, 0)
             var offset = 0

@@ -65,7 +65,7 @@ private func repairingCRCs(_ bytes: [UInt8]) -> [UInt8] {
         let length = Int(out[position]) << 24 | Int(out[position + 1]) << 16 | Int(out[position + 2]) << 8 | Int(out[position + 3])
         let end = position + 8 + length
         guard length >= 0, end + 4 <= out.count else { break }
-        let crc = crc32(Array(out[(position + 4)..<end]))
+        let crc = ZipArchive.checksum(Data(out[(position + 4)..<end]))
         out.replaceSubrange(end..<(end + 4), with: be32(crc))
         position = end + 4
     }
@@ -114,21 +114,10 @@ private func structuredPNG(_ input: [UInt8]) -> [UInt8] {
 
 private func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
     let typed = Array(type.utf8) + body
-    return be32(UInt32(body.count)) + typed + be32(crc32(typed))
+    return be32(UInt32(body.count)) + typed + be32(ZipArchive.checksum(Data(typed)))
 }
 
 private func be32(_ value: UInt32) -> [UInt8] {
     [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
 }
 
-private let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-    var c = UInt32(n)
-    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-    return c
-}
-
-private func crc32(_ bytes: [UInt8]) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes { crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    return crc ^ 0xFFFF_FFFF
-}

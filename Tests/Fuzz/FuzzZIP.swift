@@ -73,7 +73,7 @@ private func structuredZip(_ input: [UInt8]) -> [UInt8] {
                 packed = [1, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)] + content
             }
         }
-        var crc = crc32(content)
+        var crc = ZipArchive.checksum(Data(content))
         if flags & 8 != 0 { crc ^= UInt32(take()) + 1 }
         var declared = UInt32(content.count)
         if flags & 4 != 0 { declared = flags & 64 != 0 ? declared &* UInt32(take() | 1) &+ 70_000 : UInt32(take()) }
@@ -95,14 +95,3 @@ private func structuredZip(_ input: [UInt8]) -> [UInt8] {
 private func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
 private func le32(_ v: UInt32) -> [UInt8] { le16(UInt16(v & 0xFFFF)) + le16(UInt16(v >> 16)) }
 
-private let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-    var c = UInt32(n)
-    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-    return c
-}
-
-private func crc32(_ bytes: [UInt8]) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    for byte in bytes { crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    return crc ^ 0xFFFF_FFFF
-}

@@ -16,15 +16,7 @@ struct MinimumWageTests {
     static let table = MinimumWageTable(rows: dutch2026)
 
     static func refusal(_ rate: String, born: String?, on day: String, table: MinimumWageTable = table) -> LabError? {
-        do {
-            try table.check(rate: euros(rate), birthdate: born.map(date), on: date(day))
-            return nil
-        } catch let error as LabError {
-            return error
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
+        labRefusal { try table.check(rate: euros(rate), birthdate: born.map(date), on: date(day)) }
     }
 
     @Test("EUR 14.00 for a 25-year-old on 2026-03-01 is refused with a plain message")

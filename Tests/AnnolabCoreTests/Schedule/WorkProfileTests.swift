@@ -6,15 +6,7 @@ import Testing
 @Suite("Work profiles agreed with a coach")
 struct WorkProfileTests {
     static func refusal(_ profile: WorkProfile) -> LabError? {
-        do {
-            try profile.validate()
-            return nil
-        } catch let error as LabError {
-            return error
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
+        labRefusal { try profile.validate() }
     }
 
     @Test("the lab's default is 45 minutes of work, 15 of pause, a shift of 4 hours, and it is valid")
