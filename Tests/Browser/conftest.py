@@ -1,4 +1,5 @@
-"""Browser tests: a real demo lab, real Chromium, keyboard only, axe-core for accessibility."""
+"""Browser tests: a real demo lab, real Chromium, keyboard only, axe-core for accessibility, and no test
+passes while Chromium reports a Content-Security-Policy violation on any page it opened."""
 import os
 import pathlib
 import re
@@ -83,16 +84,120 @@ def fast_lab():
     demo.stop()
 
 
-@pytest.fixture()
-def browser():
+def chromium_options():
+    """Headless Chromium as every browser test uses it; the console is kept, so CSP reports can be read back."""
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900", "--lang=en-US"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return options
+
+
+@pytest.fixture()
+def browser():
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=chromium_options())
     driver.set_page_load_timeout(30)
+    watch_csp(driver)
     yield driver
     driver.quit()
+
+
+# ---- Content-Security-Policy: what Chromium refuses fails the test that made it refuse ----------------
+
+CSP_KEY = "annolab.test.csp"
+# Runs in every new document before any of the page's own scripts (DevTools puts it there, so the CSP does
+# not apply to it). Each `securitypolicyviolation` event is written to sessionStorage, which outlives a
+# navigation to another page of the same lab; window.__annolabCsp holds those that could not be stored.
+CSP_LISTENER = """
+(() => {
+  if (window.__annolabCspWatch) return;
+  window.__annolabCspWatch = true;
+  window.__annolabCsp = [];
+  const KEY = '%s';
+  window.addEventListener('securitypolicyviolation', (event) => {
+    const where = event.sourceFile ? ` at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}` : '';
+    const sample = event.sample ? ` (${event.sample})` : '';
+    const text = `${event.effectiveDirective || event.violatedDirective} refused ${event.blockedURI || 'inline'}`
+      + ` on ${event.documentURI}${where}${sample}`;
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(KEY) || '[]');
+      stored.push(text);
+      sessionStorage.setItem(KEY, JSON.stringify(stored));
+    } catch (error) {
+      window.__annolabCsp.push(text);
+    }
+  }, true);
+})();
+""" % CSP_KEY
+
+CSP_READ = """
+const drain = arguments[0];
+let stored = [];
+try {
+  stored = JSON.parse(sessionStorage.getItem('%s') || '[]');
+  if (drain) sessionStorage.removeItem('%s');
+} catch (error) { /* a page without storage (about:blank, data:) */ }
+const here = window.__annolabCsp || [];
+const found = stored.concat(here);
+if (drain && window.__annolabCsp) window.__annolabCsp = [];
+return found;
+""" % (CSP_KEY, CSP_KEY)
+
+
+def watch_csp(driver):
+    """Listens for CSP violations in every page this browser opens from now on (once per browser)."""
+    if getattr(driver, "_annolab_csp_watched", False):
+        return
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
+    driver._annolab_csp_watched = True
+    driver._annolab_csp_seen = []
+
+
+def _console_csp_reports(driver):
+    """Chromium's own console lines about the CSP ("Refused to ... Content Security Policy ...")."""
+    try:
+        entries = driver.get_log("browser")
+    except Exception:  # a browser started without goog:loggingPrefs keeps no console log to read
+        return []
+    return [entry["message"] for entry in entries
+            if "Content Security Policy" in entry.get("message", "") or "Refused to" in entry.get("message", "")]
+
+
+def csp_violations(driver, drain=True):
+    """Every CSP violation Chromium reported since the last drain: its console lines, and the listener's
+    records of the page on screen (and of earlier pages of the same lab). Draining forgets them, so that
+    a test that provokes a violation on purpose can take it away before the check at its end."""
+    seen = getattr(driver, "_annolab_csp_seen", [])
+    seen.extend(_console_csp_reports(driver))  # the console log empties as it is read: keep its lines
+    try:
+        found = list(driver.execute_script(CSP_READ, drain))
+    except Exception:  # the window is gone or busy; the console lines still count
+        found = []
+    found = seen + found
+    if drain:
+        driver._annolab_csp_seen = []
+    else:
+        driver._annolab_csp_seen = seen
+    return found
+
+
+def assert_no_csp_violations(driver):
+    found = csp_violations(driver)
+    assert not found, "Chromium reported Content-Security-Policy violations:\n  " + "\n  ".join(found)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Fails every browser test (at its teardown) after which Chromium has reported a CSP violation.
+    It takes whichever `browser` the test uses, also a test file's own, and watches it from the start."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    driver = request.getfixturevalue("browser")
+    watch_csp(driver)
+    yield
+    assert_no_csp_violations(driver)
 
 
 def axe_violations(driver):

@@ -77,3 +77,59 @@ def stored_answers(lab, badge, kind=None):
     with database(lab) as connection:
         rows = connection.execute(query, (badge, kind) if kind else (badge,)).fetchall()
     return [(row["kind"], json.loads(row["body"])) for row in rows]
+
+
+# ---- Helpers for setting up a lab by API (used by the escaping tests; the ones above stay as they are) ----
+
+ADMIN = ("admin@demo.local", "demo-admin")
+
+
+def token_of(lab, who):
+    """A bearer token for one of the demo's people given as (email, password), e.g. COACH."""
+    return login(lab, email=who[0], password=who[1])
+
+
+def add_person(lab, role, name, coach=None, email=None, password=None):
+    """The admin adds a person (an operator gets a badge; `coach` is the coach's user id); returns the new user."""
+    body = {"role": role, "name": name}
+    if coach is not None:
+        body["coach"] = coach
+    if email:
+        body.update(email=email, password=password)
+    return call(lab, "/api/v1/admin/users", "POST", body, token=token_of(lab, ADMIN))[1]
+
+
+def user_id(lab, email):
+    """The id of the person with this email address, as the admin's list shows it."""
+    for user in call(lab, "/api/v1/admin/users", token=token_of(lab, ADMIN))[1]["users"]:
+        if user.get("email") == email:
+            return user["id"]
+    raise AssertionError(f"nobody with email {email} in the lab")
+
+
+def upload_files(lab, project, files, token):
+    """A multipart upload of (file name, bytes) pairs, as a client's script sends it; returns the report.
+    File names are sent as written (a double quote as %22, as browsers do)."""
+    import uuid
+    boundary = uuid.uuid4().hex
+    body = b""
+    for name, content in files:
+        quoted = name.replace('"', "%22").replace("\r", "").replace("\n", "")
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{quoted}\"\r\n"
+                 "Content-Type: application/octet-stream\r\n\r\n").encode() + content + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{lab.url.rstrip('/')}/api/v1/projects/{project}/items", data=body, method="POST")
+    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        raise ApiError(error.code, json.loads(text) if text else None) from None
+
+
+def share_project(lab, project, operators):
+    """The demo coach decides who in the group gets a project: only these operator ids (or nobody)."""
+    call(lab, f"/api/v1/coach/projects/{project}/operators", "PUT", {"operators": list(operators)},
+         token=token_of(lab, COACH))

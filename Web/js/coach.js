@@ -39,15 +39,20 @@ const svg = (tag, attrs) => {
 const checkbox = (id, name, value, checked) =>
   el('div', { class: 'option' }, el('input', { type: 'checkbox', id, value, checked }), el('label', { for: id, text: name }));
 
-/** A copy of a <template>: '{}' in it becomes this id; the parts marked data-f come back by name. */
+/** A copy of a <template>: '{}' in its attributes becomes this id; the parts marked data-f come back by name.
+ *  The copy is a clone of nodes, never HTML parsed again, so an id can only ever be an attribute's text. */
 function stamp(name, id) {
-  const copy = document.createElement('template');
+  const copy = $(`${name}-template`).content.cloneNode(true);
   const parts = {};
-  copy.innerHTML = $(`${name}-template`).innerHTML.replaceAll('{}', id);
-  copy.content.querySelectorAll('[data-i18n]').forEach((node) => { node.textContent = t(node.dataset.i18n); });
-  copy.content.querySelectorAll('[data-f]').forEach((node) => { parts[node.dataset.f] = node; });
-  copy.content.firstElementChild.dataset.id = id;
-  return [copy.content.firstElementChild, parts];
+  for (const node of copy.querySelectorAll('*')) {
+    for (const attribute of node.attributes) {
+      if (attribute.value.includes('{}')) attribute.value = attribute.value.replaceAll('{}', id);
+    }
+  }
+  copy.querySelectorAll('[data-i18n]').forEach((node) => { node.textContent = t(node.dataset.i18n); });
+  copy.querySelectorAll('[data-f]').forEach((node) => { parts[node.dataset.f] = node; });
+  copy.firstElementChild.dataset.id = id;
+  return [copy.firstElementChild, parts];
 }
 
 // The one polite live region changes at most once in 10 seconds, so a screen reader is not talked over.
