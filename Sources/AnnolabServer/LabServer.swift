@@ -94,7 +94,7 @@ public struct LabServer: Sendable {
             .register(on: router)
         MediaRoutes(store: store).register(on: router)
         CoachRoutes(store: store, engine: engine, monitor: monitor, pay: pay).register(on: router)
-        AdminRoutes(store: store, accounts: accounts).register(on: router)
+        AdminRoutes(store: store, accounts: accounts, engine: engine).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         PayRoutes(pay: pay).register(on: router)
         TextRoutes(engine: engine, templates: templates, speech: speech).register(on: router)

@@ -72,7 +72,7 @@ public struct AccountService: Sendable {
         let user = try await store.createUser(NewUser(
             role: role, name: name, email: email, passwordHash: passwordHash, badge: givenBadge,
             clientId: role == .client ? clientId : nil, coachId: coachId, birthdate: birthdate))
-        try await store.audit(actor: actor, action: "user.add", subject: "user:\(user.id!)", detail: role.rawValue)
+        try await store.audit(actor: actor, action: "user.add", subject: "user:\(user.id!)", detail: "\(role.rawValue) account")
         return user
     }
 
@@ -111,8 +111,11 @@ public struct AccountService: Sendable {
     /// A bearer token for scripts; it does not expire until it is revoked.
     public func createApiToken(userId: Int64, label: String? = nil) async throws -> String {
         let token = Tokens.newToken()
-        try await store.storeToken(userId: userId, tokenHash: Tokens.hash(token), kind: .api, label: label, expiresAt: nil)
-        try await store.audit(actor: userId, action: "token.create", subject: "user:\(userId)")
+        let hash = Tokens.hash(token)
+        try await store.storeToken(userId: userId, tokenHash: hash, kind: .api, label: label, expiresAt: nil)
+        let id = try await store.apiTokens(userId: userId).first { $0.tokenHash == hash }?.id
+        try await store.audit(actor: userId, action: "token.create", subject: id.map { "token:\($0)" } ?? "user:\(userId)",
+                              detail: label.map { "API token named \"\($0)\"" } ?? "API token")
         return token
     }
 
@@ -120,8 +123,9 @@ public struct AccountService: Sendable {
     public func user(forToken token: String) async throws -> User? {
         let hash = Tokens.hash(token)
         if let cached = recent.user(for: hash) { return cached }
+        let checked = recent.generation
         let user = try await store.user(tokenHash: hash)
-        if let user { recent.remember(user, for: hash) }
+        if let user { recent.remember(user, for: hash, checkedAt: checked) }
         return user
     }
 
@@ -132,9 +136,26 @@ public struct AccountService: Sendable {
         return true
     }
 
+    /// Disables an account: the person can no longer sign in, and every session and API token
+    /// of theirs stops working at once in this server (the cache of recent tokens forgets them).
+    /// Nobody can disable their own account, so the lab never locks its last admin out by mistake.
+    /// Ending an operator's open shift is the engine's work; ``AdminRoutes`` does it next.
+    @discardableResult
+    public func disable(userId: Int64, actor: Int64?) async throws -> LabStore.Disabled {
+        if let actor, actor == userId {
+            throw LabError(.conflict, "cannot_disable_yourself",
+                           "You cannot disable your own account. Ask another admin to do it.")
+        }
+        let disabled = try await store.disableUser(id: userId, actor: actor)
+        recent.forget(userId: userId)
+        return disabled
+    }
+
+    /// Ends the session or API token used; the short memory of recent tokens forgets it at once.
     public func logout(token: String) async throws {
         let hash = Tokens.hash(token)
-        recent.forget(hash)
+        // Deleted first, then forgotten: a lookup under way meanwhile cannot put it back.
         try await store.deleteToken(tokenHash: hash)
+        recent.forget(hash)
     }
 }

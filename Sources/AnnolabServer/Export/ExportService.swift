@@ -64,12 +64,14 @@ public struct ExportService: Sendable {
         (try? JSONDecoder().decode([String: String].self, from: Data(item.meta.utf8))) ?? [:]
     }
 
-    public func export(project: Project, format: String) async throws -> File {
+    /// `actor`: who downloads it, for the audit log (nil on the command line).
+    public func export(project: Project, format: String, actor: Int64? = nil) async throws -> File {
         let offered = Self.formats[project.template] ?? ["jsonl"]
         guard offered.contains(format) else {
             throw LabError(.unprocessable, "unsupported_format",
                            "A \(project.template.rawValue) project exports as \(offered.joined(separator: ", ")), not as '\(format)'.")
         }
+        try await store.audit(actor: actor, action: "export.download", subject: "project:\(project.id!)", detail: "\(format) export")
         let data = try await gather(project)
         let name = Self.base(project.name)
         func zip(_ files: [String: Data]) -> Data {

@@ -32,7 +32,7 @@ struct ClientRoutes {
             let offered = ExportService.formats[project.template] ?? ["jsonl"]
             throw LabError(.badRequest, "format_missing", "Say which format you want: ?format= one of \(offered.joined(separator: ", ")).")
         }
-        let file = try await ExportService(store: store).export(project: project, format: format)
+        let file = try await ExportService(store: store).export(project: project, format: format, actor: user.id)
         return Response(status: .ok, headers: [
             .contentType: file.contentType,
             .contentDisposition: "attachment; filename=\"\(file.fileName)\"",

@@ -185,6 +185,7 @@ struct CoachRoutes {
         let body = try await request.decode(as: TextBody.self, context: context)
         let note = try await store.addNote(operatorId: profile.operatorId, coachId: try context.requireUser().id!,
                                            body: try Self.checkedText(body.text, limit: 4000), at: engine.clock.now())
+        try await store.audit(actor: note.coachId, action: "note.add", subject: "user:\(note.operatorId)", detail: "private note \(note.id!)")
         return EditedResponse(status: .created, response: MessageView(id: note.id!, text: note.body, createdAt: note.createdAt))
     }
 

@@ -28,7 +28,14 @@ extension LabStore {
         try await write { db in try AuditEntry.record(db, actor: actor, action: action, subject: subject, detail: detail) }
     }
 
-    public func auditLog(limit: Int = 100) async throws -> [AuditEntry] {
-        try await read { db in try AuditEntry.order(Column("id").desc).limit(limit).fetchAll(db) }
+    /// The newest `limit` lines of the log, newest first, each with the person who made the
+    /// change (nil for the lab itself or the command line, or when that account was removed).
+    public func auditLog(limit: Int = 100) async throws -> [(entry: AuditEntry, actor: User?)] {
+        try await read { db in
+            let entries = try AuditEntry.order(Column("id").desc).limit(limit).fetchAll(db)
+            let ids = Set(entries.compactMap(\.actorId))
+            let actors = try User.fetchAll(db, keys: Array(ids)).reduce(into: [Int64: User]()) { $0[$1.id!] = $1 }
+            return entries.map { ($0, $0.actorId.flatMap { actors[$0] }) }
+        }
     }
 }

@@ -33,7 +33,8 @@ extension LabStore {
     public func updateProfile(_ profile: OperatorProfile, actor: Int64?) async throws {
         try await write { db in
             try profile.update(db)
-            try AuditEntry.record(db, actor: actor, action: "profile.update", subject: "user:\(profile.operatorId)")
+            try AuditEntry.record(db, actor: actor, action: "profile.update", subject: "user:\(profile.operatorId)",
+                                  detail: "work \(profile.workMinutes) min, pause \(profile.pauseMinutes) min, shift \(profile.shiftMinutes) min, daily cap \(profile.dailyCapMinutes) min")
         }
     }
 }

@@ -115,3 +115,40 @@ extension LabStore {
         try await read { db in try User.order(Column("role"), Column("name")).fetchAll(db) }
     }
 }
+
+extension LabStore {
+    /// What disabling an account did: the person as they are now, and what it ended.
+    public struct Disabled: Sendable {
+        public var user: User
+        /// False when the account was already disabled; nothing was recorded again.
+        public var newly: Bool
+        /// The hashes of the sessions and API tokens that were deleted, so a cache can forget them.
+        public var endedTokenHashes: [String]
+    }
+
+    /// Disables an account: it can no longer sign in, and every session and API token of the
+    /// person is deleted in the same transaction, so no token of theirs outlives the change.
+    /// Recorded in the audit log; disabling an account that already is disabled records nothing.
+    public func disableUser(id: Int64, actor: Int64?, now: Date = Date()) async throws -> Disabled {
+        try await write { db in
+            guard var user = try User.fetchOne(db, key: id) else {
+                throw LabError(.notFound, "user_not_found", "There is no person with id \(id) in the lab.")
+            }
+            let hashes = try String.fetchAll(db, sql: "SELECT tokenHash FROM apiToken WHERE userId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM apiToken WHERE userId = ?", arguments: [id])
+            let newly = user.disabledAt == nil
+            if newly {
+                user.disabledAt = now
+                try user.update(db)
+                let ended = switch hashes.count {
+                case 0: "no session or token was open"
+                case 1: "1 session or token ended"
+                default: "\(hashes.count) sessions and tokens ended"
+                }
+                try AuditEntry.record(db, actor: actor, action: "user.disable", subject: "user:\(id)",
+                                      detail: "\(user.role.rawValue) disabled; \(ended)", at: now)
+            }
+            return Disabled(user: user, newly: newly, endedTokenHashes: hashes)
+        }
+    }
+}
