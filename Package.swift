@@ -48,6 +48,9 @@ let package = Package(
             dependencies: [
                 "AnnolabCore", "AnnolabStore", "AnnolabMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTPS served by the lab itself, for a lab without a proxy in front.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

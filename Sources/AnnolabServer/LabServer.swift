@@ -2,6 +2,8 @@
 import AnnolabStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 
 /// The Annolab HTTP server.
@@ -19,14 +21,20 @@ public struct LabServer: Sendable {
         public var webFolder: URL
         /// The task templates.
         public var tasksFolder: URL
-        /// Mark cookies Secure (when the lab is served over HTTPS by a proxy).
+        /// Mark cookies Secure and send HSTS (when the lab is served over HTTPS by a proxy).
         public var secureCookies: Bool
+        /// Serve HTTPS with this certificate and key (PEM files); cookies are then Secure too.
+        public var tls: TLSFiles?
+        /// The lab is reached over HTTPS, by its own TLS or by a proxy in front.
+        public var overHTTPS: Bool { secureCookies || tls != nil }
         public var logLevel: Logger.Level
         /// The largest upload taken in one request.
         public var maxUploadBytes: Int
 
         public init(host: String = "127.0.0.1", port: Int = 8080, webFolder: URL? = nil, tasksFolder: URL? = nil,
-                    secureCookies: Bool = false, logLevel: Logger.Level = .info, maxUploadBytes: Int = 512 << 20) {
+                    secureCookies: Bool = false, tls: TLSFiles? = nil, logLevel: Logger.Level = .info,
+                    maxUploadBytes: Int = 512 << 20) {
+            self.tls = tls
             self.maxUploadBytes = maxUploadBytes
             self.host = host
             self.port = port
@@ -75,24 +83,28 @@ public struct LabServer: Sendable {
 
     /// The router, and the recorder every route was registered through.
     func makeRouters() -> (router: Router<LabRequestContext>, recorder: LabRouter) {
-        let base = Router(context: LabRequestContext.self)
+        // HEAD answers every GET route with its headers and no body, as HTTP asks.
+        let base = Router(context: LabRequestContext.self, options: .autoGenerateHeadEndpoints)
         let router = LabRouter(base)
         let metrics = RequestMetrics()
+        // Outermost first: every response, errors included, gets the protective headers.
+        router.add(middleware: SecurityHeadersMiddleware(overHTTPS: options.overHTTPS))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(routes: RouteIndex { [recorded = router.recorded] in recorded.all }))
         router.add(middleware: FileMiddleware(options.webFolder.path, searchForIndexHtml: false))
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
+        router.add(middleware: CSRFMiddleware(secureCookies: options.overHTTPS))
 
         let pay = PayService(store: store, engine: engine)
         let projects = ProjectService(store: store, engine: engine, pay: pay, defaults: ProjectDefaults.from(templates), templates: templates)
         MetaRoutes(metrics: metrics).register(on: router)
         PageRoutes(webFolder: options.webFolder).register(on: router)
-        AuthRoutes(accounts: accounts, secureCookies: options.secureCookies).register(on: router)
+        AuthRoutes(accounts: accounts, secureCookies: options.overHTTPS).register(on: router)
         ClientRoutes(store: store, projects: projects, importer: importer, maxUploadBytes: options.maxUploadBytes, monitor: monitor)
             .register(on: router)
-        MediaRoutes(store: store).register(on: router)
+        MediaRoutes(store: store, clock: engine.clock).register(on: router)
         CoachRoutes(store: store, engine: engine, monitor: monitor, pay: pay).register(on: router)
         AdminRoutes(store: store, accounts: accounts, engine: engine).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
@@ -103,11 +115,12 @@ public struct LabServer: Sendable {
     }
 
     /// The application, ready to run; `onRunning` receives the bound port (useful with port 0).
-    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         var logger = Logger(label: "annolab")
         logger.logLevel = options.logLevel
         return Application(
             router: makeRouter(),
+            server: try options.tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Annolab"),
             services: [monitor],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },

@@ -68,10 +68,13 @@ struct ServerTests {
     func cookieSession() async throws {
         let lab = try await RunningLab.start(demo: true)
         defer { Task { await lab.stop() } }
-        let token = try await lab.login(["badge": "OP-0001"])
+        let login = try await lab.request("POST", "/api/v1/login", json: ["badge": "OP-0001"])
+        let token = try #require(login.json["token"] as? String)
         let cookie = "annolab_session=\(token)"
         #expect(try await lab.request("GET", "/api/v1/me", cookie: cookie).status == 200)
-        let logout = try await lab.request("POST", "/api/v1/logout", cookie: cookie)
+        // A browser's page sends the CSRF token it was given with every request that changes something.
+        let csrf = try #require(login.json["csrfToken"] as? String)
+        let logout = try await lab.request("POST", "/api/v1/logout", cookie: cookie, headers: ["X-CSRF-Token": csrf])
         #expect(logout.status == 204)
         #expect(logout.header("Set-Cookie")?.contains("Max-Age=0") == true)
         #expect(try await lab.request("GET", "/api/v1/me", cookie: cookie).status == 401)

@@ -9,9 +9,19 @@ export class LabError extends Error {
   }
 }
 
+/**
+ * The headers a request that changes something sends: the session's CSRF token, which the lab
+ * gives its own pages in the readable cookie `annolab_csrf` (another site cannot read it).
+ */
+export function csrfHeaders(method = 'POST') {
+  if (['GET', 'HEAD'].includes(method.toUpperCase())) return {};
+  const found = document.cookie.split('; ').find((part) => part.startsWith('annolab_csrf='));
+  return found ? { 'X-CSRF-Token': decodeURIComponent(found.slice('annolab_csrf='.length)) } : {};
+}
+
 /** Calls the API; resolves to the parsed JSON (or null for an empty answer). */
 export async function api(path, { method = 'GET', body } = {}) {
-  const options = { method, headers: {}, credentials: 'same-origin' };
+  const options = { method, headers: csrfHeaders(method), credentials: 'same-origin' };
   if (body !== undefined) {
     options.headers['Content-Type'] = 'application/json';
     options.body = JSON.stringify(body);

@@ -1,4 +1,5 @@
 // One project: progress, quality and cost in words, adding files (with progress), downloads, a note to the lab.
+import { csrfHeaders } from './api.js';
 import { $, T, api, day, el, euro, kindWords, maybe, num, percent, showErrors, start } from './client-common.js';
 
 const id = new URLSearchParams(location.search).get('id');
@@ -134,6 +135,7 @@ $('upload-form').addEventListener('submit', (event) => {
   };
   xhr.onerror = () => fail(T('upload.network'));
   xhr.open('POST', `/api/v1/projects/${project.id}/items`);
+  for (const [name, value] of Object.entries(csrfHeaders('POST'))) xhr.setRequestHeader(name, value);
   xhr.send(new FormData(form));
 });
 

@@ -1,5 +1,6 @@
 // Answers waiting to be sent: kept on this computer first, sent in order, retried until the lab has them.
 // Each answer carries an idempotency key, so a retry is counted once.
+import { csrfHeaders } from './api.js';
 
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -66,7 +67,7 @@ export class Outbox {
         response = await fetch(`/api/v1/assignments/${item.assignmentId}/answer`, {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', ...csrfHeaders('POST') },
           body: JSON.stringify({ answer: item.answer, idempotencyKey: item.idempotencyKey }),
         });
         const text = await response.text();

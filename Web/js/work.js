@@ -1,6 +1,6 @@
 // The operator's work page: one microtask at a time, the pause screen, and the block's time in words.
 // The server's clock is the truth: the page schedules only by the wall seconds the server sends.
-import { api } from './api.js';
+import { api, csrfHeaders } from './api.js';
 import { language, t, toggleLanguage } from './i18n.js';
 import { el } from './work-dom.js';
 import { Outbox } from './work-outbox.js';
@@ -33,7 +33,7 @@ async function request(path, method = 'GET', body, keepalive = false) {
   try {
     const response = await fetch(path, {
       method, keepalive, credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: body === undefined ? csrfHeaders(method) : { 'Content-Type': 'application/json', ...csrfHeaders(method) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

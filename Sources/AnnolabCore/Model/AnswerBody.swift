@@ -38,6 +38,21 @@ public struct AnswerBody: Codable, Sendable, Equatable {
     /// The options of an image-box-verify task.
     public static let verifyOptions = ["yes", "no"]
 
+    /// Whether two answers say the same, once put in the canonical form ``validated(kind:payload:labels:)``
+    /// gives (tags as a set, cues in order, corrections trimmed): a repeat of an answer is the same answer.
+    public func says(theSameAs other: AnswerBody) -> Bool {
+        func canonical(_ answer: AnswerBody) -> AnswerBody {
+            var copy = answer
+            copy.tags = answer.tags.map { Array(Set($0)).sorted() }
+            copy.cues = answer.cues?.sorted { $0.index < $1.index }.map { cue in
+                let correction = cue.correction?.trimmingCharacters(in: .whitespacesAndNewlines)
+                return CueAnswer(index: cue.index, verdict: cue.verdict, correction: correction?.isEmpty == false ? correction : nil)
+            }
+            return copy
+        }
+        return canonical(self) == canonical(other)
+    }
+
     /// Checks the answer against its task: boxes inside the image, known labels, one verdict per cue.
     /// Returns the answer in canonical form (tags sorted, corrections trimmed).
     public func validated(kind: TaskKind, payload: MicrotaskPayload, labels: [String]) throws -> AnswerBody {

@@ -13,6 +13,10 @@ public struct LabError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict
         case tooLarge, unsupportedMedia, unprocessable, locked, tooManyRequests, internalFailure
+        /// The lab cannot take the request now (a full disk); nothing was changed, trying later helps.
+        case unavailable
+        /// A known address asked with a method it does not take.
+        case methodNotAllowed
     }
 
     public var kind: Kind

@@ -104,12 +104,12 @@ extension LabEngine {
         }
         switch claim {
         case .unknown, .alreadyAnswered:
-            return try await replay(operatorId: operatorId, assignmentId: assignmentId, key: idempotencyKey)
+            return try await replay(operatorId: operatorId, assignmentId: assignmentId, answer: raw, key: idempotencyKey)
         case .busy:
             throw LabError(.conflict, "answer_in_progress", "This answer is being saved. Please wait a moment.")
         case .taken:
             if let stored = try await store.answer(assignmentId: assignmentId), stored.operatorId == operatorId {
-                return try await replay(operatorId: operatorId, assignmentId: assignmentId, key: idempotencyKey)
+                return try await replay(operatorId: operatorId, assignmentId: assignmentId, answer: raw, key: idempotencyKey)
             }
             throw LabError(.conflict, "lease_expired",
                            "The time for this task ran out and someone else is doing it now. Nothing is lost: ask for the next task.")
@@ -123,15 +123,20 @@ extension LabEngine {
         }
     }
 
-    private func replay(operatorId: Int64, assignmentId: Int64, key: String?) async throws -> Submitted {
+    /// An answer sent again: with the first one's key, or without a key but saying the same, it gets
+    /// the first reply (a retry after a lost connection); anything else is a second, different answer.
+    private func replay(operatorId: Int64, assignmentId: Int64, answer raw: AnswerBody, key: String?) async throws -> Submitted {
         guard let stored = try await store.answer(assignmentId: assignmentId), stored.operatorId == operatorId else {
             guard let assignment = try await store.assignment(id: assignmentId), assignment.operatorId == operatorId else {
                 throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
             }
             throw LabError(.conflict, "assignment_closed", "This task was skipped or handed back, so it takes no answer now.")
         }
-        guard stored.idempotencyKey == key || key == nil else {
-            throw LabError(.conflict, "already_answered", "This task was already answered.")
+        let sameAnswer = (try? JSONDecoder().decode(AnswerBody.self, from: Data(stored.body.utf8)))?.says(theSameAs: raw) ?? false
+        let isRetry = key.map { $0 == stored.idempotencyKey } ?? sameAnswer
+        guard isRetry else {
+            throw LabError(.conflict, "already_answered",
+                           "This task was already answered, and an answer cannot be changed. Ask for the next task.")
         }
         return Submitted(response: stored.response, repeated: true)
     }

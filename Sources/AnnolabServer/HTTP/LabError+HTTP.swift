@@ -26,6 +26,8 @@ extension LabError.Kind {
         case .locked: .init(code: 423, reasonPhrase: "Locked")
         case .tooManyRequests: .tooManyRequests
         case .internalFailure: .internalServerError
+        case .unavailable: .serviceUnavailable
+        case .methodNotAllowed: .methodNotAllowed
         }
     }
 }

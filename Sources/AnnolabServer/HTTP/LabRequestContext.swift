@@ -10,6 +10,9 @@ public struct LabRequestContext: RequestContext {
     public var user: User?
     /// The raw token that signed this request in, so that logout can revoke exactly it.
     public var token: String?
+    /// The token came from the browser's session cookie (not an `Authorization` header), so a
+    /// request that changes something must prove it came from the lab's own pages.
+    public var signedInByCookie = false
 
     /// The address the request came from, for limiting repeated failed sign-ins.
     public var remoteAddress: String?

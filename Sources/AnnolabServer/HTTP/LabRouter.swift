@@ -8,7 +8,7 @@ import Synchronization
 final class LabRouter: RouterMethods {
     typealias Context = LabRequestContext
     let router: Router<LabRequestContext>
-    let recorded = Mutex<[LabServer.RouteEntry]>([])
+    let recorded = RecordedRoutes()
 
     init(_ router: Router<LabRequestContext>) {
         self.router = router
@@ -18,7 +18,7 @@ final class LabRouter: RouterMethods {
     func on<Responder: HTTPResponder>(_ path: RouterPath, method: HTTPRequest.Method, responder: Responder) -> Self
     where Responder.Context == LabRequestContext {
         router.on(path, method: method, responder: responder)
-        recorded.withLock { $0.append(.init(method: method.rawValue.lowercased(), path: path.description)) }
+        recorded.append(.init(method: method.rawValue.lowercased(), path: path.description))
         return self
     }
 
@@ -27,6 +27,17 @@ final class LabRouter: RouterMethods {
         router.add(middleware: middleware)
         return self
     }
+}
+
+/// The routes registered so far; read by the 405 check while the server runs.
+final class RecordedRoutes: Sendable {
+    private let entries = Mutex<[LabServer.RouteEntry]>([])
+
+    func append(_ entry: LabServer.RouteEntry) {
+        entries.withLock { $0.append(entry) }
+    }
+
+    var all: [LabServer.RouteEntry] { entries.withLock { $0 } }
 }
 
 extension LabServer {
@@ -44,6 +55,6 @@ extension LabServer {
     /// Every route the server registers (API, media and pages), as the router has them.
     public func routeTable() -> [RouteEntry] {
         let (_, recorder) = makeRouters()
-        return recorder.recorded.withLock { $0 }
+        return recorder.recorded.all
     }
 }

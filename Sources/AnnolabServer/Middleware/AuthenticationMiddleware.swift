@@ -15,23 +15,25 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = Self.token(in: request) {
+        if let (token, byCookie) = Self.token(in: request) {
             if let user = try await accounts.user(forToken: token) {
                 context.user = user
                 context.token = token
+                context.signedInByCookie = byCookie
             }
         }
         return try await next(request, context)
     }
 
-    static func token(in request: Request) -> String? {
+    /// The bearer token, or else the session cookie's, and whether it came from the cookie.
+    static func token(in request: Request) -> (token: String, byCookie: Bool)? {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return String(parts[1]).trimmingCharacters(in: .whitespaces)
+                return (String(parts[1]).trimmingCharacters(in: .whitespaces), false)
             }
         }
-        return request.cookies[cookieName]?.value
+        return request.cookies[cookieName].map { ($0.value, true) }
     }
 }
 

@@ -1,4 +1,5 @@
 // Turns every failure into the lab's JSON error shape, in plain words.
+import AnnolabStore
 import Foundation
 import Hummingbird
 import Logging
@@ -6,8 +7,8 @@ import Logging
 /// Catches errors from routes and other middleware and answers with the JSON error shape.
 ///
 /// Errors from the framework (no such route, a body that is not JSON, a body too large)
-/// get a stable code and a plain sentence; anything unexpected is logged and answered
-/// with a 500 that gives nothing away.
+/// get a stable code and a plain sentence; a full disk is a 503 that says so; anything
+/// unexpected is logged and answered with a 500 that gives nothing away.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = LabRequestContext
 
@@ -15,37 +16,63 @@ struct ErrorMiddleware: RouterMiddleware {
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as LabError {
-            if error.kind == .internalFailure {
-                context.logger.error("request failed", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
-            }
-            return try error.response(from: request, context: context)
-        } catch let error as HTTPError {
-            return try Self.translate(error).response(from: request, context: context)
-        } catch let error as DecodingError {
-            return try LabError(.badRequest, "invalid_json", Self.describe(error)).response(from: request, context: context)
         } catch {
-            context.logger.error("unexpected failure", metadata: ["error": "\(String(reflecting: error))"])
-            return try LabError(.internalFailure, "internal_error",
-                                "Something went wrong on the server. Nothing was changed. Please try again.")
-                .response(from: request, context: context)
+            return try Self.response(for: error, request: request, context: context)
         }
     }
 
-    static func translate(_ error: HTTPError) -> LabError {
-        switch error.status {
+    /// The response for any error; also used by the outermost middleware for the rare error
+    /// that escapes this one.
+    static func response(for error: any Error, request: Request, context: Context) throws -> Response {
+        let labError = labError(for: error)
+        switch labError.kind {
+        case .internalFailure:
+            context.logger.error("unexpected failure", metadata: ["code": "\(labError.code)", "error": "\(String(reflecting: error))"])
+        case .unavailable:
+            context.logger.critical("storage failure", metadata: ["code": "\(labError.code)", "error": "\(String(reflecting: error))"])
+        default:
+            break
+        }
+        return try labError.response(from: request, context: context)
+    }
+
+    static func labError(for error: any Error) -> LabError {
+        switch error {
+        case let error as LabError:
+            return error
+        case let error as HTTPError:
+            return translate(status: error.status, body: error.body)
+        case let error as DecodingError:
+            return LabError(.badRequest, "invalid_json", describe(error))
+        case let error where StorageFailure.cause(of: error) == .full:
+            return LabError(.unavailable, "storage_full",
+                            "The lab's disk is full, so this could not be saved. Nothing you did before is lost. Please tell the lab's administrator, and try again later.")
+        case let error where StorageFailure.cause(of: error) == .writeFailed:
+            return LabError(.unavailable, "storage_failure",
+                            "The lab could not write to its disk, so this could not be saved. Nothing you did before is lost. Please try again later.")
+        case let error as any HTTPResponseError:
+            // NIO's "too many bytes" for a body over the limit, and other framework errors with a status.
+            return translate(status: error.status, body: nil)
+        default:
+            return LabError(.internalFailure, "internal_error",
+                            "Something went wrong on the server. Nothing was changed. Please try again.")
+        }
+    }
+
+    static func translate(status: HTTPResponse.Status, body: String?) -> LabError {
+        switch status {
         case .notFound:
             return LabError(.notFound, "not_found", "There is nothing at this address.")
         case .methodNotAllowed:
-            return LabError(.badRequest, "method_not_allowed", "This address does not take this kind of request.")
+            return LabError(.methodNotAllowed, "method_not_allowed", "This address does not take this kind of request.")
         case .contentTooLarge:
             return LabError(.tooLarge, "too_large", "What was sent is too large.")
         case .badRequest:
-            return LabError(.badRequest, "bad_request", error.body ?? "The request could not be read.")
+            return LabError(.badRequest, "bad_request", body ?? "The request could not be read.")
         case .unsupportedMediaType:
-            return LabError(.unsupportedMedia, "unsupported_media_type", error.body ?? "This kind of content is not accepted here.")
+            return LabError(.unsupportedMedia, "unsupported_media_type", body ?? "This kind of content is not accepted here.")
         default:
-            return LabError(.badRequest, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
+            return LabError(.badRequest, "http_\(status.code)", body ?? status.reasonPhrase)
         }
     }
 

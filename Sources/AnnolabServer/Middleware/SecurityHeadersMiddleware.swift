@@ -1,18 +1,57 @@
-// Headers that keep the browser client safe: no sniffing, no framing, scripts only from the lab.
+// Headers that keep the browser client safe, on every response the lab gives, errors included.
 import Hummingbird
 
-/// Adds protective headers to every response.
+/// Adds protective headers to every response: scripts and styles only from the lab, no framing,
+/// no sniffing, every browser feature the lab does not use turned off, and HSTS over HTTPS.
+///
+/// It is the outermost middleware, so a response made from an error (a 404, a refused role)
+/// carries the same headers as a page.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = LabRequestContext
+    /// The lab is reached over HTTPS (its own TLS or a proxy in front, `--secure-cookies`).
+    let overHTTPS: Bool
+
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; "
+        + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    /// Every powerful feature is off; the lab uses the speakers (audio elements need no permission)
+    /// and nothing else. Keyboard, mouse and screen readers need no feature either.
+    static let permissionsPolicy = [
+        "accelerometer", "ambient-light-sensor", "autoplay", "battery", "bluetooth", "camera", "display-capture",
+        "document-domain", "encrypted-media", "fullscreen", "gamepad", "geolocation", "gyroscope", "hid",
+        "identity-credentials-get", "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials",
+        "payment", "picture-in-picture", "publickey-credentials-create", "publickey-credentials-get", "screen-wake-lock",
+        "serial", "storage-access", "usb", "web-share", "window-management", "xr-spatial-tracking",
+    ].map { "\($0)=()" }.joined(separator: ", ")
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
-        response.headers[.init("X-Frame-Options")!] = "DENY"
-        response.headers[.init("Referrer-Policy")!] = "same-origin"
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = try ErrorMiddleware.response(for: error, request: request, context: context)
+        }
+        Self.protect(&response.headers, path: request.uri.path, overHTTPS: overHTTPS)
         return response
+    }
+
+    static func protect(_ headers: inout HTTPFields, path: String, overHTTPS: Bool) {
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        headers[.init("X-Frame-Options")!] = "DENY"
+        headers[.init("Referrer-Policy")!] = "same-origin"
+        headers[.init("Permissions-Policy")!] = permissionsPolicy
+        headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
+        headers[.init("Cross-Origin-Resource-Policy")!] = "same-origin"
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        if overHTTPS {
+            headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        }
+        // What the API says about people (names, notes, pay) is never kept in a browser's or a
+        // proxy's cache; media and pages set their own caching.
+        if headers[.cacheControl] == nil, path.hasPrefix("/api/") {
+            headers[.cacheControl] = "no-store"
+        }
     }
 }

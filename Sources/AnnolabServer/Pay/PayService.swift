@@ -52,7 +52,9 @@ struct PayService: Sendable {
             throw LabError(.unprocessable, "invalid_period", "The period ends before it starts.")
         }
         try await engine.settleEndedShifts()
-        let start = startOfDay(from), end = startOfDay(to).addingTimeInterval(86400 * 1.5)
+        // The store compares times as text, so a bound past the year 9999 would sort before every
+        // stored time; the period's end is kept within the last representable day.
+        let start = startOfDay(from), end = min(startOfDay(to).addingTimeInterval(86400 * 1.5), Self.latestStoredTime)
         let stored = try await store.segments(from: start.addingTimeInterval(-86400), to: end)
         let table = try await minimumWage()
         let policy = try await policy()
@@ -80,6 +82,9 @@ struct PayService: Sendable {
         }
         return rows.sorted { ($0.date, $0.operatorId) < ($1.date, $1.operatorId) }
     }
+
+    /// 9999-12-31 23:59:59 UTC, the last time the store's text form of a date can hold.
+    static let latestStoredTime = Date(timeIntervalSince1970: 253_402_300_799)
 
     func startOfDay(_ date: CalendarDate) -> Date {
         var calendar = Calendar(identifier: .gregorian)

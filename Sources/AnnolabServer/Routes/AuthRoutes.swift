@@ -21,6 +21,8 @@ struct AuthRoutes {
         var role: Role
         var name: String
         var id: Int64
+        /// Send it as `X-CSRF-Token` with requests that change something, when signed in by the cookie.
+        var csrfToken: String
     }
 
     struct Me: ResponseEncodable {
@@ -30,6 +32,7 @@ struct AuthRoutes {
         var email: String?
         var badge: String?
         var language: String
+        var csrfToken: String?
     }
 
     func register(on router: LabRouter) {
@@ -97,9 +100,11 @@ struct AuthRoutes {
         let cookie = Cookie(name: AuthenticationMiddleware.cookieName, value: session.token,
                             maxAge: Int(accounts.sessionLifetime), path: "/", secure: secureCookies,
                             httpOnly: true, sameSite: .strict)
+        let csrf = CSRFMiddleware.token(forSession: session.token)
         var response = try LoginResponse(token: session.token, role: session.user.role, name: session.user.name,
-                                         id: session.user.id!).response(from: request, context: context)
+                                         id: session.user.id!, csrfToken: csrf).response(from: request, context: context)
         response.setCookie(cookie)
+        response.setCookie(CSRFMiddleware.cookie(csrf, secure: secureCookies, maxAge: Int(accounts.sessionLifetime)))
         return response
     }
 
@@ -110,13 +115,14 @@ struct AuthRoutes {
         var response = Response(status: .noContent)
         response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/",
                                   secure: secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(CSRFMiddleware.cookie("", secure: secureCookies, maxAge: 0))
         return response
     }
 
     @Sendable func me(_ request: Request, context: LabRequestContext) async throws -> Me {
         let user = try context.requireUser()
         return Me(id: user.id!, role: user.role, name: user.name, email: user.email, badge: user.badge,
-                  language: user.language)
+                  language: user.language, csrfToken: context.token.map(CSRFMiddleware.token(forSession:)))
     }
 }
 extension PersonalSettings: ResponseEncodable {}

@@ -24,8 +24,14 @@ struct ServeCommand: AsyncParsableCommand {
                                visibility: .hidden))
     var clockSpeed: Double = 1
 
-    @Flag(help: "Mark session cookies Secure (when a proxy serves the lab over HTTPS).")
+    @Flag(help: "Mark session cookies Secure and send HSTS (when a proxy serves the lab over HTTPS).")
     var secureCookies = false
+
+    @Option(help: "Serve HTTPS with this certificate (PEM); needs --tls-key.")
+    var tlsCertificate: String?
+
+    @Option(help: "The private key (PEM) of --tls-certificate.")
+    var tlsKey: String?
 
     @Option(help: "The largest upload taken in one request, in MB; larger uploads get 413.")
     var maxUploadMb: Int = 512
@@ -37,13 +43,22 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CommandFailure(description: "The log level '\(logLevel)' is not known. Use trace, debug, info, notice, warning or error.")
         }
-        let store = try LabStore(folder: URL(fileURLWithPath: data))
         guard maxUploadMb >= 1 else { throw CommandFailure(description: "--max-upload-mb must be at least 1.") }
-        let server = try await LabServer.open(store: store, clock: try labClock(speed: clockSpeed), options: .init(host: host, port: port, secureCookies: secureCookies,
-                                                                           logLevel: level, maxUploadBytes: maxUploadMb << 20))
+        var tls: TLSFiles?
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil): tls = nil
+        case let (certificate?, key?):
+            tls = TLSFiles(certificate: URL(fileURLWithPath: certificate), privateKey: URL(fileURLWithPath: key))
+            do { try tls?.check() } catch let error as LabError { throw CommandFailure(description: error.message) }
+        default: throw CommandFailure(description: "Give both --tls-certificate and --tls-key, or neither.")
+        }
+        let store = try LabStore(folder: URL(fileURLWithPath: data))
+        let server = try await LabServer.open(store: store, clock: try labClock(speed: clockSpeed), options: .init(
+            host: host, port: port, secureCookies: secureCookies, tls: tls, logLevel: level, maxUploadBytes: maxUploadMb << 20))
         let host = self.host
+        let scheme = tls == nil ? "http" : "https"
         try await server.run { port in
-            say("Annolab is serving \(store.folder.path) at http://\(host):\(port)/")
+            say("Annolab is serving \(store.folder.path) at \(scheme)://\(host):\(port)/")
         }
     }
 }

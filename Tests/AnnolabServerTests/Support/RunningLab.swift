@@ -41,14 +41,15 @@ final class RunningLab: Sendable {
     private let task: Task<Void, any Error>
     private let session: URLSession
 
-    static func start(demo: Bool = false, clock: any LabClock = SystemClock(), maxUploadBytes: Int? = nil) async throws -> RunningLab {
+    static func start(demo: Bool = false, clock: any LabClock = SystemClock(), maxUploadBytes: Int? = nil,
+                      secureCookies: Bool = false) async throws -> RunningLab {
         let store = try LabStore(folder: temporaryFolder())
         if demo { _ = try await DemoLab.seedIfEmpty(store: store) }
         let server = try await LabServer.open(store: store, clock: clock, options: .init(
             host: "127.0.0.1", port: 0,
             webFolder: repositoryRoot.appendingPathComponent("Web"),
             tasksFolder: repositoryRoot.appendingPathComponent("Tasks"),
-            logLevel: .warning, maxUploadBytes: maxUploadBytes ?? 512 << 20))
+            secureCookies: secureCookies, logLevel: .warning, maxUploadBytes: maxUploadBytes ?? 512 << 20))
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             try await server.makeApplication(onRunning: { continuation.yield($0) })

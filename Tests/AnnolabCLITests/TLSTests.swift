@@ -1,0 +1,83 @@
+// The lab serving HTTPS itself: HSTS, Secure cookies, and a plain refusal of a broken certificate.
+import Foundation
+import Testing
+
+@Suite("HTTPS served by the lab")
+struct TLSTests {
+    /// Runs a program to its end and returns what it printed.
+    func run(_ executable: String, _ arguments: [String]) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("with --tls-certificate and --tls-key the lab answers over HTTPS with HSTS and Secure cookies")
+    func servesHTTPS() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            Issue.record("openssl and curl are needed for this test (.ci/setup installs them)")
+            return
+        }
+        let folder = temporaryFolder()
+        let certificate = folder.appendingPathComponent("lab.crt").path, key = folder.appendingPathComponent("lab.key").path
+        let made = try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                                                "-days", "2", "-subj", "/CN=127.0.0.1"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let data = folder.appendingPathComponent("lab")
+        _ = try annolab(["user", "add", "--data", data.path, "--role", "operator", "--name", "Ada"])
+
+        let server = Process()
+        server.executableURL = annolabProgram
+        server.arguments = ["serve", "--data", data.path, "--port", "0", "--tls-certificate", certificate, "--tls-key", key]
+        let out = Pipe()
+        server.standardOutput = out
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        var printed = ""
+        var port: Int?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil, Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+            if let match = printed.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)\//) { port = Int(match.1) }
+        }
+        let bound = try #require(port, "the server says it serves https: \(printed)")
+
+        let page = try run("/usr/bin/curl", ["-k", "-sS", "-I", "https://127.0.0.1:\(bound)/"])
+        #expect(page.stdout.hasPrefix("HTTP/1.1 200"), "\(page.stdout) \(page.stderr)")
+        #expect(page.stdout.lowercased().contains("strict-transport-security: max-age=31536000"))
+        #expect(page.stdout.lowercased().contains("permissions-policy: "))
+
+        let users = try run("/usr/bin/curl", ["-k", "-sS", "-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/json",
+                                              "-d", "{\"badge\":\"OP-NONE00\"}", "https://127.0.0.1:\(bound)/api/v1/login"])
+        #expect(users.stdout.hasPrefix("HTTP/1.1 401"), "an unknown badge is refused over HTTPS too")
+        let plain = try run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(bound)/healthz"])
+        #expect(plain.stdout != "200", "plain HTTP is not served on the HTTPS port")
+    }
+
+    @Test("a certificate that cannot be read stops the lab before it serves, with a plain reason")
+    func brokenCertificate() throws {
+        let folder = temporaryFolder()
+        let certificate = folder.appendingPathComponent("broken.crt")
+        try Data("not a certificate".utf8).write(to: certificate)
+        let result = try annolab(["serve", "--data", folder.appendingPathComponent("lab").path, "--port", "0",
+                                  "--tls-certificate", certificate.path, "--tls-key", certificate.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot be read as a PEM certificate"), "\(result.stderr)")
+        let half = try annolab(["serve", "--data", folder.appendingPathComponent("lab").path, "--tls-key", certificate.path])
+        #expect(half.status != 0)
+        #expect(half.stderr.contains("--tls-certificate"), "\(half.stderr)")
+    }
+}
