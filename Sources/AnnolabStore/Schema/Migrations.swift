@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v6-personal-settings", migrate: personalSettings)
         migrator.registerMigration("v7-coaching-live", migrate: coachingLive)
         migrator.registerMigration("v8-client-side", migrate: clientSide)
+        migrator.registerMigration("v9-media-lookup", migrate: mediaLookup)
         return migrator
     }
 
@@ -307,5 +308,12 @@ enum Schema {
             t.column("decidedAt", .datetime).notNull()
             t.primaryKey(["feedbackId", "coachId"])
         }
+    }
+
+    /// Finds the microtasks that show a media file, so that a media request checks the lease
+    /// or answer of exactly those (see `LabStore.mediaIsOpen`) without reading every payload.
+    private static func mediaLookup(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX microtask_media_image ON microtask(json_extract(payload, '$.image.url'))")
+        try db.execute(sql: "CREATE INDEX microtask_media_audio ON microtask(json_extract(payload, '$.audio.url'))")
     }
 }
