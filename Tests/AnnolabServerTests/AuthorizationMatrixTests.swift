@@ -530,6 +530,11 @@ struct AuthorizationMatrixTests {
         let text = operation["description"] as? String ?? ""
         if text.contains("anyone signed in") { return .some("any") }
         for role in Role.allCases where text.contains("For the \(role.rawValue) role") { return .some(role.rawValue) }
+        // The document's tags name the audience too: public, signed-in, or a role.
+        let tags = operation["tags"] as? [String] ?? []
+        if tags.contains("public") { return .some(nil) }
+        if tags.contains("signed-in") { return .some("any") }
+        if let role = Role.allCases.first(where: { tags.contains($0.rawValue) }) { return .some(role.rawValue) }
         return nil
     }
 
