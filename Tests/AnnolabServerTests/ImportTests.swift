@@ -50,13 +50,15 @@ struct ImportTests {
 
         let small = try await upload(lab, token, project, [("small.png", try TestMedia.png(width: 640, height: 480))])
         #expect(small.json["microtasks"] as? Int == 1)
-        // The tile files are there and served to signed-in people.
+        // The tile files are there and served to the client who uploaded them (an operator only
+        // while a task with the tile is theirs).
         let url = try #require(edge.image?.url)
-        let operatorToken = try await lab.login(["badge": "OP-0001"])
-        let tile = try await lab.request("GET", url, token: operatorToken)
+        let tile = try await lab.request("GET", url, token: token)
         #expect(tile.status == 200)
         #expect(try PNGImage.readHeader(tile.body).width == 312)
         #expect(try await lab.request("GET", url).status == 401)
+        let operatorToken = try await lab.login(["badge": "OP-0001"])
+        #expect(try await lab.request("GET", url, token: operatorToken).status == 404, "no task with this tile is leased to the operator")
     }
 
     @Test("100 contiguous 3-second cues make 25 windows, as SRT and as WebVTT")
@@ -102,8 +104,7 @@ struct ImportTests {
         #expect(clips61.map(\.start) == [0, 10, 20, 30, 40, 50])
         #expect(clips61.last?.end == 61)
         // The clip file holds exactly its 11 seconds.
-        let operatorToken = try await lab.login(["badge": "OP-0002"])
-        let clip = try await lab.request("GET", try #require(clips61.last?.url), token: operatorToken)
+        let clip = try await lab.request("GET", try #require(clips61.last?.url), token: token)
         #expect(abs(try WaveSound(clip.body).duration - 11) < 0.001)
     }
 

@@ -39,7 +39,9 @@ struct MediaRoutes {
         let url = store.mediaFolder.appendingPathComponent("\(projectId)").appendingPathComponent(folder)
             .appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path) else { return notFound }
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=3600"],
+        // Kept by the browser no longer than a lease lasts: enough for the work page's preloading,
+        // and a shared lab computer does not keep a task's picture for the next person for long.
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=600"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
