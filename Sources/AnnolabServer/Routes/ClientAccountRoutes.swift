@@ -73,7 +73,10 @@ struct ClientAccountRoutes {
     /// A new token for scripts; it is shown once and stored only as a hash.
     @Sendable func createToken(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<TokenView> {
         let user = try context.requireUser()
-        let body = (try? await request.decode(as: NewToken.self, context: context)) ?? NewToken()
+        // The body may be left out; one that is sent must be a token request.
+        var buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = buffer.readableBytes == 0
+            ? NewToken() : try LabJSON.decoder.decode(NewToken.self, from: buffer.readData(length: buffer.readableBytes) ?? Data())
         let label = body.label?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (label?.count ?? 0) <= 100 else {
             throw LabError(.unprocessable, "invalid_label", "A token's name can have at most 100 characters.")

@@ -90,8 +90,18 @@ struct ClientRoutes {
         }
         let body = buffer.readData(length: buffer.readableBytes) ?? Data()
         let parts = try MultipartFormData.parse(body, contentType: contentType)
-        let files = parts.filter { $0.name == "file" }.map { (name: $0.fileName ?? "file", data: $0.data) }
-        let strict = request.uri.queryParameters["strict"].map { $0 == "true" || $0 == "1" } ?? false
+        let fileParts = parts.filter { $0.name == "file" }
+        // A part without a file name is a form field, not a file: it is refused, not guessed at.
+        guard fileParts.allSatisfy({ $0.fileName?.isEmpty == false }) else {
+            throw LabError(.badRequest, "file_name_missing", "Send each file in a part named 'file', with its file name.")
+        }
+        let files = fileParts.map { (name: $0.fileName ?? "file", data: $0.data) }
+        let strict: Bool
+        switch request.uri.queryParameters["strict"].map(String.init) {
+        case nil, "false": strict = false
+        case "true": strict = true
+        default: throw LabError(.badRequest, "invalid_strict", "Give ?strict= as true or false.")
+        }
         let report = try await importer.importFiles(files, into: project.id!, strict: strict, actor: user.id)
         if report.microtasks > 0 { try? await monitor.datasetUploaded(projectId: project.id!, projectName: project.name) }
         return EditedResponse(status: .created, response: UploadReport(report))

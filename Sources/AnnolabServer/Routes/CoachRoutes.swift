@@ -97,7 +97,12 @@ struct CoachRoutes {
 
     @Sendable func alerts(_ request: Request, context: LabRequestContext) async throws -> AlertList {
         let coach = try context.requireUser()
-        let all = request.uri.queryParameters["all"] == "true"
+        let all: Bool
+        switch request.uri.queryParameters["all"].map(String.init) {
+        case nil, "false": all = false
+        case "true": all = true
+        default: throw LabError(.badRequest, "invalid_all", "Give ?all= as true or false.")
+        }
         var list: [AlertView] = []
         for alert in try await store.alerts(coachId: coach.id!, all: all) { list.append(try await AlertView(alert, store: store)) }
         return AlertList(alerts: list)
@@ -282,6 +287,9 @@ struct CoachRoutes {
 
     @Sendable func feedback(_ request: Request, context: LabRequestContext) async throws -> FeedbackList {
         let status = request.uri.queryParameters["status"].map(String.init)
+        if let status, !["pending", "forwarded", "dismissed"].contains(status) {
+            throw LabError(.badRequest, "invalid_status", "Give ?status= as pending, forwarded or dismissed.")
+        }
         let coach = try context.requireUser()
         return FeedbackList(feedback: try await store.feedback(coachId: coach.id!, status: status).map { item, name in
             FeedbackView(id: item.id!, projectName: name, kind: item.kind, text: item.body, createdAt: item.createdAt, status: item.status)

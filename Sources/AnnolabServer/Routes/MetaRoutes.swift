@@ -16,10 +16,8 @@ struct MetaRoutes {
                      body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
         }
         router.get("api/v1/openapi.json") { _, _ in
-            let data = try JSONSerialization.data(withJSONObject: OpenAPIDocument.document(),
-                                                  options: [.sortedKeys, .withoutEscapingSlashes])
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
         }
     }
 }

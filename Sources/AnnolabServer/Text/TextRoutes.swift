@@ -76,6 +76,9 @@ struct TextRoutes {
         guard body.input.count <= 2000 else {
             throw LabError(.badRequest, "input_too_long", "Please say or type less at once: at most 2000 characters.")
         }
+        if let language = body.language, !PersonalSettings.languages.contains(language) {
+            throw LabError(.unprocessable, "invalid_language", "The language must be nl (Dutch) or en (English).")
+        }
         let store = engine.store
         let lab = EngineDialogueLab(engine: engine, operatorId: user.id!, templates: templates)
         let (reply, language) = try await sessions.handle(body.input, operatorId: user.id!, name: user.name,

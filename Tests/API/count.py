@@ -1,0 +1,41 @@
+"""Counts the test cases a schemathesis run sent, per phase, from its NDJSON report.
+
+Usage: python3 Tests/API/count.py REPORT.ndjson          prints e.g. "612 cases (examples 0, coverage 420, ...)"
+       python3 Tests/API/count.py --check REPORT.ndjson  fails when the run sent nothing
+       python3 Tests/API/count.py --check-stateful REPORT.ndjson  also when the stateful phase sent nothing
+"""
+import json
+import sys
+
+
+def count(path):
+    phases = {"examples": 0, "coverage": 0, "fuzzing": 0, "stateful": 0}
+    with open(path, encoding="utf-8") as report:
+        for line in report:
+            event = json.loads(line)
+            finished = event.get("ScenarioFinished")
+            if not finished or finished.get("status") == "skip":
+                continue
+            cases = finished.get("recorder", {}).get("cases", {})
+            phases[finished["phase"]] = phases.get(finished["phase"], 0) + len(cases)
+    return phases
+
+
+def main(argv):
+    check = argv[:1] in (["--check"], ["--check-stateful"])
+    stateful = argv[:1] == ["--check-stateful"]
+    path = argv[-1]
+    try:
+        phases = count(path)
+    except FileNotFoundError:
+        print("no report")
+        return 1
+    total = sum(phases.values())
+    if check:
+        return 0 if total > 0 and (phases["stateful"] > 0 or not stateful) else 1
+    print(f"{total} cases (" + ", ".join(f"{name} {n}" for name, n in phases.items()) + ")")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

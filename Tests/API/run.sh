@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Fuzzes the lab's HTTP API with schemathesis, driven by the lab's own OpenAPI document, as each role.
+#
+# Usage: bash Tests/API/run.sh [--long] [--max-examples N] [--seed N]
+#   ANNOLAB_BIN   the program to test (default .build/debug/annolab; this script builds nothing)
+#   API_FUZZ_EXAMPLES  examples per operation and phase (default 5; --long: 100)
+#
+# It starts `annolab demo` on a free loopback port with a fresh data folder, signs in as an
+# operator (badge OP-0001, shift started), a client, a coach and an admin, and runs every
+# schemathesis check over every phase (examples, coverage, fuzzing, stateful) against
+# /api/v1/openapi.json, once without a sign-in for the public routes and once per role for that
+# role's routes and those for anyone signed in. It fails on any failure, and when a role's run
+# generated nothing. The server is stopped at the end, however the script ends.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+examples="${API_FUZZ_EXAMPLES:-5}"
+seed="${API_FUZZ_SEED:-$RANDOM}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --long) examples="${API_FUZZ_EXAMPLES:-100}" ;;
+    --max-examples) examples="$2"; shift ;;
+    --seed) seed="$2"; shift ;;
+    *) echo "unknown option: $1 (use --long, --max-examples N, --seed N)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+bin="${ANNOLAB_BIN:-.build/debug/annolab}"
+[ -x "$bin" ] || { echo "No annolab program at $bin: build it first (swift build) or set ANNOLAB_BIN." >&2; exit 1; }
+
+# schemathesis in a venv of its own, installed once.
+if [ ! -x .venv-api/bin/schemathesis ] || ! .venv-api/bin/schemathesis --version | grep -q "version 4\."; then
+  echo "Preparing the API fuzzing environment in .venv-api"
+  python3 -m venv .venv-api
+  .venv-api/bin/pip install -q --disable-pip-version-check "schemathesis>=4.32,<5"
+fi
+
+work=$(mktemp -d)
+server_pid=""
+stop() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap stop EXIT
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+base="http://127.0.0.1:$port"
+"$bin" demo --data "$work/lab" --port "$port" > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 120); do
+  curl -sf "$base/healthz" > /dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "The server did not start:"; cat "$work/server.log"; exit 1; }
+  sleep 0.5
+done
+curl -sf "$base/healthz" > /dev/null || { echo "The server did not answer /healthz within 60 s"; exit 1; }
+
+# Signs in and prints the bearer token.
+login() {
+  curl -sf -X POST "$base/api/v1/login" -H 'Content-Type: application/json' -d "$1" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+declare -A tokens
+tokens[operator]=$(login '{"badge":"OP-0001"}')
+curl -sf -X POST -H "Authorization: Bearer ${tokens[operator]}" "$base/api/v1/shift/start" > /dev/null
+tokens[client]=$(login '{"email":"client@demo.local","password":"demo-client"}')
+tokens[coach]=$(login '{"email":"coach@demo.local","password":"demo-coach"}')
+tokens[admin]=$(login '{"email":"admin@demo.local","password":"demo-admin"}')
+
+# The coach's live events: a stream that stays open, so it is read for two seconds.
+events=$(curl -s -i --max-time 2 -H "Authorization: Bearer ${tokens[coach]}" "$base/api/v1/coach/events" || true)
+if ! grep -qi "^content-type: text/event-stream" <<< "$events" || ! grep -q "^: connected" <<< "$events"; then
+  echo "!! GET /api/v1/coach/events did not answer as a text/event-stream:"; head -c 600 <<< "$events"
+  exit 1
+fi
+echo "== Fuzzing $base/api/v1/openapi.json: $examples examples per operation and phase, seed $seed"
+started=$(date +%s)
+failed=0
+summary=()
+# Public routes without a sign-in (so that fuzzing logout ends no role's session), then each role;
+# the admin last, because disabling accounts is among what it may fuzz.
+for role in public operator client coach admin; do
+  report="$work/$role.ndjson"
+  args=(--config-file Tests/API/schemathesis.toml run "$base/api/v1/openapi.json"
+        --checks all --max-examples "$examples" --seed "$seed"
+        --workers 1 --request-timeout 30 --no-color --suppress-health-check all --generation-database none
+        --report ndjson --report-ndjson-path "$report")
+  if [ "$role" = public ]; then
+    # No links join the public routes to each other, so there is no stateful phase to run.
+    args+=(--include-tag public --phases examples,coverage,fuzzing)
+  else
+    # The event stream never ends by itself; it is checked on its own below.
+    args+=(--include-tag-regex "^($role|signed-in)\$" --exclude-operation-id coachEvents
+           --phases examples,coverage,fuzzing,stateful -H "Authorization: Bearer ${tokens[$role]}")
+  fi
+  echo "== $role"
+  status=0
+  .venv-api/bin/schemathesis "${args[@]}" > "$work/$role.txt" 2>&1 || status=$?
+  if [ "$status" -eq 0 ]; then tail -n 12 "$work/$role.txt"; else cat "$work/$role.txt"; fi
+  count=$(python3 Tests/API/count.py "$report")
+  summary+=("$role: $count")
+  if [ "$status" -ne 0 ]; then
+    echo "!! schemathesis found failures as $role (exit $status); the full output is above"
+    failed=1
+  fi
+  check=--check-stateful
+  [ "$role" = public ] && check=--check
+  if ! python3 Tests/API/count.py "$check" "$report"; then
+    echo "!! the $role run sent no requests (or none in the stateful phase): it tested nothing"
+    failed=1
+  fi
+done
+if grep -q "unexpected failure\|internal_error" "$work/server.log"; then
+  echo "!! the server logged unexpected failures:"
+  grep "unexpected failure\|internal_error" "$work/server.log" | head -20
+  failed=1
+fi
+
+echo "== API fuzzing: ${summary[*]}; $(( $(date +%s) - started )) s"
+[ "$failed" -eq 0 ] || { echo "API fuzzing FAILED"; exit 1; }
+echo "API fuzzing passed: no 5xx, every response as documented, every request that breaks the document refused"
