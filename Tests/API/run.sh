@@ -3,7 +3,10 @@
 #
 # Usage: bash Tests/API/run.sh [--long] [--max-examples N] [--seed N]
 #   ANNOLAB_BIN   the program to test (default .build/debug/annolab; this script builds nothing)
-#   API_FUZZ_EXAMPLES  examples per operation and phase (default 5; --long: 100)
+#   API_FUZZ_EXAMPLES  examples per operation and phase (default 30; --long: 300)
+#   API_FUZZ_STATEFUL  scenarios of the stateful phase per role (default 60; --long: 300)
+#   API_FUZZ_SEED      the seed (default random; printed, so that a failure can be run again)
+#   API_FUZZ_REPORTS   a folder to keep each run's output and NDJSON report in (count.py --links reads them)
 #
 # It starts `annolab demo` on a free loopback port with a fresh data folder, signs in as an
 # operator (badge OP-0001, shift started), a client, a coach and an admin, and runs every
@@ -14,11 +17,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-examples="${API_FUZZ_EXAMPLES:-5}"
+examples="${API_FUZZ_EXAMPLES:-30}"
+stateful="${API_FUZZ_STATEFUL:-60}"
 seed="${API_FUZZ_SEED:-$RANDOM}"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --long) examples="${API_FUZZ_EXAMPLES:-100}" ;;
+    --long) examples="${API_FUZZ_EXAMPLES:-300}"; stateful="${API_FUZZ_STATEFUL:-300}" ;;
     --max-examples) examples="$2"; shift ;;
     --seed) seed="$2"; shift ;;
     *) echo "unknown option: $1 (use --long, --max-examples N, --seed N)" >&2; exit 2 ;;
@@ -64,8 +68,13 @@ login() {
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 declare -A tokens
+# Two operators at work: the first for single requests, the second, with all its work still
+# ahead, for the stateful phase's chains (next task -> answer), which need tasks left to serve.
 tokens[operator]=$(login '{"badge":"OP-0001"}')
-curl -sf -X POST -H "Authorization: Bearer ${tokens[operator]}" "$base/api/v1/shift/start" > /dev/null
+tokens[operator-stateful]=$(login '{"badge":"OP-0002"}')
+for who in operator operator-stateful; do
+  curl -sf -X POST -H "Authorization: Bearer ${tokens[$who]}" "$base/api/v1/shift/start" > /dev/null
+done
 tokens[client]=$(login '{"email":"client@demo.local","password":"demo-client"}')
 tokens[coach]=$(login '{"email":"coach@demo.local","password":"demo-coach"}')
 tokens[admin]=$(login '{"email":"admin@demo.local","password":"demo-admin"}')
@@ -76,15 +85,20 @@ if ! grep -qi "^content-type: text/event-stream" <<< "$events" || ! grep -q "^: 
   echo "!! GET /api/v1/coach/events did not answer as a text/event-stream:"; head -c 600 <<< "$events"
   exit 1
 fi
-echo "== Fuzzing $base/api/v1/openapi.json: $examples examples per operation and phase, seed $seed"
+config="$work/schemathesis.toml"
+cp Tests/API/schemathesis.toml "$config"
+printf '\n[phases.stateful.generation]\nmax-examples = %s\n' "$stateful" >> "$config"
+
+echo "== Fuzzing $base/api/v1/openapi.json: $examples examples per operation and phase, $stateful stateful scenarios per role, seed $seed"
 started=$(date +%s)
 failed=0
 summary=()
 # Public routes without a sign-in (so that fuzzing logout ends no role's session), then each role;
 # the admin last, because disabling accounts is among what it may fuzz.
-for role in public operator client coach admin; do
-  report="$work/$role.ndjson"
-  args=(--config-file Tests/API/schemathesis.toml run "$base/api/v1/openapi.json"
+for run in public operator operator-stateful client coach admin; do
+  role=${run%-stateful}
+  report="$work/$run.ndjson"
+  args=(--config-file "$config" run "$base/api/v1/openapi.json"
         --checks all --max-examples "$examples" --seed "$seed"
         --workers 1 --request-timeout 30 --no-color --suppress-health-check all --generation-database none
         --report ndjson --report-ndjson-path "$report")
@@ -92,24 +106,28 @@ for role in public operator client coach admin; do
     # No links join the public routes to each other, so there is no stateful phase to run.
     args+=(--include-tag public --phases examples,coverage,fuzzing)
   else
-    # The event stream never ends by itself; it is checked on its own below.
+    phases=examples,coverage,fuzzing,stateful
+    [ "$run" = operator ] && phases=examples,coverage,fuzzing
+    [ "$run" = operator-stateful ] && phases=stateful
+    # The event stream never ends by itself; it was checked on its own above.
     args+=(--include-tag-regex "^($role|signed-in)\$" --exclude-operation-id coachEvents
-           --phases examples,coverage,fuzzing,stateful -H "Authorization: Bearer ${tokens[$role]}")
+           --phases "$phases" -H "Authorization: Bearer ${tokens[$run]}")
   fi
-  echo "== $role"
+  echo "== $run"
   status=0
-  .venv-api/bin/schemathesis "${args[@]}" > "$work/$role.txt" 2>&1 || status=$?
-  if [ "$status" -eq 0 ]; then tail -n 12 "$work/$role.txt"; else cat "$work/$role.txt"; fi
+  .venv-api/bin/schemathesis "${args[@]}" > "$work/$run.txt" 2>&1 || status=$?
+  if [ "$status" -eq 0 ]; then tail -n 12 "$work/$run.txt"; else cat "$work/$run.txt"; fi
   count=$(python3 Tests/API/count.py "$report")
-  summary+=("$role: $count")
+  [ -n "${API_FUZZ_REPORTS:-}" ] && mkdir -p "$API_FUZZ_REPORTS" && cp "$report" "$work/$run.txt" "$API_FUZZ_REPORTS/"
+  summary+=("$run: $count")
   if [ "$status" -ne 0 ]; then
-    echo "!! schemathesis found failures as $role (exit $status); the full output is above"
+    echo "!! schemathesis found failures as $run (exit $status); the full output is above"
     failed=1
   fi
   check=--check-stateful
-  [ "$role" = public ] && check=--check
+  [ "$run" = public ] || [ "$run" = operator ] && check=--check
   if ! python3 Tests/API/count.py "$check" "$report"; then
-    echo "!! the $role run sent no requests (or none in the stateful phase): it tested nothing"
+    echo "!! the $run run sent no requests (or none in the stateful phase): it tested nothing"
     failed=1
   fi
 done
@@ -119,6 +137,7 @@ if grep -q "unexpected failure\|internal_error" "$work/server.log"; then
   failed=1
 fi
 
-echo "== API fuzzing: ${summary[*]}; $(( $(date +%s) - started )) s"
+echo "== API fuzzing, $(( $(date +%s) - started )) s:"
+printf '   %s\n' "${summary[@]}"
 [ "$failed" -eq 0 ] || { echo "API fuzzing FAILED"; exit 1; }
 echo "API fuzzing passed: no 5xx, every response as documented, every request that breaks the document refused"

@@ -210,7 +210,7 @@ struct OpenAPIDocumentTests {
 
     // MARK: What the fuzzer found, each fixed
 
-    @Test("a query flag or filter takes only its documented values: ?all=, ?status= and ?strict= refuse anything else")
+    @Test("a query flag or filter takes only its documented values: ?all=, ?status=, ?strict= and the payroll's ?format= refuse anything else")
     func queryValuesAreChecked() async throws {
         let lab = try await RunningLab.start(demo: true)
         defer { Task { await lab.stop() } }
@@ -224,6 +224,9 @@ struct OpenAPIDocumentTests {
                                            body: TestMedia.multipart([("one.png", try TestMedia.png(width: 8, height: 8))]),
                                            token: people.client, headers: ["Content-Type": "multipart/form-data; boundary=annolab-test-boundary"])
         #expect(upload.errorCode == "invalid_strict", "\(upload.text)")
+        let payroll = "/api/v1/admin/payroll?from=2026-01-01&to=2026-01-31"
+        #expect(try await lab.request("GET", payroll + "&format=csv", token: people.admin).header("Content-Type")?.hasPrefix("text/csv") == true)
+        #expect(try await lab.request("GET", payroll + "&format=xml", token: people.admin).errorCode == "invalid_format")
     }
 
     @Test("a body that may be left out is still refused when it is sent and is not what the route reads")

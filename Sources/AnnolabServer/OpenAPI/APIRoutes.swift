@@ -239,7 +239,8 @@ enum APIRoutes {
                          .query("to", .calendarDate, required: true, "The last day."),
                          .query("format", .cases(["json", "csv"]), "csv: a file for the payroll office.")],
                  answer: .media(200, ["application/json": ResponseSchemas.payroll, "text/csv": .string], "The payroll."),
-                 errors: [400: "No period, or a day that is not a date.", 422: "The period ends before it starts."]),
+                 errors: [400: "No period, a day that is not a date, or a format other than json or csv.",
+                          422: "The period ends before it starts."]),
     ]
 }
 

@@ -185,6 +185,9 @@ struct PayRoutes {
               let toText = query["to"].map(String.init), let to = CalendarDate(toText) else {
             throw LabError(.badRequest, "period_missing", "Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD.")
         }
+        guard [nil, "json", "csv"].contains(query["format"].map(String.init)) else {
+            throw LabError(.badRequest, "invalid_format", "Give ?format= as json or csv, or leave it out for JSON.")
+        }
         let rows = try await pay.payroll(from: from, to: to)
         try await pay.store.audit(actor: try context.requireUser().id, action: "payroll.read", subject: nil,
                                   detail: "\(from) to \(to) as \(query["format"].map(String.init) == "csv" ? "CSV" : "JSON")")
