@@ -107,6 +107,8 @@ final class WorkQueue: Sendable {
                 task.had.insert(assignment.operatorId)
                 if assignment.state == "leased" {
                     task.leases[assignment.operatorId] = assignment.leaseExpiresAt
+                    // Still the operator's after a restart: counted in their live leases, handed back when their shift ends.
+                    state.liveLeases[assignment.operatorId, default: []].insert(assignment.id!)
                 }
                 state.tasks[assignment.microtaskId] = task
                 if assignment.state == "leased" || assignment.state == "answered" {
