@@ -92,6 +92,7 @@ public final class LabStore: Sendable {
     }
 
     static func plain(_ error: any Error) -> LabError {
+        if let cause = StorageFailure.cause(of: error) { return StorageFailure.labError(cause) }
         if let db = error as? DatabaseError {
             switch db.extendedResultCode {
             case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:

@@ -1,4 +1,5 @@
 // Recognises a failure of the disk under the lab (full, or failing to write), wherever it surfaced.
+import AnnolabCore
 import Foundation
 import GRDB
 
@@ -11,6 +12,18 @@ public enum StorageFailure {
         case full
         /// The disk refused a write or a sync for another reason.
         case writeFailed
+    }
+
+    /// The error a person or script is given for the cause: 503, nothing stored, try again later.
+    public static func labError(_ cause: Cause) -> LabError {
+        switch cause {
+        case .full:
+            LabError(.unavailable, "storage_full",
+                     "The lab's disk is full, so this could not be saved. Nothing you did before is lost. Please tell the lab's administrator, and try again later.")
+        case .writeFailed:
+            LabError(.unavailable, "storage_failure",
+                     "The lab could not write to its disk, so this could not be saved. Nothing you did before is lost. Please try again later.")
+        }
     }
 
     public static func cause(of error: any Error) -> Cause? {

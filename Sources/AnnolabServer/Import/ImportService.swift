@@ -118,6 +118,7 @@ public struct ImportService: Sendable {
             try files.moveItem(at: staging, to: final)
         } catch {
             try? files.removeItem(at: staging)
+            if let cause = StorageFailure.cause(of: error) { throw StorageFailure.labError(cause) }
             throw LabError(.internalFailure, "media_write_failed",
                            "The files could not be saved on the server. Nothing was stored. Please try again.")
         }

@@ -37,6 +37,7 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func labError(for error: any Error) -> LabError {
+        if let cause = StorageFailure.cause(of: error) { return StorageFailure.labError(cause) }
         switch error {
         case let error as LabError:
             return error
@@ -44,12 +45,6 @@ struct ErrorMiddleware: RouterMiddleware {
             return translate(status: error.status, body: error.body)
         case let error as DecodingError:
             return LabError(.badRequest, "invalid_json", describe(error))
-        case let error where StorageFailure.cause(of: error) == .full:
-            return LabError(.unavailable, "storage_full",
-                            "The lab's disk is full, so this could not be saved. Nothing you did before is lost. Please tell the lab's administrator, and try again later.")
-        case let error where StorageFailure.cause(of: error) == .writeFailed:
-            return LabError(.unavailable, "storage_failure",
-                            "The lab could not write to its disk, so this could not be saved. Nothing you did before is lost. Please try again later.")
         case let error as any HTTPResponseError:
             // NIO's "too many bytes" for a body over the limit, and other framework errors with a status.
             return translate(status: error.status, body: nil)
