@@ -3,22 +3,27 @@
 #
 # Usage: bash Tests/API/run.sh [--long] [--max-examples N] [--seed N]
 #   ANNOLAB_BIN   the program to test (default .build/debug/annolab; this script builds nothing)
-#   API_FUZZ_EXAMPLES  examples per operation and phase (default 30; --long: 300)
-#   API_FUZZ_STATEFUL  scenarios of the stateful phase per role (default 60; --long: 300)
+#   API_FUZZ_EXAMPLES  examples per operation and phase (default 50; --long: 300)
+#   API_FUZZ_STATEFUL  scenarios of the stateful phase per role (default 100; --long: 300)
 #   API_FUZZ_SEED      the seed (default random; printed, so that a failure can be run again)
 #   API_FUZZ_REPORTS   a folder to keep each run's output and NDJSON report in (count.py --links reads them)
 #
-# It starts `annolab demo` on a free loopback port with a fresh data folder, signs in as an
-# operator (badge OP-0001, shift started), a client, a coach and an admin, and runs every
-# schemathesis check over every phase (examples, coverage, fuzzing, stateful) against
-# /api/v1/openapi.json, once without a sign-in for the public routes and once per role for that
-# role's routes and those for anyone signed in. It fails on any failure, and when a role's run
-# generated nothing. The server is stopped at the end, however the script ends.
+# It starts `annolab demo` on a free loopback port with a fresh data folder, signs in as two
+# operators (badges OP-0001 and OP-0002, shifts started), a client, a coach and an admin, checks
+# the coach's event stream, and runs schemathesis with every check against /api/v1/openapi.json:
+#   signin-stateful    the stateful phase over add user -> sign in with the new badge -> me
+#   public             the routes that need no sign-in, without one
+#   operator           examples, coverage and fuzzing as OP-0001 (operator and signed-in routes)
+#   operator-stateful  the stateful phase as OP-0002, who still has all their work ahead
+#   client, coach, admin   every phase, each with that role's and the signed-in routes
+# It fails on any failure, on a run that sent nothing (or nothing in its stateful phase), and on
+# an unexpected failure in the server's log. The server is stopped at the end, however the
+# script ends. A bounded run takes about 1.5 minutes on 2 cores; --long about 6.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-examples="${API_FUZZ_EXAMPLES:-30}"
-stateful="${API_FUZZ_STATEFUL:-60}"
+examples="${API_FUZZ_EXAMPLES:-50}"
+stateful="${API_FUZZ_STATEFUL:-100}"
 seed="${API_FUZZ_SEED:-$RANDOM}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -93,26 +98,32 @@ echo "== Fuzzing $base/api/v1/openapi.json: $examples examples per operation and
 started=$(date +%s)
 failed=0
 summary=()
-# Public routes without a sign-in (so that fuzzing logout ends no role's session), then each role;
-# the admin last, because disabling accounts is among what it may fuzz.
-for run in public operator operator-stateful client coach admin; do
-  role=${run%-stateful}
+# First the sign-in chain (an admin adds an operator, who signs in with the new badge and uses
+# the token), before fuzzing sign-ins sets off the lab's limit on failed sign-ins from this
+# address. Then the public routes without a sign-in (so that fuzzing logout ends no role's
+# session), then each role; the admin last, because disabling accounts is among what it may fuzz.
+for run in signin-stateful public operator operator-stateful client coach admin; do
   report="$work/$run.ndjson"
   args=(--config-file "$config" run "$base/api/v1/openapi.json"
         --checks all --max-examples "$examples" --seed "$seed"
         --workers 1 --request-timeout 30 --no-color --suppress-health-check all --generation-database none
         --report ndjson --report-ndjson-path "$report")
-  if [ "$role" = public ]; then
-    # No links join the public routes to each other, so there is no stateful phase to run.
-    args+=(--include-tag public --phases examples,coverage,fuzzing)
-  else
-    phases=examples,coverage,fuzzing,stateful
-    [ "$run" = operator ] && phases=examples,coverage,fuzzing
-    [ "$run" = operator-stateful ] && phases=stateful
-    # The event stream never ends by itself; it was checked on its own above.
-    args+=(--include-tag-regex "^($role|signed-in)\$" --exclude-operation-id coachEvents
-           --phases "$phases" -H "Authorization: Bearer ${tokens[$run]}")
-  fi
+  case "$run" in
+    signin-stateful)
+      args+=(--include-operation-id addUser --include-operation-id login --include-operation-id me
+             --phases stateful -H "Authorization: Bearer ${tokens[admin]}") ;;
+    public)
+      # No links join the public routes to each other, so there is no stateful phase to run.
+      args+=(--include-tag public --phases examples,coverage,fuzzing) ;;
+    *)
+      role=${run%-stateful}
+      phases=examples,coverage,fuzzing,stateful
+      [ "$run" = operator ] && phases=examples,coverage,fuzzing
+      [ "$run" = operator-stateful ] && phases=stateful
+      # The event stream never ends by itself; it was checked on its own above.
+      args+=(--include-tag-regex "^($role|signed-in)\$" --exclude-operation-id coachEvents
+             --phases "$phases" -H "Authorization: Bearer ${tokens[$run]}") ;;
+  esac
   echo "== $run"
   status=0
   .venv-api/bin/schemathesis "${args[@]}" > "$work/$run.txt" 2>&1 || status=$?

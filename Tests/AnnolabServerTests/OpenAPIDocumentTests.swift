@@ -85,7 +85,7 @@ struct OpenAPIDocumentTests {
         }
         // The stateful chains a fuzzer needs are there.
         let pairs = Set(APILinks.all.map { "\($0.from)->\($0.to)" })
-        for needed in ["login->me", "createProject->uploadItems", "uploadItems->exportProject", "nextTask->answerTask"] {
+        for needed in ["login->me", "addUser->login", "createProject->uploadItems", "uploadItems->exportProject", "nextTask->answerTask"] {
             #expect(pairs.contains(needed), "no link \(needed)")
         }
         // What is not JSON says so: the event stream, uploads, exports.

@@ -135,7 +135,8 @@ enum OpenAPIDocument {
         for link in APILinks.all where link.from == route.operationId {
             var links = result["\(link.status)"]?.links ?? [:]
             links[link.name] = OpenAPI.Link(operationId: link.to, description: link.description,
-                                            parameters: link.parameters.isEmpty ? nil : link.parameters)
+                                            parameters: link.parameters.isEmpty ? nil : link.parameters,
+                                            requestBody: link.requestBody)
             result["\(link.status)"]?.links = links
         }
         return result

@@ -11,6 +11,8 @@ struct APILink: Sendable {
     var to: String
     /// `path.id`, `header.Authorization`, ... -> a runtime expression.
     var parameters: [String: String] = [:]
+    /// The next request's JSON body, when the link gives one.
+    var requestBody: [String: String]? = nil
     var description: String
 }
 
@@ -71,6 +73,8 @@ enum APILinks {
     ]
 
     static let people: [APILink] = [
+        APILink(from: "addUser", status: 201, name: "SignIn", to: "login", requestBody: ["badge": "$response.body#/badge"],
+                description: "A new operator signs in with the badge the admin gave them."),
         APILink(from: "addUser", status: 201, name: "SetRate", to: "setRate",
                 parameters: ["path.id": "$response.body#/id"], description: "An hourly rate for a new operator."),
         APILink(from: "addUser", status: 201, name: "Disable", to: "disableUser",

@@ -88,6 +88,8 @@ enum OpenAPI {
         var description: String
         /// `path.id`, `header.Authorization`, ... -> a runtime expression such as `$response.body#/id`.
         var parameters: [String: String]?
+        /// The next request's JSON body, its values runtime expressions.
+        var requestBody: [String: String]?
     }
 
     struct Components: Encodable, Sendable {
