@@ -208,6 +208,47 @@ struct OpenAPIDocumentTests {
         _ = try await check("GET", "/api/v1/coach/feedback?status=pending", "/api/v1/coach/feedback", token: people.coach)
     }
 
+    @Test("every query parameter the document lists is read by its route: a value outside its schema is refused, a missing required one too")
+    func queryParametersOverHTTP() async throws {
+        let lab = try await RunningLab.start(demo: true)
+        defer { Task { await lab.stop() } }
+        let people = try await Self.signIn(lab)
+        let project = try #require(((try await lab.request("GET", "/api/v1/projects", token: people.client)).json["projects"] as? [[String: Any]])?.first?["id"] as? Int)
+        let operatorId = try #require(((try await lab.request("GET", "/api/v1/coach/operators", token: people.coach)).json["operators"] as? [[String: Any]])?.first?["id"] as? Int)
+        let routes = APIRoutes.all.filter { !$0.query.isEmpty }
+        #expect(routes.count >= 7)
+        for route in routes {
+            let path = route.path.replacingOccurrences(of: "{id}", with: "\(route.path.contains("/coach/operators/") ? operatorId : project)")
+            guard case .role(let role) = route.access else { Issue.record("\(route.path): query routes are for one role"); continue }
+            // Valid values for every required parameter, so that only the one under test is wrong.
+            let valid = route.query.filter(\.required).map { "\($0.name)=\(Self.sample($0.schema) ?? "")" }
+            func send(_ query: [String]) async throws -> HTTPResult {
+                let url = path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+                if route.operationId == "uploadItems" {
+                    return try await lab.request("POST", url, body: TestMedia.multipart([("one.png", try TestMedia.png(width: 8, height: 8))]),
+                                                 token: people.token(role), headers: ["Content-Type": "multipart/form-data; boundary=annolab-test-boundary"])
+                }
+                return try await lab.request(route.method.rawValue.uppercased(), url, token: people.token(role))
+            }
+            for parameter in route.query {
+                let others = valid.filter { !$0.hasPrefix(parameter.name + "=") }
+                let wrong = switch parameter.schema.types?.first {
+                case "boolean": "maybe"
+                case "integer": "\((parameter.schema.maximum ?? 0) + 1)"
+                default: parameter.schema.format == "date" ? "2026-13-45" : "not-a-value"
+                }
+                let refused = try await send(others + ["\(parameter.name)=\(wrong)"])
+                #expect([400, 422].contains(refused.status), "\(route.path)?\(parameter.name)=\(wrong) was taken: \(refused.status) \(refused.text)")
+                if parameter.required {
+                    let missing = try await send(others)
+                    #expect(missing.status == 400, "\(route.path) without \(parameter.name): \(missing.status)")
+                }
+            }
+            let accepted = try await send(valid)
+            #expect((200..<300).contains(accepted.status), "\(route.path)?\(valid): \(accepted.status) \(accepted.text)")
+        }
+    }
+
     // MARK: What the fuzzer found, each fixed
 
     @Test("a query flag or filter takes only its documented values: ?all=, ?status=, ?strict= and the payroll's ?format= refuse anything else")

@@ -119,12 +119,13 @@ struct JSONSchema: Encodable, Equatable, Sendable {
 
     /// The same schema, also allowing `null`.
     var orNull: JSONSchema {
-        if let types {
+        if let types, enumValues == nil {
             var copy = self
             if !types.contains("null") { copy.types = types + ["null"] }
-            if let values = enumValues, !values.isEmpty { copy.enumValues = nil; return JSONSchema.either([self, .null]) }
             return copy
         }
+        if anyOf?.contains(.null) == true { return self }
+        // An enum lists its values, so null is another option beside it.
         return JSONSchema.either([self, .null])
     }
 
