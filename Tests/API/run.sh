@@ -39,10 +39,10 @@ bin="${ANNOLAB_BIN:-.build/debug/annolab}"
 [ -x "$bin" ] || { echo "No annolab program at $bin: build it first (swift build) or set ANNOLAB_BIN." >&2; exit 1; }
 
 # schemathesis in a venv of its own, installed once.
-if [ ! -x .venv-api/bin/schemathesis ] || ! .venv-api/bin/schemathesis --version | grep -q "version 4\."; then
+if [ ! -x .venv-api/bin/schemathesis ] || ! .venv-api/bin/schemathesis --version | grep -q "version 4\.32\."; then
   echo "Preparing the API fuzzing environment in .venv-api"
   python3 -m venv .venv-api
-  .venv-api/bin/pip install -q --disable-pip-version-check "schemathesis>=4.32,<5"
+  .venv-api/bin/pip install -q --disable-pip-version-check "schemathesis==4.32.*"
 fi
 
 work=$(mktemp -d)
