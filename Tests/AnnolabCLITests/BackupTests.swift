@@ -287,22 +287,6 @@ private func runInBackground(_ arguments: [String]) async throws -> RunResult {
     }
 }
 
-/// Runs any program and waits for it.
-private func runProgram(_ program: String, _ arguments: [String]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
-}
-
 /// The visible files of a data folder's `media/` and `speech/`, by path, with their bytes.
 private func labFiles(in data: URL) throws -> [String: Data] {
     var files: [String: Data] = [:]

@@ -33,8 +33,13 @@ struct RunResult {
 
 /// Runs `annolab` with arguments and waits for it to finish.
 func annolab(_ arguments: [String]) throws -> RunResult {
+    try runProgram(annolabProgram.path, arguments)
+}
+
+/// Runs any program with no standard input and waits for it to finish.
+func runProgram(_ program: String, _ arguments: [String]) throws -> RunResult {
     let process = Process()
-    process.executableURL = annolabProgram
+    process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

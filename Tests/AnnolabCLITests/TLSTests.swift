@@ -4,23 +4,6 @@ import Testing
 
 @Suite("HTTPS served by the lab")
 struct TLSTests {
-    /// Runs a program to its end and returns what it printed.
-    func run(_ executable: String, _ arguments: [String]) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
     @Test("with --tls-certificate and --tls-key the lab answers over HTTPS with HSTS and Secure cookies")
     func servesHTTPS() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
@@ -30,7 +13,7 @@ struct TLSTests {
         }
         let folder = temporaryFolder()
         let certificate = folder.appendingPathComponent("lab.crt").path, key = folder.appendingPathComponent("lab.key").path
-        let made = try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+        let made = try runProgram("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
                                                 "-days", "2", "-subj", "/CN=127.0.0.1"])
         #expect(made.status == 0, "\(made.stderr)")
         let data = folder.appendingPathComponent("lab")
@@ -55,15 +38,15 @@ struct TLSTests {
         }
         let bound = try #require(port, "the server says it serves https: \(printed)")
 
-        let page = try run("/usr/bin/curl", ["-k", "-sS", "-I", "https://127.0.0.1:\(bound)/"])
+        let page = try runProgram("/usr/bin/curl", ["-k", "-sS", "-I", "https://127.0.0.1:\(bound)/"])
         #expect(page.stdout.hasPrefix("HTTP/1.1 200"), "\(page.stdout) \(page.stderr)")
         #expect(page.stdout.lowercased().contains("strict-transport-security: max-age=31536000"))
         #expect(page.stdout.lowercased().contains("permissions-policy: "))
 
-        let users = try run("/usr/bin/curl", ["-k", "-sS", "-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/json",
+        let users = try runProgram("/usr/bin/curl", ["-k", "-sS", "-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/json",
                                               "-d", "{\"badge\":\"OP-NONE00\"}", "https://127.0.0.1:\(bound)/api/v1/login"])
         #expect(users.stdout.hasPrefix("HTTP/1.1 401"), "an unknown badge is refused over HTTPS too")
-        let plain = try run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(bound)/healthz"])
+        let plain = try runProgram("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(bound)/healthz"])
         #expect(plain.stdout != "200", "plain HTTP is not served on the HTTPS port")
     }
 
