@@ -15,15 +15,16 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; "
         + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-    /// Every powerful feature is off; the lab uses the speakers (audio elements need no permission)
-    /// and nothing else. Keyboard, mouse and screen readers need no feature either.
+    /// Every powerful feature the lab does not use is off. Autoplay stays on for the lab's own
+    /// pages: spoken warnings and replies for blind operators must be able to play without a
+    /// fresh key press. Keyboard, mouse and screen readers need no feature.
     static let permissionsPolicy = [
-        "accelerometer", "ambient-light-sensor", "autoplay", "battery", "bluetooth", "camera", "display-capture",
+        "accelerometer", "ambient-light-sensor", "battery", "bluetooth", "camera", "display-capture",
         "document-domain", "encrypted-media", "fullscreen", "gamepad", "geolocation", "gyroscope", "hid",
         "identity-credentials-get", "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials",
         "payment", "picture-in-picture", "publickey-credentials-create", "publickey-credentials-get", "screen-wake-lock",
         "serial", "storage-access", "usb", "web-share", "window-management", "xr-spatial-tracking",
-    ].map { "\($0)=()" }.joined(separator: ", ")
+    ].map { "\($0)=()" }.joined(separator: ", ") + ", autoplay=(self)"
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
