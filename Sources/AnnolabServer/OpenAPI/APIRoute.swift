@@ -80,7 +80,7 @@ enum RequestShape: Sendable {
     /// JSON read with `request.decode(as: T.self)`: the schema is derived from `T`. `refine` gives
     /// some properties a stricter schema the route checks beyond their JSON type (a date, an amount);
     /// `alternatives` are the combinations of keys the route accepts when not all are required.
-    case json(any Decodable.Type, refine: [String: JSONSchema] = [:], alternatives: [JSONSchema] = [], optional: Bool = false)
+    case json(any (Decodable & SendableMetatype).Type, refine: [String: JSONSchema] = [:], alternatives: [JSONSchema] = [], optional: Bool = false)
     /// Read by hand, not through a Codable type; the schema is written by hand (and checked by a test).
     case handWritten(mediaType: String, schema: JSONSchema, encoding: [String: OpenAPI.Encoding]? = nil, note: String)
 
