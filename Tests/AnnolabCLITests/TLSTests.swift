@@ -17,7 +17,8 @@ struct TLSTests {
                                                 "-days", "2", "-subj", "/CN=127.0.0.1"])
         #expect(made.status == 0, "\(made.stderr)")
         let data = folder.appendingPathComponent("lab")
-        _ = try annolab(["user", "add", "--data", data.path, "--role", "operator", "--name", "Ada"])
+        let added = jsonObject(try annolab(["user", "add", "--data", data.path, "--role", "operator", "--name", "Ada"]).stdout)
+        let badge = try #require(added["badge"] as? String)
 
         let server = Process()
         server.executableURL = annolabProgram
@@ -46,6 +47,12 @@ struct TLSTests {
         let users = try runProgram("/usr/bin/curl", ["-k", "-sS", "-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/json",
                                               "-d", "{\"badge\":\"OP-NONE00\"}", "https://127.0.0.1:\(bound)/api/v1/login"])
         #expect(users.stdout.hasPrefix("HTTP/1.1 401"), "an unknown badge is refused over HTTPS too")
+        let login = try runProgram("/usr/bin/curl", ["-k", "-sS", "-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/json",
+                                                     "-d", "{\"badge\":\"\(badge)\"}", "https://127.0.0.1:\(bound)/api/v1/login"])
+        #expect(login.stdout.hasPrefix("HTTP/1.1 200"), "\(login.stdout)")
+        let cookies = login.stdout.split(separator: "\r\n").filter { $0.lowercased().hasPrefix("set-cookie:") }
+        #expect(cookies.count == 2, "the session and the CSRF cookie: \(cookies)")
+        #expect(cookies.allSatisfy { $0.contains("Secure") }, "cookies over HTTPS are Secure: \(cookies)")
         let plain = try runProgram("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(bound)/healthz"])
         #expect(plain.stdout != "200", "plain HTTP is not served on the HTTPS port")
     }
