@@ -7,6 +7,7 @@ Run it through side_by_side.sh, which builds annolab and prepares the venv. Mode
 Progress goes to stderr prefixed "bench: "; the table, then one line of key=value figures, to stdout.
 """
 import argparse
+import http.client
 import io
 import json
 import os
@@ -21,7 +22,7 @@ import urllib.request
 import zipfile
 import zlib
 
-ANSWER_ROW_CHOICES = ("A", "B")
+CHOICES = ("A", "B")
 LS_CONFIG = ('<View><Text name="text" value="$text"/><Choices name="choice" toName="text">'
              '<Choice value="A"/><Choice value="B"/></Choices></View>')
 
@@ -37,7 +38,6 @@ class Client:
     """
 
     def __init__(self, port, authorization):
-        import http.client
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.headers = {"Authorization": authorization, "Content-Type": "application/json"}
         self.opened = 0
@@ -189,7 +189,7 @@ def label_studio_loop(args, servers):
             return None
         task = json.loads(body)
         result = [{"from_name": "choice", "to_name": "text", "type": "choices",
-                   "value": {"choices": [ANSWER_ROW_CHOICES[task["id"] % 2]]}}]
+                   "value": {"choices": [CHOICES[task["id"] % 2]]}}]
         return (f"/api/tasks/{task['id']}/annotations?project={project['id']}",
                 json.dumps({"result": result, "project": project["id"]}))
 
@@ -262,7 +262,7 @@ def annolab_loop(args, servers):
             return None
         assignment = json.loads(body)["assignment"]["id"]
         return (f"/api/v1/assignments/{assignment}/answer",
-                json.dumps({"answer": {"choice": ANSWER_ROW_CHOICES[assignment % 2]}}))
+                json.dumps({"answer": {"choice": CHOICES[assignment % 2]}}))
 
     client = Client(port, operator_auth)
     figures = operator_loop(client, "/api/v1/tasks/next", answer_of, args.seconds)
@@ -443,10 +443,10 @@ def table(loop, ds, args):
     notes = ["ratio: how many times Annolab is better on that row (its rate, or the other's time, memory or latency "
              "divided by Annolab's; accuracy: Annolab's / the other's)."]
     if ls and al:
+        def ran(f):
+            return f"{f['loops']} loops in {f['seconds']:.1f} s" + (" (then no work left)" if f["ran_out"] else "")
         notes.append(f"loop: {args.tasks:,} tasks each, one keep-alive connection, the same Python client; "
-                     f"Annolab {al['loops']} loops in {al['seconds']:.1f} s"
-                     + (" (ran out of work)" if al["ran_out"] else "")
-                     + f", Label Studio {ls['loops']} loops in {ls['seconds']:.1f} s; client CPU per loop "
+                     f"Annolab {ran(al)}, Label Studio {ran(ls)}; the client's own CPU per loop "
                      f"{al['client_cpu_ms']:.2f} ms (Annolab) and {ls['client_cpu_ms']:.2f} ms (Label Studio).")
     if ds:
         notes.append(f"Dawid-Skene: median of {args.runs} whole processes each (CSV read, fit, labels written, "
