@@ -453,11 +453,14 @@ def table(loop, ds, args):
                      f"accuracy against the truth); answers from {ds['source']}"
                      + (f"; Annolab's iterations from {ds['annolab']['iterations_from']}"
                         if ds["annolab"].get("iterations_from") else "") + ".")
+    built = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.annolab)))
+    notes.append(f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(args.began))}: {args.annolab} "
+                 f"(built {built}), {os.cpu_count()} cores, load average {args.load:.2f} at the start.")
     return "\n".join(lines + [""] + notes)
 
 
 def figures_line(loop, ds, args):
-    values = {"tasks": args.tasks, "seconds": args.seconds}
+    values = {"tasks": args.tasks, "seconds": int(args.seconds) if args.seconds == int(args.seconds) else args.seconds}
     for key, short in (("annolab", "annolab"), ("label_studio", "ls")):
         for name, value in loop.get(key, {}).items():
             values[f"{short}_{name}"] = int(value) if isinstance(value, bool) else value
@@ -510,6 +513,7 @@ def main():
     if args.tasks < 1 or args.seconds <= 0 or args.runs < 1:
         sys.exit("--tasks, --seconds and --runs must be positive.")
     args.annolab = os.path.abspath(args.annolab)
+    args.began, args.load = time.time(), os.getloadavg()[0]
     servers = Servers(args.pid_file)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     loop, ds = {}, None
