@@ -11,6 +11,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -471,7 +472,7 @@ def table(loop, ds, args):
                      + (f"; Annolab's iterations from {ds['annolab']['iterations_from']}"
                         if ds["annolab"].get("iterations_from") else "") + ".")
     built = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.annolab)))
-    notes.append(f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(args.began))}: {args.annolab} "
+    notes.append(f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(args.began))}: {args.program} "
                  f"(built {built}), {os.cpu_count()} cores, load average {args.load:.2f} at the start.")
     return "\n".join(lines + [""] + notes)
 
@@ -529,8 +530,10 @@ def main():
     args = parser.parse_args()
     if args.tasks < 1 or args.seconds <= 0 or args.runs < 1:
         sys.exit("--tasks, --seconds and --runs must be positive.")
-    args.annolab = os.path.abspath(args.annolab)
     args.began, args.load = time.time(), os.getloadavg()[0]
+    # A copy, so that a rebuild by someone else during the run cannot swap the program halfway.
+    args.program = os.path.abspath(args.annolab)
+    args.annolab = shutil.copy2(args.program, os.path.join(args.work, "annolab-measured"))
     servers = Servers(args.pid_file)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     loop, ds = {}, None
