@@ -3,28 +3,31 @@ import AnnolabServer
 import AnnolabStore
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct BenchServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Start a real server on a temporary data folder and drive the operator loop over HTTP.",
         discussion: """
-            Seeds N microtasks and M operators, starts `annolab serve` as its own process (durable commits as in
-            production), starts each operator's shift, then runs C connections for T seconds, each looping
-            GET /api/v1/tasks/next and POST /api/v1/assignments/{id}/answer. Ends with one line of figures.
+            Seeds N microtasks and enough operators, starts `annolab serve` as its own process (durable commits as
+            in production), signs one operator in on each of C keep-alive connections and starts their shifts, then
+            loops GET /api/v1/tasks/next and POST /api/v1/assignments/{id}/answer for T seconds. The load comes
+            from one thread with an epoll loop, so it costs a small part of the CPU the server uses (both are
+            printed). With --abandon P a share P of the served tasks is never answered, as when a browser is
+            closed: a fresh operator signs in on that connection and carries on, and the lease stays held until
+            it expires. Loops/s is printed for every window of --window seconds. With --baseline-microtasks the
+            same load first runs against a lab of that size, and the p99 of `next` of both is compared. Ends with
+            one line of key=value figures.
             """
     )
 
     @Option(help: "Microtasks in the benchmark project.")
     var microtasks = 100_000
 
-    @Option(help: "Operators on shift (at least the number of connections).")
+    @Option(help: "Operators to seed per run (default: one per connection, plus fresh operators for abandoned leases).")
     var operators: Int?
 
-    @Option(help: "Concurrent HTTP connections.")
+    @Option(help: "Concurrent HTTP connections, one operator each.")
     var connections = 64
 
     @Option(help: "Seconds to run the loop.")
@@ -33,192 +36,152 @@ struct BenchServeCommand: AsyncParsableCommand {
     @Option(help: "Answers per microtask.")
     var overlap = 3
 
+    @Option(help: "Share of served tasks never answered (0 to 0.5); a fresh operator then signs in on that connection.")
+    var abandon = 0.0
+
+    @Option(help: "Seconds per window of the loops/s printed as the run goes.")
+    var window = 10.0
+
+    @Option(help: "Also run the same load against a lab of this many microtasks first, and compare the p99 of next.")
+    var baselineMicrotasks: Int?
+
+    @Option(help: "Runs of the load (alternating with the baseline's); per-run figures are the median of the runs.")
+    var repeats = 1
+
     @Option(help: "Keep the data folder here instead of a temporary one.")
     var data: String?
 
+    @Option(help: "Serve with this annolab program instead of this one (the same load against another version).")
+    var serverProgram: String?
+
     func run() async throws {
-        guard connections >= 1, seconds >= 1, microtasks >= 1 else {
-            throw CommandFailure(description: "Connections, seconds and microtasks must be at least 1.")
+        guard connections >= 1, seconds >= 1, microtasks >= 1, repeats >= 1, overlap >= 1 else {
+            throw CommandFailure(description: "Connections, seconds, microtasks, repeats and overlap must be at least 1.")
         }
-        let operatorCount = max(operators ?? connections, connections)
-        let folder = URL(fileURLWithPath: data ?? NSTemporaryDirectory() + "annolab-bench-\(UUID().uuidString)")
-        log("seeding \(microtasks) microtasks and \(operatorCount) operators in \(folder.path)")
-        let badges = try await seed(folder: folder, operators: operatorCount)
+        guard (0...0.5).contains(abandon) else { throw CommandFailure(description: "--abandon must be from 0 to 0.5.") }
+        guard window >= 1 else { throw CommandFailure(description: "--window must be at least 1 second.") }
+        guard seconds <= BenchLab.profile.workMinutes * 60 - 60 else {
+            throw CommandFailure(description: "A run longer than the bench operators' work block of \(BenchLab.profile.workMinutes) minutes would meet a pause. Choose fewer seconds.")
+        }
+        if let baselineMicrotasks, baselineMicrotasks < 1 {
+            throw CommandFailure(description: "--baseline-microtasks must be at least 1.")
+        }
+        let perRun = max(operators ?? 0, connections + Self.freshOperators(seconds: seconds, abandon: abandon))
+        let base = data.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: NSTemporaryDirectory() + "annolab-bench-\(UUID().uuidString)")
+        defer { if data == nil { try? FileManager.default.removeItem(at: base) } }
 
-        let server = try BenchServer(program: CommandLine.arguments[0], data: folder)
-        defer { server.stop() }
-        log("server pid \(server.process.processIdentifier) on port \(server.port)")
+        log("seeding \(microtasks) microtasks and \(perRun * repeats) operators in \(base.path)")
+        let main = try await BenchLab.seed(folder: base.appendingPathComponent("main"), microtasks: microtasks,
+                                           overlap: overlap, operators: perRun * repeats)
+        log(String(format: "seeded in %.1f s", main.seedSeconds))
+        var baseline: BenchLab?
+        if let baselineMicrotasks {
+            baseline = try await BenchLab.seed(folder: base.appendingPathComponent("baseline"), microtasks: baselineMicrotasks,
+                                               overlap: overlap, operators: perRun * repeats)
+        }
 
-        var tokens: [String] = []
-        let setup = HTTPConnection(port: server.port)
-        for badge in badges {
-            let login = try setup.send("POST", "/api/v1/login", body: #"{"badge":"\#(badge)"}"#)
-            guard login.status == 200, let token = Self.field("token", in: login.body) else {
-                throw CommandFailure(description: "Signing in \(badge) failed: \(login.status) \(login.body.prefix(200))")
+        let program = serverProgram ?? CommandLine.arguments[0]
+        let mainServer = try BenchServer(program: program, data: main.folder)
+        defer { mainServer.stop() }
+        log(String(format: "server pid %d on port %d answered after %.2f s", mainServer.process.processIdentifier,
+                   mainServer.port, mainServer.startSeconds))
+        let baselineServer = try baseline.map { try BenchServer(program: program, data: $0.folder) }
+        defer { baselineServer?.stop() }
+        let counter = try LabStore(folder: main.folder)
+        let storedBefore = try await counter.answerCount()
+
+        var mainRuns: [LoadRun] = [], baselineRuns: [LoadRun] = []
+        for round in 0..<repeats {
+            let badges = { (lab: BenchLab) in Array(lab.badges[(round * perRun)..<((round + 1) * perRun)]) }
+            if let baseline, let baselineServer, let baselineMicrotasks {
+                // At most half the baseline's work in all, so that its store keeps its size.
+                let cap = max(connections, baselineMicrotasks * overlap / (2 * repeats))
+                log("baseline run \(round + 1): \(baselineMicrotasks) microtasks, \(connections) connections")
+                baselineRuns.append(try await Self.measure(server: baselineServer, badges: badges(baseline), connections: connections,
+                                                           plan: plan("baseline", cap: cap), readRest: false))
             }
-            let shift = try setup.send("POST", "/api/v1/shift/start", token: token)
-            guard shift.status == 200 else { throw CommandFailure(description: "Starting a shift failed: \(shift.body.prefix(200))") }
-            tokens.append(token)
+            log("run \(round + 1): \(connections) connections for \(seconds) s")
+            mainRuns.append(try await Self.measure(server: mainServer, badges: badges(main), connections: connections,
+                                                   plan: plan("main", cap: nil), readRest: round == 0))
         }
-        setup.close()
+        guard let rest = mainRuns.first?.rest else { throw CommandFailure(description: "No run was made.") }
+        if !rest.peakReset { log("the peak memory cannot be reset here: peak_rss_mb includes the start") }
+        let stored = try await counter.answerCount() - storedBefore
 
-        log("running \(connections) connections for \(seconds) s")
-        let results = LoopResults()
-        let deadline = Date().addingTimeInterval(Double(seconds))
-        let allTokens = tokens
-        let port = server.port
-        let threads = (0..<connections).map { n in
-            Thread {
-                let connection = HTTPConnection(port: port)
-                defer { connection.close() }
-                let token = allTokens[n % allTokens.count]
-                var latencies: [Double] = []
-                var errors = 0
-                var loops = 0
-                while Date() < deadline {
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    do {
-                        let next = try connection.send("GET", "/api/v1/tasks/next", token: token)
-                        if next.status == 204 { break }
-                        guard next.status == 200, let id = Self.assignmentId(in: next.body) else { errors += 1; continue }
-                        let answer = try connection.send("POST", "/api/v1/assignments/\(id)/answer", token: token,
-                                                         body: #"{"answer":{"choice":"\#(["A", "B"][id % 2])"}}"#)
-                        guard answer.status == 201 else { errors += 1; continue }
-                        loops += 1
-                        latencies.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
-                    } catch {
-                        errors += 1
-                        connection.reconnect()
+        var line = Self.figures(mainRuns, connections: connections, microtasks: microtasks, runSeconds: Double(seconds))
+        line += String(format: " answers_stored=%d peak_rss_mb=%.0f rest_rss_mb=%.0f start_peak_rss_mb=%.0f seed_s=%.2f start_s=%.2f",
+                       stored, mainServer.peakMB, rest.residentMB, rest.startPeakMB, main.seedSeconds, mainServer.startSeconds)
+        if let baselineMicrotasks {
+            let basePercentile = median(baselineRuns.map { $0.next.percentile(0.99) })
+            let mainPercentile = median(mainRuns.map { $0.next.percentile(0.99) })
+            line += String(format: " baseline_microtasks=%d baseline_loops=%d next_p99_baseline_ms=%.3f next_p99_ratio=%.3f",
+                           baselineMicrotasks, baselineRuns.reduce(0) { $0 + $1.loops }, basePercentile,
+                           basePercentile > 0 ? mainPercentile / basePercentile : 0)
+        }
+        say(line)
+    }
+
+    private func plan(_ label: String, cap: Int?) -> LoadPlan {
+        LoadPlan(seconds: Double(seconds), windowSeconds: window, abandon: abandon, loopCap: cap, label: label,
+                 printWindows: label == "main")
+    }
+
+    /// Fresh operators for the abandoned leases of one run: as if the loop served 12,000 tasks a
+    /// second (above the 10,000 this machine can reach), with room to spare; when they still run
+    /// out, the earliest sign in again.
+    static func freshOperators(seconds: Int, abandon: Double) -> Int {
+        abandon > 0 ? Int((Double(seconds) * 12_000 * abandon).rounded(.up)) : 0
+    }
+
+    /// One run on its own thread: sign-ins, then (with `readRest`) the server's memory at rest,
+    /// then the timed loop, with the CPU time of the bench and of the server over the loop alone.
+    static func measure(server: BenchServer, badges: [String], connections: Int, plan: LoadPlan,
+                        readRest: Bool) async throws -> LoadRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let generator = try LoadGenerator(port: server.port, connections: connections, badges: BadgePool(badges))
+                    try generator.signIn()
+                    var rest: LoadRun.Rest?
+                    if readRest {
+                        rest = LoadRun.Rest(residentMB: server.residentMB, startPeakMB: server.peakMB, peakReset: server.resetPeak())
                     }
-                }
-                results.add(loops: loops, errors: errors, latencies: latencies)
+                    let benchCPU = processCPUSeconds(), serverCPU = server.cpuSeconds()
+                    var run = generator.run(plan)
+                    run.benchCPU = processCPUSeconds() - benchCPU
+                    run.serverCPU = server.cpuSeconds() - serverCPU
+                    run.rest = rest
+                    return run
+                })
             }
         }
-        let clockStart = Date()
-        threads.forEach { $0.start() }
-        while !results.finished(count: connections) { try await Task.sleep(for: .milliseconds(50)) }
-        let elapsed = Date().timeIntervalSince(clockStart)
-        let peak = server.peakMemoryMB()
-        let summary = results.summary()
-        let stored = try await LabStore(folder: folder).answerCount()
-        say(String(format: "loops/s=%.0f p50_ms=%.1f p99_ms=%.1f errors=%d peak_rss_mb=%.0f loops=%d answers_stored=%d connections=%d seconds=%.1f microtasks=%d",
-                   Double(summary.loops) / elapsed, summary.p50, summary.p99, summary.errors, peak, summary.loops, stored,
-                   connections, elapsed, microtasks))
-        if data == nil { try? FileManager.default.removeItem(at: folder) }
     }
 
-    func seed(folder: URL, operators count: Int) async throws -> [String] {
-        let store = try LabStore(folder: folder)
-        let client = try await store.createClient(name: "Benchmark newsroom")
-        let project = try await store.createProject(
-            Project(clientId: client.id!, name: "Benchmark", template: .choice, labels: ["A", "B"], overlap: overlap,
-                    adaptiveMin: nil, adaptiveMax: nil, goldRate: 0, deadline: nil, createdAt: Date()), actor: nil)
-        let payload = String(decoding: try JSONEncoder().encode(MicrotaskPayload(options: ["A", "B"])), as: UTF8.self)
-        var left = microtasks
-        while left > 0 {
-            let batch = min(left, 10_000)
-            _ = try await store.addMicrotasks((0..<batch).map { _ in
-                Microtask(projectId: project.id!, itemId: nil, kind: .choice, payload: payload, estimatedSeconds: 10,
-                          requiredAnswers: overlap)
-            })
-            left -= batch
+    /// The main runs' figures: per-run figures are medians over the runs, counts are totals.
+    static func figures(_ runs: [LoadRun], connections: Int, microtasks: Int, runSeconds: Double) -> String {
+        func middle(_ value: (LoadRun) -> Double) -> Double { median(runs.map(value)) }
+        func total(_ value: (LoadRun) -> Int) -> Int { runs.reduce(0) { $0 + value($1) } }
+        let first = middle { $0.firstAndLast(runSeconds: runSeconds).first }
+        let last = middle { $0.firstAndLast(runSeconds: runSeconds).last }
+        let ratio = middle { run in
+            let (first, last) = run.firstAndLast(runSeconds: runSeconds)
+            return first > 0 ? last / first : 0
         }
-        var badges: [String] = []
-        for n in 0..<count {
-            let badge = String(format: "OP-B%05d", n)
-            _ = try await store.createUser(NewUser(role: .operator, name: "Bench operator \(n)", badge: badge))
-            badges.append(badge)
-        }
-        return badges
-    }
-
-    static func field(_ name: String, in body: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return nil }
-        return object[name] as? String
-    }
-
-    /// The assignment id in a `next` answer: `{"assignment":{"id":N,...`.
-    static func assignmentId(in body: String) -> Int? {
-        guard let range = body.range(of: #""assignment":{"id":"#) else { return nil }
-        return Int(body[range.upperBound...].prefix { $0.isNumber })
+        return String(format: """
+            loops/s=%.0f p50_ms=%.2f p99_ms=%.2f next_p50_ms=%.3f next_p99_ms=%.3f answer_p50_ms=%.3f answer_p99_ms=%.3f \
+            errors=%d loops=%d abandoned=%d sign_ins=%d no_work=%d connections=%d seconds=%.1f microtasks=%d repeats=%d \
+            first_window=%.0f last_window=%.0f last_first_ratio=%.3f bench_cpu_s=%.2f server_cpu_s=%.2f
+            """,
+            middle { $0.loopsPerSecond }, middle { $0.loop.percentile(0.5) }, middle { $0.loop.percentile(0.99) },
+            middle { $0.next.percentile(0.5) }, middle { $0.next.percentile(0.99) },
+            middle { $0.answer.percentile(0.5) }, middle { $0.answer.percentile(0.99) },
+            total { $0.errors }, total { $0.loops }, total { $0.abandoned }, total { $0.signIns }, total { $0.noWork },
+            connections, middle { $0.elapsed }, microtasks, runs.count, first, last, ratio,
+            runs.reduce(0) { $0 + $1.benchCPU }, runs.reduce(0) { $0 + $1.serverCPU })
     }
 
     func log(_ text: String) {
         FileHandle.standardError.write(Data("bench: \(text)\n".utf8))
-    }
-}
-
-/// Figures gathered from every connection.
-final class LoopResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var loops = 0, errors = 0, done = 0
-    private var latencies: [Double] = []
-
-    func add(loops: Int, errors: Int, latencies: [Double]) {
-        lock.withLock {
-            self.loops += loops
-            self.errors += errors
-            self.latencies += latencies
-            done += 1
-        }
-    }
-
-    func finished(count: Int) -> Bool { lock.withLock { done >= count } }
-
-    func summary() -> (loops: Int, errors: Int, p50: Double, p99: Double) {
-        lock.withLock {
-            let sorted = latencies.sorted()
-            func percentile(_ p: Double) -> Double {
-                sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-            }
-            return (loops, errors, percentile(0.5), percentile(0.99))
-        }
-    }
-}
-
-/// `annolab serve` in its own process, so its memory is measured apart from the load.
-struct BenchServer {
-    let process = Process()
-    let port: Int
-
-    init(program: String, data: URL) throws {
-        process.executableURL = URL(fileURLWithPath: program).resolvingSymlinksInPath()
-        process.arguments = ["serve", "--data", data.path, "--port", "0", "--log-level", "warning"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["LOG_LEVEL"] = "warning"
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var printed = ""
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-            if let range = printed.range(of: #"127\.0\.0\.1:\d+"#, options: .regularExpression),
-               let port = Int(printed[range].split(separator: ":")[1]) {
-                self.port = port
-                return
-            }
-        }
-        process.terminate()
-        throw CommandFailure(description: "The benchmark server did not start: \(printed)")
-    }
-
-    /// The server's peak resident memory (VmHWM), in MB.
-    func peakMemoryMB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(whereSeparator: { $0 == " " || $0 == "\t" })[1]) else { return 0 }
-        return kb / 1024
-    }
-
-    func stop() {
-        if process.isRunning {
-            process.interrupt()
-            process.waitUntilExit()
-        }
     }
 }

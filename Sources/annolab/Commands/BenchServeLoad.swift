@@ -1,0 +1,425 @@
+// The load generator of `bench serve`: one thread, one epoll loop, one keep-alive connection per operator.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What one timed run of the operator loop is asked to do.
+struct LoadPlan: Sendable {
+    var seconds: Double
+    var windowSeconds: Double
+    /// The share of served tasks whose lease is left unanswered (a browser closed).
+    var abandon: Double
+    /// Start no new loop after this many: a small baseline store must not run dry.
+    var loopCap: Int?
+    /// Printed before each window line ("main", "baseline").
+    var label: String
+    /// Print each window's loops/s to stderr as it ends.
+    var printWindows: Bool
+}
+
+/// Badges of operators who have not worked yet, in order; when none are left the earliest
+/// come round again (their own abandoned leases still count as theirs).
+final class BadgePool {
+    private let badges: [String]
+    private var cursor = 0
+    private(set) var wrapped = false
+
+    init(_ badges: [String]) {
+        precondition(!badges.isEmpty, "a run needs at least one operator")
+        self.badges = badges
+    }
+
+    func take() -> String {
+        if cursor == badges.count {
+            cursor = 0
+            wrapped = true
+        }
+        defer { cursor += 1 }
+        return badges[cursor]
+    }
+}
+
+/// One operator's connection, and where it is in the loop
+/// (sign in -> start shift -> next -> answer -> next ...).
+final class OperatorConnection {
+    enum Step { case signingIn, startingShift, ready, asking, answering, done }
+
+    let tag: Int
+    var socket: Int32 = -1
+    var step = Step.ready
+    var reader = ResponseReader()
+    /// `Authorization: Bearer <token>\r\n` of the operator signed in on this connection.
+    var authorization: [UInt8] = []
+    /// The whole request in flight, kept to send again on a new connection if this one breaks.
+    var request: [UInt8] = []
+    var written = 0
+    var wantsWrite = false
+    var sentAt: UInt64 = 0
+    var loopStartedAt: UInt64 = 0
+    /// The first loop of each connection warms it up and is left out of the latencies.
+    var timed = false
+    var failuresInRow = 0
+
+    init(tag: Int) { self.tag = tag }
+}
+
+/// Drives `connections` operators over non-blocking sockets from one thread.
+///
+/// Each connection is a small state machine; the loop waits in epoll for whichever socket can
+/// be read, reads whole responses with ``ResponseReader`` and sends the next request at once.
+/// The bench's own CPU time is reported beside the server's, so a reader can see that the
+/// generator is not what is measured.
+final class LoadGenerator {
+    let port: Int
+    private let epoll: Epoll
+    private let connections: [OperatorConnection]
+    private let pool: BadgePool
+    private var plan = LoadPlan(seconds: 0, windowSeconds: 10, abandon: 0, loopCap: nil, label: "", printWindows: false)
+    private var figures = LoadRun()
+    private var windowNext: [LatencyHistogram] = []
+    private var random = SplitMix64(seed: 0x5EED_1AB)
+    private var startedAt: UInt64 = 0
+    private var deadline: UInt64 = .max
+    private var loopsStarted = 0
+    private var printedWindows = 0
+    private var errorsShown = 0
+    private var lastSweep: UInt64 = 0
+    private var signInFailure: String?
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+
+    init(port: Int, connections count: Int, badges: BadgePool) throws {
+        self.port = port
+        self.pool = badges
+        epoll = try Epoll(capacity: max(64, count))
+        connections = (0..<count).map(OperatorConnection.init(tag:))
+        for connection in connections { try open(connection) }
+    }
+
+    deinit {
+        for connection in connections where connection.socket >= 0 { close(connection.socket) }
+        scratch.deallocate()
+    }
+
+    /// Signs one operator in on every connection and starts their shifts, all at once.
+    func signIn() throws {
+        for connection in connections { beginSignIn(connection, badge: pool.take()) }
+        drive { connections.allSatisfy { $0.step == .ready || $0.step == .done } }
+        if let signInFailure { throw CommandFailure(description: signInFailure) }
+    }
+
+    /// Runs the loop on every connection until the plan's time is up, then lets the requests
+    /// in flight finish (a task served just before the end is still answered).
+    func run(_ plan: LoadPlan) -> LoadRun {
+        self.plan = plan
+        figures = LoadRun()
+        figures.windowSeconds = plan.windowSeconds
+        startedAt = monotonicNanoseconds()
+        deadline = startedAt + UInt64(plan.seconds * 1e9)
+        for connection in connections where connection.step == .ready { startLoop(connection, now: startedAt) }
+        drive { connections.allSatisfy { $0.step == .done } }
+        figures.elapsed = Double(monotonicNanoseconds() - startedAt) / 1e9
+        printWindows(upTo: monotonicNanoseconds(), final: true)
+        if pool.wrapped { log("\(plan.label): fresh operators ran out; the earliest signed in again") }
+        return figures
+    }
+
+    // MARK: The event loop
+
+    private func drive(until finished: () -> Bool) {
+        while !finished() {
+            epoll.poll(milliseconds: 50) { tag, events in handle(connections[tag], events: events) }
+            let now = monotonicNanoseconds()
+            guard now - lastSweep > 100_000_000 else { continue }
+            lastSweep = now
+            if plan.printWindows { printWindows(upTo: now, final: false) }
+            for connection in connections where connection.step != .done && connection.step != .ready
+                && now - connection.sentAt > 30_000_000_000 {
+                lost(connection, "no response in 30 s")
+            }
+        }
+    }
+
+    private func handle(_ connection: OperatorConnection, events: UInt32) {
+        if events & Epoll.writable != 0 { flush(connection) }
+        if events & (Epoll.readable | Epoll.failed | Epoll.hungUp) != 0 { read(connection) }
+    }
+
+    private func read(_ connection: OperatorConnection) {
+        let socket = connection.socket
+        while true {
+            let count = recv(socket, scratch.baseAddress, scratch.count, 0)
+            if count > 0 {
+                connection.reader.append(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                if count < scratch.count { break }
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            // Responses read before the close still count.
+            deliver(connection)
+            if connection.socket == socket && connection.step != .done && connection.step != .ready {
+                lost(connection, count == 0 ? "closed by the server" : "read failed (errno \(errno))")
+            }
+            return
+        }
+        deliver(connection)
+    }
+
+    private func deliver(_ connection: OperatorConnection) {
+        let socket = connection.socket
+        do {
+            while connection.socket == socket, let response = try connection.reader.next() {
+                if response.closes { reopen(connection) }
+                received(response, on: connection)
+            }
+        } catch {
+            lost(connection, "\(error)")
+        }
+    }
+
+    // MARK: The operator's loop
+
+    private func received(_ response: BenchResponse, on connection: OperatorConnection) {
+        let now = monotonicNanoseconds()
+        connection.failuresInRow = 0
+        switch connection.step {
+        case .signingIn:
+            guard response.status == 200, let token = BodyField.string("token", in: response.body) else {
+                return giveUp(connection, "Signing in failed", response)
+            }
+            figures.signIns += 1
+            connection.authorization = Array("Authorization: Bearer ".utf8) + token + [13, 10]
+            connection.step = .startingShift
+            send(connection, request("POST", "/api/v1/shift/start", connection, body: nil), now: now)
+        case .startingShift:
+            guard response.status == 200 else { return giveUp(connection, "Starting a shift failed", response) }
+            if startedAt == 0 { connection.step = .ready } else { startLoop(connection, now: now) }
+        case .asking:
+            asked(response, on: connection, now: now)
+        case .answering:
+            if response.status == 201 {
+                figures.loops += 1
+                if connection.timed {
+                    figures.answer.record(nanoseconds: now - connection.sentAt)
+                    figures.loop.record(nanoseconds: now - connection.loopStartedAt)
+                }
+                connection.timed = true
+                let window = Int((now - startedAt) / UInt64(plan.windowSeconds * 1e9))
+                while figures.windowLoops.count <= window { figures.windowLoops.append(0) }
+                figures.windowLoops[window] += 1
+            } else {
+                error("answer", response)
+            }
+            continueOrStop(connection, now: now)
+        case .ready, .done:
+            break
+        }
+    }
+
+    private func asked(_ response: BenchResponse, on connection: OperatorConnection, now: UInt64) {
+        switch response.status {
+        case 200:
+            if connection.timed {
+                let latency = now - connection.sentAt
+                figures.next.record(nanoseconds: latency)
+                let window = Int((now - startedAt) / UInt64(plan.windowSeconds * 1e9))
+                while windowNext.count <= window { windowNext.append(LatencyHistogram()) }
+                windowNext[window].record(nanoseconds: latency)
+            }
+            guard let id = BodyField.assignmentId(in: response.body) else {
+                error("next", response)
+                return continueOrStop(connection, now: now)
+            }
+            if plan.abandon > 0 && random.unit() < plan.abandon {
+                // The browser is closed: the lease stays held until it expires, and a fresh
+                // operator signs in at this computer.
+                figures.abandoned += 1
+                if now >= deadline { return stop(connection) }
+                return beginSignIn(connection, badge: pool.take())
+            }
+            connection.step = .answering
+            let body = Array(#"{"answer":{"choice":"\#(id % 2 == 0 ? "A" : "B")"}}"#.utf8)
+            send(connection, request("POST", "/api/v1/assignments/\(id)/answer", connection, body: body), now: now)
+        case 204:
+            if figures.noWork == 0 { log("\(plan.label): the work ran out (204 on next); seed more microtasks") }
+            figures.noWork += 1
+            stop(connection)
+        case 409, 423:
+            // The shift ended or a pause began: this operator gets no more work in this run.
+            error("next", response)
+            stop(connection)
+        default:
+            error("next", response)
+            continueOrStop(connection, now: now)
+        }
+    }
+
+    private func continueOrStop(_ connection: OperatorConnection, now: UInt64) {
+        if now >= deadline || plan.loopCap.map({ loopsStarted >= $0 }) == true {
+            stop(connection)
+        } else {
+            startLoop(connection, now: now)
+        }
+    }
+
+    private func startLoop(_ connection: OperatorConnection, now: UInt64) {
+        loopsStarted += 1
+        connection.step = .asking
+        connection.loopStartedAt = now
+        send(connection, request("GET", "/api/v1/tasks/next", connection, body: nil), now: now)
+    }
+
+    private func beginSignIn(_ connection: OperatorConnection, badge: String) {
+        connection.step = .signingIn
+        connection.authorization = []
+        send(connection, request("POST", "/api/v1/login", connection, body: Array(#"{"badge":"\#(badge)"}"#.utf8)),
+             now: monotonicNanoseconds())
+    }
+
+    private func stop(_ connection: OperatorConnection) {
+        connection.step = .done
+    }
+
+    private func giveUp(_ connection: OperatorConnection, _ what: String, _ response: BenchResponse) {
+        error(what, response)
+        signInFailure = signInFailure ?? "\(what): \(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))"
+        stop(connection)
+    }
+
+    private func error(_ what: String, _ response: BenchResponse) {
+        figures.errors += 1
+        if errorsShown < 5 {
+            errorsShown += 1
+            log("\(plan.label): \(what) answered \(response.status): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+        }
+    }
+
+    // MARK: Sockets
+
+    private func request(_ method: String, _ path: String, _ connection: OperatorConnection, body: [UInt8]?) -> [UInt8] {
+        var bytes = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
+        bytes += connection.authorization
+        if let body {
+            bytes += Array("Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+            bytes += body
+        } else {
+            bytes += [13, 10]
+        }
+        return bytes
+    }
+
+    private func send(_ connection: OperatorConnection, _ bytes: [UInt8], now: UInt64) {
+        connection.request = bytes
+        connection.written = 0
+        connection.sentAt = now
+        flush(connection)
+    }
+
+    private func flush(_ connection: OperatorConnection) {
+        let socket = connection.socket
+        while connection.written < connection.request.count {
+            let count = connection.request.withUnsafeBytes { bytes in
+                Glibc.send(socket, bytes.baseAddress! + connection.written, bytes.count - connection.written, Int32(MSG_NOSIGNAL))
+            }
+            if count > 0 {
+                connection.written += count
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if !connection.wantsWrite {
+                    connection.wantsWrite = true
+                    epoll.modify(socket, interest: Epoll.readable | Epoll.writable, tag: connection.tag)
+                }
+                return
+            } else {
+                return lost(connection, "send failed (errno \(errno))")
+            }
+        }
+        if connection.wantsWrite {
+            connection.wantsWrite = false
+            epoll.modify(socket, interest: Epoll.readable, tag: connection.tag)
+        }
+    }
+
+    /// A connection broke mid-request: count it, connect again and send the same request.
+    private func lost(_ connection: OperatorConnection, _ reason: String) {
+        figures.errors += 1
+        connection.failuresInRow += 1
+        if errorsShown < 5 {
+            errorsShown += 1
+            log("\(plan.label): connection \(connection.tag): \(reason)")
+        }
+        guard connection.failuresInRow <= 3 else {
+            signInFailure = signInFailure ?? "Connection \(connection.tag) to the server kept failing: \(reason)"
+            return stop(connection)
+        }
+        reopen(connection)
+        guard connection.socket >= 0 else { return stop(connection) }
+        send(connection, connection.request, now: monotonicNanoseconds())
+    }
+
+    private func reopen(_ connection: OperatorConnection) {
+        if connection.socket >= 0 {
+            epoll.remove(connection.socket)
+            close(connection.socket)
+            connection.socket = -1
+        }
+        connection.reader.reset()
+        connection.wantsWrite = false
+        try? open(connection)
+    }
+
+    private func open(_ connection: OperatorConnection) throws {
+        let socket = try openLoopbackSocket(port: port)
+        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        connection.socket = socket
+        epoll.add(socket, interest: Epoll.readable, tag: connection.tag)
+    }
+
+    // MARK: Windows
+
+    private func printWindows(upTo now: UInt64, final: Bool) {
+        guard startedAt > 0 else { return }
+        let window = UInt64(plan.windowSeconds * 1e9)
+        let full = Int(plan.seconds / plan.windowSeconds)
+        while printedWindows < full && now >= startedAt + UInt64(printedWindows + 1) * window {
+            if plan.printWindows { printWindow(printedWindows, seconds: plan.windowSeconds) }
+            printedWindows += 1
+        }
+        if final && plan.printWindows {
+            let rest = Double(now - startedAt) / 1e9 - Double(full) * plan.windowSeconds
+            if printedWindows < figures.windowLoops.count && rest >= 1 { printWindow(printedWindows, seconds: rest) }
+        }
+    }
+
+    private func printWindow(_ index: Int, seconds: Double) {
+        let loops = index < figures.windowLoops.count ? figures.windowLoops[index] : 0
+        let p99 = index < windowNext.count ? windowNext[index].percentile(0.99) : 0
+        let from = Double(index) * plan.windowSeconds
+        log(String(format: "%@window %d (%.0f-%.0f s): %.0f loops/s, next p99 %.2f ms",
+                   plan.label == "main" ? "" : "\(plan.label) ", index + 1, from, from + seconds, Double(loops) / seconds, p99))
+    }
+
+    private func log(_ text: String) {
+        FileHandle.standardError.write(Data("bench: \(text)\n".utf8))
+    }
+}
+
+/// A small, fast, seeded random source, so that runs abandon the same share in the same order.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+}
