@@ -20,7 +20,7 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --tasks|--seconds|--runs|--only) [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; args+=("$1" "$2"); shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (use --tasks N, --seconds S, --runs R, --only loop|ds)" >&2; exit 2 ;;
   esac
   shift
