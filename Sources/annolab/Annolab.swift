@@ -19,6 +19,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks; each ends with one line of key=value figures.",
-        subcommands: [BenchServeCommand.self, BenchConsensusCommand.self, BenchImportCommand.self]
+        subcommands: [BenchServeCommand.self, BenchConsensusCommand.self, BenchImportCommand.self, BenchExportCommand.self]
     )
 }
