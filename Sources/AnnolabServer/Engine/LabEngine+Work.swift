@@ -64,24 +64,30 @@ extension LabEngine {
                 notify(operatorId, .served)   // asked for work: not idle, even when there is none
                 return nil
             }
-            let task = reservation.task
-            let assignment: Assignment
+            let leased: LeasedMicrotask
             do {
-                assignment = try await store.lease(microtaskId: task.id, operatorId: operatorId, at: now, until: expiry)
+                // A microtask nobody had yet is only an id in the queue: its payload comes with the lease.
+                leased = try await store.lease(microtaskId: reservation.taskId, operatorId: operatorId, at: now,
+                                               until: expiry, withTask: reservation.payload == nil)
             } catch let error as LabError where error.kind == .conflict {
                 // The store says this operator already had it: leave it and look further.
-                queue.cancel(taskId: task.id, operatorId: operatorId, hadIt: true)
+                queue.cancel(taskId: reservation.taskId, operatorId: operatorId, hadIt: true, now: now)
                 continue
             } catch {
-                queue.cancel(taskId: task.id, operatorId: operatorId, hadIt: false)
+                queue.cancel(taskId: reservation.taskId, operatorId: operatorId, hadIt: false, now: now)
                 throw error
             }
-            queue.registerLease(.init(assignmentId: assignment.id!, taskId: task.id, operatorId: operatorId,
-                                      leasedAt: now, expiresAt: expiry, state: "leased"))
+            let loaded = reservation.payload == nil ? leased.payload.map(WorkQueue.Payload.init(json:)) : nil
+            guard let assignmentId = leased.assignment.id, let payload = reservation.payload ?? loaded else {
+                throw LabError(.internalFailure, "microtask_missing", "Microtask \(reservation.taskId) could not be read. Please try again.")
+            }
+            queue.registerLease(.init(assignmentId: assignmentId, taskId: reservation.taskId, operatorId: operatorId,
+                                      leasedAt: now, expiresAt: expiry, state: .leased),
+                                payload: loaded, requiredAnswers: leased.requiredAnswers, now: now)
             notify(operatorId, .served)
-            return Served(assignmentId: assignment.id!, leasedAt: now, leaseExpiresAt: expiry, microtaskId: task.id,
-                          projectId: task.projectId, kind: task.kind, labels: reservation.project.labels,
-                          payload: task.payload, payloadJSON: task.payloadJSON)
+            return Served(assignmentId: assignmentId, leasedAt: now, leaseExpiresAt: expiry, microtaskId: reservation.taskId,
+                          projectId: reservation.projectId, kind: reservation.kind, labels: reservation.project.labels,
+                          payload: payload.decoded, payloadJSON: payload.json)
         }
         return nil
     }
@@ -95,15 +101,15 @@ extension LabEngine {
     /// Takes an answer. The same idempotency key again gets the same response, counted once.
     public func answer(operatorId: Int64, assignmentId: Int64, answer raw: AnswerBody, idempotencyKey: String?) async throws -> Submitted {
         let now = clock.now()
-        var claim = queue.claim(assignmentId: assignmentId, operatorId: operatorId, now: now)
+        var start = queue.beginAnswer(assignmentId: assignmentId, operatorId: operatorId, now: now)
         // A repeat sent while the first submit is being saved waits for it, then gets the same answer.
         for _ in 0..<100 {
-            guard case .busy = claim else { break }
+            guard case .busy = start else { break }
             try await Task.sleep(for: .milliseconds(20))
-            claim = queue.claim(assignmentId: assignmentId, operatorId: operatorId, now: now)
+            start = queue.beginAnswer(assignmentId: assignmentId, operatorId: operatorId, now: now)
         }
-        switch claim {
-        case .unknown, .alreadyAnswered:
+        switch start {
+        case .unknown:
             return try await replay(operatorId: operatorId, assignmentId: assignmentId, answer: raw, key: idempotencyKey)
         case .busy:
             throw LabError(.conflict, "answer_in_progress", "This answer is being saved. Please wait a moment.")
@@ -113,11 +119,11 @@ extension LabEngine {
             }
             throw LabError(.conflict, "lease_expired",
                            "The time for this task ran out and someone else is doing it now. Nothing is lost: ask for the next task.")
-        case .claimed(let lease, let task, let project):
+        case .answering(let lease, let task, let project):
             do {
                 return try await accept(lease: lease, task: task, project: project, raw: raw, key: idempotencyKey, now: now)
             } catch {
-                queue.unclaim(assignmentId: assignmentId)
+                queue.cancelAnswer(assignmentId: assignmentId, now: now)
                 throw error
             }
         }
@@ -130,6 +136,11 @@ extension LabEngine {
             guard let assignment = try await store.assignment(id: assignmentId), assignment.operatorId == operatorId else {
                 throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
             }
+            // Still leased in the store, but gone from the queue: its microtask was finished by others.
+            if assignment.state == LeaseState.leased.rawValue || assignment.state == LeaseState.expired.rawValue {
+                throw LabError(.conflict, "lease_expired",
+                               "The time for this task ran out and someone else did it. Nothing is lost: ask for the next task.")
+            }
             throw LabError(.conflict, "assignment_closed", "This task was skipped or handed back, so it takes no answer now.")
         }
         let sameAnswer = (try? JSONDecoder().decode(AnswerBody.self, from: Data(stored.body.utf8)))?.says(theSameAs: raw) ?? false
@@ -141,13 +152,13 @@ extension LabEngine {
         return Submitted(response: stored.response, repeated: true)
     }
 
-    private func accept(lease: WorkQueue.Lease, task: WorkQueue.QueuedTask, project: WorkQueue.ProjectInfo,
+    private func accept(lease: WorkQueue.Lease, task: WorkQueue.TaskFacts, project: WorkQueue.ProjectInfo,
                         raw: AnswerBody, key: String?, now: Date) async throws -> Submitted {
         // The block's end plus the grace is the last moment a task leased in it may be answered.
         let snapshot = try await settledSnapshot(operatorId: lease.operatorId, now: now)
         let deadline = snapshot?.timeline.answerDeadline(forLeaseAt: lease.leasedAt, grace: grace)
         guard let deadline, now <= deadline else {
-            _ = queue.close(assignmentId: lease.assignmentId)
+            _ = queue.end(assignmentId: lease.assignmentId, as: .released, now: now)
             try await store.closeAssignment(id: lease.assignmentId, state: "released", at: now)
             throw LabError(.locked, "block_over",
                            "The work block ended more than \(Int(grace / 60)) minutes ago, so this answer can no longer be taken. It is pause time now.")
@@ -165,7 +176,7 @@ extension LabEngine {
         // Decided in the queue, in the order answers arrive, so that answers given at the same
         // moment each see the others.
         let adaptive = self.adaptive
-        let decision = queue.count(assignmentId: lease.assignmentId, answer: answer) { task, answers in
+        let decision = queue.countAnswer(assignmentId: lease.assignmentId, answer: answer, now: now) { task, answers in
             if let overlap = project.overlap { return (overlap, answers.count >= overlap) }
             guard answers.count >= task.required else { return (task.required, false) }
             if adaptive.isSettled(kind: task.kind, answers: answers, labels: project.labels, payload: task.payload)
@@ -174,8 +185,8 @@ extension LabEngine {
             }
             return (task.required + 1, false)
         }
-        guard let (required, done) = decision else {
-            _ = queue.close(assignmentId: lease.assignmentId)
+        guard let decision else {
+            _ = queue.end(assignmentId: lease.assignmentId, as: .released, now: now)
             try await store.closeAssignment(id: lease.assignmentId, state: "released", at: now)
             throw LabError(.conflict, "lease_expired",
                            "Enough people answered this task while you worked on it, so your answer is not needed. Nothing is lost: ask for the next task.")
@@ -190,24 +201,24 @@ extension LabEngine {
                                   secondsSpent: min(now.timeIntervalSince(lease.leasedAt), leaseLength), createdAt: now,
                                   response: response, isGold: task.isGold, goldCorrect: goldCorrect)
         do {
-            _ = try await store.recordAnswer(record, required: required, status: done ? "complete" : "open")
+            _ = try await store.recordAnswer(record, required: decision.required, status: decision.done ? "complete" : "open")
         } catch {
-            queue.uncount(assignmentId: lease.assignmentId, answer: answer)
+            queue.uncountAnswer(assignmentId: lease.assignmentId, answer: answer, now: now)
             throw error
         }
-        queue.answered(assignmentId: lease.assignmentId)
+        queue.finishAnswer(assignmentId: lease.assignmentId, now: now)
         let blockEnd = deadline.addingTimeInterval(-grace)
         notify(lease.operatorId, .answered(secondsPastBlockEnd: now > blockEnd ? now.timeIntervalSince(blockEnd) : nil))
-        if done, task.kind == .imageBoxes, let finished = queue.task(task.id) {
-            await deriveBoxChecks(from: finished, project: project)
+        if decision.done, task.kind == .imageBoxes {
+            await deriveBoxChecks(from: task, answers: decision.answers, project: project)
         }
         return Submitted(response: response, repeated: false)
     }
 
     /// Job carving: boxes the operators did not agree on become yes/no questions
     /// ("is this box tight around a car?") for people who judge boxes rather than draw them.
-    func deriveBoxChecks(from task: WorkQueue.QueuedTask, project: WorkQueue.ProjectInfo) async {
-        let answers = task.answers.enumerated().map { BoxAnswer(operatorID: "\($0.offset)", boxes: $0.element.boxes ?? []) }
+    func deriveBoxChecks(from task: WorkQueue.TaskFacts, answers: [AnswerBody], project: WorkQueue.ProjectInfo) async {
+        let answers = answers.enumerated().map { BoxAnswer(operatorID: "\($0.offset)", boxes: $0.element.boxes ?? []) }
         let candidates = BoxFusion().fuse(answers).verifyCandidates
         guard !candidates.isEmpty else { return }
         let encoder = JSONEncoder()
@@ -237,32 +248,40 @@ extension LabEngine {
         return result
     }
 
-    /// Skips a task at no cost; the reason is optional and only helps improve instructions.
-    public func skip(operatorId: Int64, assignmentId: Int64, reason: String?) async throws {
-        guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
+    /// The live lease of one of the operator's assignments; nil when the store has it as theirs but
+    /// it is answered or ended (the queue forgets those). Anyone else's, or none: 404.
+    private func liveLease(_ assignmentId: Int64, operatorId: Int64) async throws -> WorkQueue.Lease? {
+        if let lease = queue.lease(assignmentId), lease.operatorId == operatorId { return lease }
+        guard let stored = try await store.assignment(id: assignmentId), stored.operatorId == operatorId else {
             throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
         }
-        guard queue.close(assignmentId: assignmentId) != nil else {
+        return nil
+    }
+
+    /// Skips a task at no cost; the reason is optional and only helps improve instructions.
+    public func skip(operatorId: Int64, assignmentId: Int64, reason: String?) async throws {
+        let now = clock.now()
+        guard try await liveLease(assignmentId, operatorId: operatorId) != nil,
+              queue.end(assignmentId: assignmentId, as: .released, now: now) != nil else {
             throw LabError(.conflict, "assignment_closed", "This task is already answered or handed back.")
         }
         let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)
-        try await store.closeAssignment(id: assignmentId, state: "skipped", reason: trimmed.map(String.init), at: clock.now())
+        try await store.closeAssignment(id: assignmentId, state: "skipped", reason: trimmed.map(String.init), at: now)
         notify(operatorId, .skipped)
     }
 
     /// Hands a preloaded task back unanswered, so someone else can do it.
     public func release(operatorId: Int64, assignmentId: Int64) async throws {
-        guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
-            throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
-        }
-        guard queue.close(assignmentId: assignmentId) != nil else { return }
-        try await store.closeAssignment(id: assignmentId, state: "released", at: clock.now())
+        let now = clock.now()
+        guard try await liveLease(assignmentId, operatorId: operatorId) != nil,
+              queue.end(assignmentId: assignmentId, as: .released, now: now) != nil else { return }
+        try await store.closeAssignment(id: assignmentId, state: "released", at: now)
     }
 
     /// Keeps a preloaded task reserved for another lease length.
     public func renew(operatorId: Int64, assignmentId: Int64) async throws -> Date {
-        guard let lease = queue.lease(assignmentId), lease.operatorId == operatorId else {
-            throw LabError(.notFound, "assignment_not_found", "There is no task \(assignmentId) for you.")
+        guard let lease = try await liveLease(assignmentId, operatorId: operatorId) else {
+            throw LabError(.conflict, "lease_expired", "This task is no longer reserved for you. Ask for the next task.")
         }
         let now = clock.now()
         let snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
@@ -274,7 +293,12 @@ extension LabEngine {
             throw LabError(.conflict, "lease_expired", "This task belongs to an earlier work block. Ask for the next task.")
         }
         let until = now.addingTimeInterval(leaseLength)
-        guard queue.renew(assignmentId: assignmentId, until: until, now: now) else {
+        switch queue.renew(assignmentId: assignmentId, until: until, now: now) {
+        case .renewed: break
+        case .expired:
+            try await store.closeAssignment(id: assignmentId, state: LeaseState.expired.rawValue, at: now)
+            throw LabError(.conflict, "lease_expired", "This task is no longer reserved for you. Ask for the next task.")
+        case .notLeased:
             throw LabError(.conflict, "lease_expired", "This task is no longer reserved for you. Ask for the next task.")
         }
         try await store.renewLease(id: assignmentId, until: until)

@@ -36,7 +36,7 @@ public final class LabEngine: Sendable {
                              grace: TimeInterval = 120,
                              timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) async throws -> LabEngine {
         let engine = LabEngine(store: store, clock: clock, leaseLength: leaseLength, grace: grace, timeZone: timeZone)
-        engine.queue.load(try await store.openWork())
+        engine.queue.load(try await store.openWork(), now: clock.now())
         let denied = try await store.deniedProjects()
         engine.excludedProjects.withLock { $0 = denied }
         try await engine.settleEndedShifts()
@@ -331,7 +331,8 @@ public final class LabEngine: Sendable {
         var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         try await close(&snapshot, at: now, reason: byCoach ? .byCoach : .byOperator)
         // Tasks still reserved go back to the queue at once, for others (and for the next shift).
-        for assignmentId in queue.openLeases(operatorId: operatorId) where queue.close(assignmentId: assignmentId) != nil {
+        for assignmentId in queue.openLeases(operatorId: operatorId)
+            where queue.end(assignmentId: assignmentId, as: .released, now: now) != nil {
             try await store.closeAssignment(id: assignmentId, state: "released", at: now)
         }
         notify(operatorId, .shiftChanged)

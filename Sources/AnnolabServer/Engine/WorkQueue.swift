@@ -5,9 +5,17 @@ import Synchronization
 
 /// Open microtasks per project, who has had each one, and the live leases.
 ///
-/// Choosing the next microtask never scans the database: the queue answers from memory in
-/// time that does not grow with the number of microtasks. The store stays the truth; the
-/// queue is rebuilt from it when the server starts, and updated after each commit.
+/// Choosing the next microtask never scans the database, and its cost does not grow with the
+/// work done, the microtasks waiting or the leases left behind by closed browsers:
+/// - microtasks nobody has had are ids in runs (``FreshIds``), taken from the front;
+/// - started microtasks that still have a free place are in a sorted set per project
+///   (``SortedIds``), so finished and fully leased ones are never walked past;
+/// - a lease that runs out gives its place back through an expiry heap (``ExpiryHeap``);
+/// - only started microtasks are held whole (payload, answers, who had them), and only until
+///   they are finished; answered and ended leases are forgotten (the store keeps them).
+///
+/// The store stays the truth; the queue is rebuilt from it when the server starts, and updated
+/// after each commit. One lock guards it; everything done under it is a few dictionary steps.
 final class WorkQueue: Sendable {
     struct ProjectInfo: Sendable {
         var id: Int64
@@ -19,122 +27,171 @@ final class WorkQueue: Sendable {
         var goldRate: Double
         var deadline: String?
         var createdAt: Date
+
+        /// How many answers a new microtask of this project needs at first.
+        var firstRequired: Int { overlap ?? adaptiveMin }
     }
 
-    struct QueuedTask: Sendable {
+    /// A stored payload, and the same decoded once for checking answers and finding media.
+    struct Payload: Sendable {
+        var json: String
+        var decoded: MicrotaskPayload
+
+        init(json: String) {
+            self.json = json
+            decoded = (try? JSONDecoder().decode(MicrotaskPayload.self, from: Data(json.utf8))) ?? MicrotaskPayload()
+        }
+    }
+
+    /// What the engine needs to know of a microtask being answered.
+    struct TaskFacts: Sendable {
         var id: Int64
         var projectId: Int64
         var kind: TaskKind
         var isGold: Bool
         var required: Int
-        var answers: [AnswerBody]
-        /// operator -> lease expiry, for live leases.
-        var leases: [Int64: Date]
-        /// Everyone who has had this microtask in any way: nobody gets it twice.
-        var had: Set<Int64>
-        var done: Bool
         var payload: MicrotaskPayload
-        /// The payload exactly as stored, sent to operators without encoding it again.
-        var payloadJSON: String
     }
 
-    struct Lease: Sendable {
-        var assignmentId: Int64
-        var taskId: Int64
-        var operatorId: Int64
-        var leasedAt: Date
-        var expiresAt: Date
-        /// leased | answering | answered | closed
-        var state: String
-    }
+    /// A started microtask, held while it still needs answers (gold: always).
+    final class ActiveTask {
+        struct Hold {
+            var expiresAt: Date
+            /// Nil between the pick and the stored lease.
+            var assignmentId: Int64?
+        }
 
-    private struct ProjectQueue {
-        var info: ProjectInfo
-        /// Microtasks that someone has had, in id order: finished first, so clients get whole results early.
-        var started: [Int64] = []
-        /// Everything before this index in `started` is finished: scans start here, so that
-        /// finding work does not slow down as a project fills up with finished microtasks.
-        var startedHead = 0
-        /// Microtasks nobody has had yet, per kind (a picture project also holds derived
-        /// image-box-verify microtasks, for operators who judge boxes instead of drawing them).
-        var fresh: [TaskKind: [Int64]] = [:]
-        var freshCursor: [TaskKind: Int] = [:]
-        var gold: [Int64] = []
-    }
+        let id: Int64
+        let projectId: Int64
+        let kind: TaskKind
+        var isGold: Bool
+        var required: Int
+        var answers: [AnswerBody] = []
+        /// Places held, by operator: live leases, and run-out ones nobody has ended yet.
+        var holds: [Int64: Hold] = [:]
+        /// Everyone who has had this microtask in any way: nobody gets it twice.
+        var had: Set<Int64> = []
+        var done = false
+        var payload: Payload?
+        /// In its project's `open` set: not done, and a place is free.
+        var isOpen = false
 
-    private struct State {
-        var projects: [Int64: ProjectQueue] = [:]
-        /// Project ids by priority: deadline first, then oldest.
-        var order: [Int64] = []
-        var tasks: [Int64: QueuedTask] = [:]
-        var leases: [Int64: Lease] = [:]
-        /// Gold served per operator, to mix gold in at the project's rate without chance.
-        /// Per operator and project: microtasks served, and how many of them were gold.
-        var servedCount: [String: Int] = [:]
-        var goldServed: [String: Int] = [:]
-        /// Live leases per operator, so that nobody holds more places than they can work on.
-        var liveLeases: [Int64: Set<Int64>] = [:]
-    }
+        init(id: Int64, projectId: Int64, kind: TaskKind, isGold: Bool, required: Int, payload: Payload?) {
+            self.id = id
+            self.projectId = projectId
+            self.kind = kind
+            self.isGold = isGold
+            self.required = required
+            self.payload = payload
+        }
 
-    private let state = Mutex(State())
+        func liveHolds(now: Date, except operatorId: Int64? = nil) -> Int {
+            var live = 0
+            for (holder, hold) in holds where hold.expiresAt > now && holder != operatorId { live += 1 }
+            return live
+        }
 
-    // MARK: Building
-
-    func load(_ work: OpenWork) {
-        state.withLock { state in
-            state = State()
-            for project in work.projects {
-                state.projects[project.id!] = ProjectQueue(info: Self.info(project))
-            }
-            state.order = Self.priority(state.projects.values.map(\.info))
-            let answersByTask = Dictionary(grouping: work.answers, by: \.microtaskId)
-            let decoder = JSONDecoder()
-            for microtask in work.microtasks {
-                guard var project = state.projects[microtask.projectId] else { continue }
-                let payload = (try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
-                let answers = (answersByTask[microtask.id!] ?? []).compactMap {
-                    try? decoder.decode(AnswerBody.self, from: Data($0.body.utf8))
-                }
-                state.tasks[microtask.id!] = QueuedTask(id: microtask.id!, projectId: microtask.projectId, kind: microtask.kind,
-                                                  isGold: microtask.isGold, required: microtask.requiredAnswers,
-                                                  answers: answers, leases: [:], had: [], done: false, payload: payload,
-                                                  payloadJSON: microtask.payload)
-                if microtask.isGold { project.gold.append(microtask.id!) } else { project.fresh[microtask.kind, default: []].append(microtask.id!) }
-                state.projects[microtask.projectId] = project
-            }
-            for assignment in work.assignments {
-                guard var task = state.tasks[assignment.microtaskId] else { continue }
-                task.had.insert(assignment.operatorId)
-                if assignment.state == "leased" {
-                    task.leases[assignment.operatorId] = assignment.leaseExpiresAt
-                    // Still the operator's after a restart: counted in their live leases, handed back when their shift ends.
-                    state.liveLeases[assignment.operatorId, default: []].insert(assignment.id!)
-                }
-                state.tasks[assignment.microtaskId] = task
-                if assignment.state == "leased" || assignment.state == "answered" {
-                    state.leases[assignment.id!] = Lease(assignmentId: assignment.id!, taskId: assignment.microtaskId,
-                                                         operatorId: assignment.operatorId, leasedAt: assignment.leasedAt,
-                                                         expiresAt: assignment.leaseExpiresAt, state: assignment.state)
-                }
-            }
-            // Microtasks someone has had go to the front of their project.
-            for (id, project) in state.projects {
-                var project = project
-                let had = project.fresh.values.joined().filter {
-                    !(state.tasks[$0]?.had.isEmpty ?? true) || !(state.tasks[$0]?.answers.isEmpty ?? true)
-                }.sorted()
-                let hadSet = Set(had)
-                project.started = had
-                for kind in project.fresh.keys { project.fresh[kind]!.removeAll { hadSet.contains($0) } }
-                state.projects[id] = project
-            }
+        var facts: TaskFacts {
+            TaskFacts(id: id, projectId: projectId, kind: kind, isGold: isGold, required: required,
+                      payload: payload?.decoded ?? MicrotaskPayload())
         }
     }
 
-    static func info(_ project: AnnolabStore.Project) -> ProjectInfo {
-        ProjectInfo(id: project.id!, kind: project.template, labels: project.labels, overlap: project.overlap,
-                    adaptiveMin: project.adaptiveMin ?? 2, adaptiveMax: project.adaptiveMax ?? 5,
-                    goldRate: project.goldRate, deadline: project.deadline, createdAt: project.createdAt)
+    final class ProjectQueue {
+        var info: ProjectInfo
+        /// Microtasks nobody has had yet, per kind (a picture project also holds derived
+        /// image-box-verify microtasks, for operators who judge boxes instead of drawing them).
+        var fresh: [TaskKind: FreshIds] = [:]
+        /// The kinds of `fresh`: the project's own kind first, then derived kinds in a fixed order.
+        var kindOrder: [TaskKind] = []
+        /// Started, unfinished, non-gold microtasks with a free place, lowest id first: finished
+        /// first, so clients get whole results early.
+        var open = SortedIds()
+        var gold: [Int64] = []
+        /// Started, unfinished, non-gold microtasks: the project still has its own work, so gold may be mixed in.
+        var working = 0
+
+        init(info: ProjectInfo) { self.info = info }
+
+        func addFresh(kind: TaskKind, first: Int64, count: Int) {
+            if fresh[kind] == nil {
+                fresh[kind] = FreshIds()
+                let own = info.kind
+                kindOrder = fresh.keys.sorted { a, b in
+                    a == own || b == own ? (a == own && b != own) : a.rawValue < b.rawValue
+                }
+            }
+            fresh[kind]?.append(first: first, count: count)
+        }
+
+        var hasFresh: Bool { fresh.values.contains { !$0.isEmpty } }
+    }
+
+    /// Served microtasks per operator and project, and how many of them were gold.
+    struct ServedKey: Hashable {
+        var operatorId: Int64
+        var projectId: Int64
+    }
+
+    struct State {
+        var projects: [Int64: ProjectQueue] = [:]
+        /// Project ids by priority: deadline first, then oldest.
+        var order: [Int64] = []
+        var active: [Int64: ActiveTask] = [:]
+        /// Live leases (leased or answering) by assignment id.
+        var leases: [Int64: Lease] = [:]
+        /// Live leases per operator, so that nobody holds more places than they can work on.
+        var byOperator: [Int64: Set<Int64>] = [:]
+        var expiries = ExpiryHeap()
+        var served: [ServedKey: (count: Int, gold: Int)] = [:]
+    }
+
+    let state = Mutex(State())
+
+    // MARK: Building
+
+    func load(_ work: OpenWork, now: Date) {
+        state.withLock { state in
+            state = State()
+            for project in work.projects {
+                guard let info = Self.info(for: project) else { continue }
+                state.projects[info.id] = ProjectQueue(info: info)
+            }
+            state.order = Self.priority(state.projects.values.map(\.info))
+            for run in work.fresh {
+                state.projects[run.projectId]?.addFresh(kind: run.kind, first: run.first, count: run.count)
+            }
+            let decoder = JSONDecoder()
+            for microtask in work.started {
+                guard let id = microtask.id, let project = state.projects[microtask.projectId] else { continue }
+                let task = ActiveTask(id: id, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
+                                      required: microtask.requiredAnswers, payload: Payload(json: microtask.payload))
+                state.active[id] = task
+                if task.isGold { project.gold.append(id) } else { project.working += 1 }
+            }
+            for answer in work.answers {
+                guard let task = state.active[answer.microtaskId], !task.isGold,
+                      let body = try? decoder.decode(AnswerBody.self, from: Data(answer.body.utf8)) else { continue }
+                task.answers.append(body)
+            }
+            for assignment in work.assignments {
+                guard let id = assignment.id, let task = state.active[assignment.microtaskId] else { continue }
+                task.had.insert(assignment.operatorId)
+                // Still the operator's after a restart: counted in their live leases, handed back when their shift ends.
+                guard assignment.state == LeaseState.leased.rawValue else { continue }
+                task.holds[assignment.operatorId] = .init(expiresAt: assignment.leaseExpiresAt, assignmentId: id)
+                state.track(Lease(assignmentId: id, taskId: task.id, operatorId: assignment.operatorId,
+                                  leasedAt: assignment.leasedAt, expiresAt: assignment.leaseExpiresAt, state: .leased))
+            }
+            for task in state.active.values { state.refresh(task, now: now) }
+        }
+    }
+
+    static func info(for project: AnnolabStore.Project) -> ProjectInfo? {
+        guard let id = project.id else { return nil }
+        return ProjectInfo(id: id, kind: project.template, labels: project.labels, overlap: project.overlap,
+                           adaptiveMin: project.adaptiveMin ?? 2, adaptiveMax: project.adaptiveMax ?? 5,
+                           goldRate: project.goldRate, deadline: project.deadline, createdAt: project.createdAt)
     }
 
     static func priority(_ projects: [ProjectInfo]) -> [Int64] {
@@ -150,29 +207,32 @@ final class WorkQueue: Sendable {
 
     /// Adds a project, or updates its settings.
     func upsert(project: AnnolabStore.Project) {
+        guard let info = Self.info(for: project) else { return }
         state.withLock { state in
-            let info = Self.info(project)
-            if state.projects[info.id] == nil {
-                state.projects[info.id] = ProjectQueue(info: info)
+            if let known = state.projects[info.id] {
+                known.info = info
             } else {
-                state.projects[info.id]!.info = info
+                state.projects[info.id] = ProjectQueue(info: info)
             }
             state.order = Self.priority(state.projects.values.map(\.info))
         }
     }
 
-    /// Adds newly imported microtasks at the end of their project's queue.
+    /// Adds newly stored microtasks at the end of their project's queue.
     func add(_ microtasks: [Microtask]) {
-        let decoder = JSONDecoder()
+        let gold = microtasks.filter(\.isGold).map { (id: $0.id, payload: Payload(json: $0.payload)) }
         state.withLock { state in
+            var goldPayloads = gold.makeIterator()
             for microtask in microtasks {
-                guard let id = microtask.id, state.tasks[id] == nil, state.projects[microtask.projectId] != nil else { continue }
-                let payload = (try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
-                state.tasks[id] = QueuedTask(id: id, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
-                                       required: microtask.requiredAnswers, answers: [], leases: [:], had: [], done: false,
-                                       payload: payload, payloadJSON: microtask.payload)
-                if microtask.isGold { state.projects[microtask.projectId]!.gold.append(id) }
-                else { state.projects[microtask.projectId]!.fresh[microtask.kind, default: []].append(id) }
+                let payload = microtask.isGold ? goldPayloads.next()?.payload : nil
+                guard let id = microtask.id, state.active[id] == nil, let project = state.projects[microtask.projectId] else { continue }
+                if microtask.isGold {
+                    state.active[id] = ActiveTask(id: id, projectId: project.info.id, kind: microtask.kind, isGold: true,
+                                                  required: microtask.requiredAnswers, payload: payload)
+                    project.gold.append(id)
+                } else {
+                    project.addFresh(kind: microtask.kind, first: id, count: 1)
+                }
             }
         }
     }
@@ -181,269 +241,116 @@ final class WorkQueue: Sendable {
     func markGold(_ ids: [Int64]) {
         state.withLock { state in
             for id in ids {
-                guard var task = state.tasks[id], !task.isGold, var project = state.projects[task.projectId] else { continue }
-                task.isGold = true
-                state.tasks[id] = task
-                if let index = project.started.firstIndex(of: id) {
-                    project.started.remove(at: index)
-                    if index < project.startedHead { project.startedHead -= 1 }
+                if let task = state.active[id] {
+                    guard !task.isGold, let project = state.projects[task.projectId] else { continue }
+                    if !task.done { project.working -= 1 }
+                    task.isGold = true
+                    state.refresh(task, now: .distantPast)
+                    project.gold.append(id)
+                    continue
                 }
-                if let index = project.fresh[task.kind]?.firstIndex(of: id) {
-                    project.fresh[task.kind]!.remove(at: index)
-                    if index < project.freshCursor[task.kind, default: 0] { project.freshCursor[task.kind]! -= 1 }
-                }
-                project.gold.append(id)
-                state.projects[task.projectId] = project
-            }
-        }
-    }
-
-    // MARK: Leasing
-
-    /// A reserved microtask, not yet stored.
-    struct Reservation: Sendable {
-        var task: QueuedTask
-        var project: ProjectInfo
-    }
-
-    /// Reserves the next microtask for an operator: gold at the project's rate, then started
-    /// microtasks before new ones, projects by deadline then age. Nil when there is no work.
-    /// Projects in `excluded` are skipped: the operator's coach decided they are not for them.
-    func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date, maxLive: Int = 3,
-                 excluded: Set<Int64> = []) -> Reservation? {
-        state.withLock { state in
-            // The current task and one preloaded are enough; more would keep places from others.
-            let live = (state.liveLeases[operatorId] ?? []).filter { id in
-                state.leases[id].map { $0.state == "leased" && $0.expiresAt > now } ?? false
-            }
-            state.liveLeases[operatorId] = live
-            if live.count >= maxLive { return nil }
-            for projectId in state.order where !excluded.contains(projectId) {
-                guard let project = state.projects[projectId] else { continue }
-                if let id = Self.pickGold(&state, project: project, operatorId: operatorId, kinds: kinds)
-                    ?? Self.pickStarted(&state, projectId: projectId, operatorId: operatorId, kinds: kinds, now: now)
-                    ?? Self.pickFresh(&state, projectId: projectId, kinds: kinds) {
-                    state.tasks[id]!.leases[operatorId] = leaseUntil
-                    state.tasks[id]!.had.insert(operatorId)
-                    let key = "\(operatorId)/\(projectId)"
-                    state.servedCount[key, default: 0] += 1
-                    if state.tasks[id]!.isGold { state.goldServed[key, default: 0] += 1 }
-                    return Reservation(task: state.tasks[id]!, project: project.info)
+                // Nobody has had it yet: find it among the fresh ids. Its payload comes with its first lease.
+                for project in state.projects.values {
+                    guard let kind = project.kindOrder.first(where: { project.fresh[$0]?.remove(id) == true }) else { continue }
+                    state.active[id] = ActiveTask(id: id, projectId: project.info.id, kind: kind, isGold: true,
+                                                  required: project.info.firstRequired, payload: nil)
+                    project.gold.append(id)
+                    break
                 }
             }
-            return nil
         }
-    }
-
-    private static func liveLeases(_ task: QueuedTask, now: Date, except operatorId: Int64? = nil) -> Int {
-        task.leases.filter { $0.value > now && $0.key != operatorId }.count
-    }
-
-    private static func allowed(_ kind: TaskKind, _ kinds: Set<TaskKind>) -> Bool {
-        kinds.isEmpty || kinds.contains(kind)
-    }
-
-    private static func pickGold(_ state: inout State, project: ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>) -> Int64? {
-        guard project.info.goldRate > 0, !project.gold.isEmpty else { return nil }
-        // Serve gold while this operator's share of gold is below the rate.
-        let key = "\(operatorId)/\(project.info.id)"
-        // Gold only where the project still has its own work, at that project's rate.
-        guard project.fresh.contains(where: { project.freshCursor[$0.key, default: 0] < $0.value.count })
-            || project.started.dropFirst(project.startedHead).contains(where: { state.tasks[$0].map { !$0.done } ?? false })
-        else { return nil }
-        let served = state.servedCount[key, default: 0] + 1
-        let gold = state.goldServed[key, default: 0]
-        guard Double(gold) < project.info.goldRate * Double(served) else { return nil }
-        return project.gold.first { state.tasks[$0].map { !$0.had.contains(operatorId) && allowed($0.kind, kinds) } ?? false }
-    }
-
-    private static func pickStarted(_ state: inout State, projectId: Int64, operatorId: Int64, kinds: Set<TaskKind>,
-                                    now: Date) -> Int64? {
-        guard var project = state.projects[projectId] else { return nil }
-        while project.startedHead < project.started.count, state.tasks[project.started[project.startedHead]]?.done ?? true {
-            project.startedHead += 1
-        }
-        if project.startedHead > 4096 {
-            project.started.removeFirst(project.startedHead)
-            project.startedHead = 0
-        }
-        state.projects[projectId] = project
-        for id in project.started[project.startedHead...] {
-            guard let task = state.tasks[id], !task.done, !task.had.contains(operatorId), allowed(task.kind, kinds) else { continue }
-            if task.answers.count + liveLeases(task, now: now) < task.required { return id }
-        }
-        return nil
-    }
-
-    private static func pickFresh(_ state: inout State, projectId: Int64, kinds: Set<TaskKind>) -> Int64? {
-        guard var project = state.projects[projectId] else { return nil }
-        defer { state.projects[projectId] = project }
-        // The project's own kind first, then derived kinds, in a fixed order.
-        let own = project.info.kind
-        let order = project.fresh.keys.sorted { a, b in
-            a == own || b == own ? (a == own && b != own) : a.rawValue < b.rawValue
-        }
-        for kind in order where allowed(kind, kinds) {
-            let list = project.fresh[kind]!
-            var cursor = project.freshCursor[kind, default: 0]
-            while cursor < list.count {
-                let id = list[cursor]
-                cursor += 1
-                guard let task = state.tasks[id], !task.done else { continue }
-                project.freshCursor[kind] = cursor
-                project.started.append(id)
-                return id
-            }
-            project.freshCursor[kind] = cursor
-        }
-        return nil
-    }
-
-    /// Undoes a reservation that could not be stored.
-    func cancel(taskId: Int64, operatorId: Int64, hadIt: Bool) {
-        state.withLock { state in
-            state.tasks[taskId]?.leases[operatorId] = nil
-            // Nothing was stored: unless the store says they had it before, they may get it later.
-            if !hadIt { state.tasks[taskId]?.had.remove(operatorId) }
-        }
-    }
-
-    func registerLease(_ lease: Lease) {
-        state.withLock { state in
-            state.leases[lease.assignmentId] = lease
-            state.liveLeases[lease.operatorId, default: []].insert(lease.assignmentId)
-        }
-    }
-
-    func lease(_ assignmentId: Int64) -> Lease? {
-        state.withLock { state in state.leases[assignmentId] }
-    }
-
-    func task(_ id: Int64) -> QueuedTask? {
-        state.withLock { state in state.tasks[id] }
     }
 
     func project(_ id: Int64) -> ProjectInfo? {
         state.withLock { state in state.projects[id]?.info }
     }
 
-    // MARK: Answering
-
-    enum Claim: Sendable {
-        case claimed(Lease, QueuedTask, ProjectInfo)
-        case alreadyAnswered(Lease)
-        case unknown
-        case taken
-        case busy
+    /// The live lease of an assignment; nil once it is answered or ended (the store knows the rest).
+    func lease(_ assignmentId: Int64) -> Lease? {
+        state.withLock { state in state.leases[assignmentId] }
     }
 
-    /// Claims an assignment for answering: live, or expired while nobody else took its place.
-    func claim(assignmentId: Int64, operatorId: Int64, now: Date) -> Claim {
-        state.withLock { state in
-            guard var lease = state.leases[assignmentId], lease.operatorId == operatorId,
-                  let task = state.tasks[lease.taskId], let project = state.projects[task.projectId] else { return .unknown }
-            switch lease.state {
-            case "answered": return .alreadyAnswered(lease)
-            case "answering": return .busy
-            case "closed": return .taken
-            default: break
-            }
-            if task.done && !task.isGold { return .taken }
-            if lease.expiresAt <= now, !task.isGold,
-               task.answers.count + Self.liveLeases(task, now: now, except: operatorId) >= task.required {
-                return .taken
-            }
-            lease.state = "answering"
-            state.leases[assignmentId] = lease
-            return .claimed(lease, task, project.info)
-        }
-    }
-
-    /// Counts an answer before it is stored, so that answers arriving together see each other:
-    /// `decide` gets the microtask with this answer included and returns its new overlap and state.
-    func count(assignmentId: Int64, answer: AnswerBody,
-               decide: (QueuedTask, [AnswerBody]) -> (required: Int, done: Bool)) -> (required: Int, done: Bool)? {
-        state.withLock { state in
-            guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId] else { return nil }
-            if task.isGold { return (task.required, false) }
-            // Finished while this answer was being checked: its place is no longer needed.
-            if task.done { return nil }
-            let answers = task.answers + [answer]
-            let decision = decide(task, answers)
-            task.answers = answers
-            task.required = max(task.required, decision.required)
-            task.done = task.done || decision.done
-            state.tasks[lease.taskId] = task
-            return (task.required, task.done)
-        }
-    }
-
-    /// Takes back a counted answer whose storing failed.
-    func uncount(assignmentId: Int64, answer: AnswerBody) {
-        state.withLock { state in
-            guard let lease = state.leases[assignmentId], var task = state.tasks[lease.taskId], !task.isGold,
-                  let index = task.answers.lastIndex(of: answer) else { return }
-            task.answers.remove(at: index)
-            if task.done, task.answers.count < task.required {
-                task.done = false
-                // It may already sit behind the scan's start: put it back where scans look.
-                state.projects[task.projectId]?.started.append(task.id)
-            }
-            state.tasks[lease.taskId] = task
-        }
-    }
-
-    /// Marks a claimed assignment as answered once its answer is stored.
-    func answered(assignmentId: Int64) {
-        state.withLock { state in
-            guard var lease = state.leases[assignmentId] else { return }
-            lease.state = "answered"
-            state.leases[assignmentId] = lease
-            state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
-        }
-    }
-
-    /// Gives up a claim that was not stored (refused answer, storage failure).
-    func unclaim(assignmentId: Int64) {
-        state.withLock { state in
-            if state.leases[assignmentId]?.state == "answering" { state.leases[assignmentId]?.state = "leased" }
-        }
-    }
-
-    /// Ends a lease without an answer (skip, release, expiry): the place goes back to the queue.
     /// The operator's leases that are still open (not answered, skipped or handed back).
     func openLeases(operatorId: Int64) -> [Int64] {
         state.withLock { state in
-            (state.liveLeases[operatorId] ?? []).filter { state.leases[$0]?.state == "leased" }.sorted()
+            (state.byOperator[operatorId] ?? []).filter { state.leases[$0]?.state == .leased }.sorted()
         }
     }
 
-    func close(assignmentId: Int64) -> Lease? {
+    /// How much the queue holds: for tests and for the benchmark's account of memory.
+    struct Size: Sendable, Equatable {
+        var active: Int
+        var leases: Int
+        var expiries: Int
+        var fresh: Int
+    }
+
+    func size() -> Size {
         state.withLock { state in
-            guard var lease = state.leases[assignmentId], lease.state == "leased" || lease.state == "answering" else { return nil }
-            lease.state = "closed"
-            state.leases[assignmentId] = lease
-            state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
-            return lease
+            Size(active: state.active.count, leases: state.leases.count, expiries: state.expiries.count,
+                 fresh: state.projects.values.reduce(0) { $0 + $1.fresh.values.reduce(0) { $0 + $1.count } })
+        }
+    }
+}
+
+extension WorkQueue.State {
+    /// Puts a started microtask in or out of its project's open set, after anything that changed
+    /// its answers, places or state.
+    mutating func refresh(_ task: WorkQueue.ActiveTask, now: Date) {
+        guard let project = projects[task.projectId] else { return }
+        let open = !task.isGold && !task.done && task.answers.count + task.liveHolds(now: now) < task.required
+        guard open != task.isOpen else { return }
+        task.isOpen = open
+        if open { project.open.insert(task.id) } else { project.open.remove(task.id) }
+    }
+
+    /// Starts keeping a live lease: by id, by operator, and by when it runs out.
+    mutating func track(_ lease: WorkQueue.Lease) {
+        leases[lease.assignmentId] = lease
+        byOperator[lease.operatorId, default: []].insert(lease.assignmentId)
+        expiries.push(.init(at: lease.expiresAt, assignmentId: lease.assignmentId))
+        // Entries of leases that ended are swept out once they outnumber the live ones.
+        if expiries.count > 2 * leases.count + 1024 {
+            let live = leases
+            expiries.sweep { entry in live[entry.assignmentId].map { $0.expiresAt == entry.at } ?? false }
         }
     }
 
-    func renew(assignmentId: Int64, until: Date, now: Date) -> Bool {
-        state.withLock { state in
-            guard var lease = state.leases[assignmentId], lease.state == "leased",
-                  let task = state.tasks[lease.taskId] else { return false }
-            // An expired lease whose place was given to someone else cannot come back.
-            if !task.isGold, task.done || (lease.expiresAt <= now
-                && task.answers.count + Self.liveLeases(task, now: now, except: lease.operatorId) >= task.required) {
-                lease.state = "closed"
-                state.leases[assignmentId] = lease
-                state.tasks[lease.taskId]?.leases[lease.operatorId] = nil
-                return false
-            }
-            lease.expiresAt = until
-            state.leases[assignmentId] = lease
-            state.tasks[lease.taskId]?.leases[lease.operatorId] = until
-            return true
+    /// Forgets a lease that reached a final state; its place is free again.
+    mutating func forget(_ lease: WorkQueue.Lease, now: Date) {
+        leases[lease.assignmentId] = nil
+        byOperator[lease.operatorId]?.remove(lease.assignmentId)
+        if byOperator[lease.operatorId]?.isEmpty == true { byOperator[lease.operatorId] = nil }
+        guard let task = active[lease.taskId] else { return }
+        if task.holds[lease.operatorId]?.assignmentId == lease.assignmentId { task.holds[lease.operatorId] = nil }
+        // The answer that finished the microtask is stored: it leaves memory.
+        if task.done, !task.isGold, lease.state == .answered {
+            retire(task)
+        } else {
+            refresh(task, now: now)
+        }
+    }
+
+    /// A finished microtask leaves memory, with the leases others still held on it: an answer
+    /// sent on one of those finds the store's record and is told the task is done.
+    mutating func retire(_ task: WorkQueue.ActiveTask) {
+        active[task.id] = nil
+        if task.isOpen { projects[task.projectId]?.open.remove(task.id) }
+        for (operatorId, hold) in task.holds {
+            guard let assignmentId = hold.assignmentId, leases[assignmentId]?.state == .leased else { continue }
+            leases[assignmentId] = nil
+            byOperator[operatorId]?.remove(assignmentId)
+            if byOperator[operatorId]?.isEmpty == true { byOperator[operatorId] = nil }
+        }
+    }
+
+    /// Gives back the places of leases that ran out since the last pick.
+    mutating func expireDue(now: Date) {
+        while let first = expiries.first, first.at <= now {
+            _ = expiries.popFirst()
+            guard let lease = leases[first.assignmentId], lease.expiresAt == first.at, lease.state == .leased,
+                  let task = active[lease.taskId] else { continue }
+            refresh(task, now: now)
         }
     }
 }

@@ -53,45 +53,20 @@ public struct AnswerRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-/// Everything the engine needs to rebuild its in-memory queue when the server starts.
-public struct OpenWork: Sendable {
-    public var projects: [Project]
-    public var microtasks: [Microtask]
-    /// Every assignment of an open microtask (any state): who has had it, and live leases.
-    public var assignments: [Assignment]
-    /// Answers given on open microtasks (for adaptive overlap).
-    public var answers: [AnswerRecord]
-    public var goldAnswers: [GoldAnswer]
-}
-
 extension LabStore {
-    public func openWork() async throws -> OpenWork {
-        try await read { db in
-            let projects = try Project.order(Column("id")).fetchAll(db)
-            // Gold microtasks stay in the queue whatever their status: they are served to everyone once.
-            let microtasks = try Microtask.filter(Column("status") == "open" || Column("isGold") == true)
-                .order(Column("id")).fetchAll(db)
-            let assignments = try Assignment.fetchAll(db, sql: """
-                SELECT assignment.* FROM assignment JOIN microtask ON microtask.id = assignment.microtaskId
-                WHERE microtask.status = 'open' OR microtask.isGold = 1 ORDER BY assignment.id
-                """)
-            let answers = try AnswerRecord.fetchAll(db, sql: """
-                SELECT answer.* FROM answer JOIN microtask ON microtask.id = answer.microtaskId
-                WHERE microtask.status = 'open' OR microtask.isGold = 1 ORDER BY answer.id
-                """)
-            let gold = try GoldAnswer.fetchAll(db)
-            return OpenWork(projects: projects, microtasks: microtasks, assignments: assignments, answers: answers,
-                            goldAnswers: gold)
-        }
-    }
-
     /// Stores a new lease (group commit). Fails when this operator already had this microtask.
-    public func lease(microtaskId: Int64, operatorId: Int64, at now: Date, until expiry: Date) async throws -> Assignment {
+    /// With `withTask`, also reads the microtask's payload and overlap in the same transaction: the
+    /// work queue keeps only ids of microtasks nobody has had yet, so their details come from here.
+    public func lease(microtaskId: Int64, operatorId: Int64, at now: Date, until expiry: Date,
+                      withTask: Bool = false) async throws -> LeasedMicrotask {
         try await groupWrite { db in
             var assignment = Assignment(id: nil, microtaskId: microtaskId, operatorId: operatorId, leasedAt: now,
                                         leaseExpiresAt: expiry, state: "leased", skipReason: nil, finishedAt: nil)
             try assignment.insert(db)
-            return assignment
+            guard withTask else { return LeasedMicrotask(assignment: assignment, payload: nil, requiredAnswers: nil) }
+            let row = try Row.fetchOne(db, sql: "SELECT payload, requiredAnswers FROM microtask WHERE id = ?",
+                                       arguments: [microtaskId])
+            return LeasedMicrotask(assignment: assignment, payload: row?["payload"], requiredAnswers: row?["requiredAnswers"])
         }
     }
 
