@@ -65,6 +65,28 @@ public struct AnswerMatrix: Sendable, Equatable {
         self.labelCount = labelCount
     }
 
+    /// For codes made by a `NameTable`, which are in range by construction: checks the counts
+    /// but not a million codes one by one.
+    init(
+        codedTasks tasks: ContiguousArray<Int32>, workers: ContiguousArray<Int32>, labels: ContiguousArray<Int32>,
+        taskCount: Int, workerCount: Int, labelCount: Int
+    ) throws {
+        guard tasks.count == workers.count, tasks.count == labels.count else {
+            throw LabError(.badRequest, "answer_columns",
+                           "The task, worker and label columns must have the same length.")
+        }
+        guard taskCount <= Int(Int32.max), workerCount <= Int(Int32.max), labelCount <= 4096 else {
+            throw LabError(.badRequest, "answer_counts",
+                           "The numbers of tasks, workers and labels are out of range.")
+        }
+        self.tasks = tasks
+        self.workers = workers
+        self.labels = labels
+        self.taskCount = taskCount
+        self.workerCount = workerCount
+        self.labelCount = labelCount
+    }
+
     /// Convenience for tests and small callers.
     public init(
         tasks: [Int], workers: [Int], labels: [Int],
@@ -129,6 +151,20 @@ public struct AnswerCodebook: Sendable, Equatable {
 
     public init() {}
 
+    /// A codebook of names already coded in this order (by `AnswerFile`).
+    init(tasks: [String], workers: [String], labels: [String]) {
+        self.tasks = tasks
+        self.workers = workers
+        self.labels = labels
+        taskCodes = Self.codes(tasks)
+        workerCodes = Self.codes(workers)
+        labelCodes = Self.codes(labels)
+    }
+
+    private static func codes(_ names: [String]) -> [String: Int32] {
+        Dictionary(names.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     public func taskCode(_ name: String) -> Int? { taskCodes[name].map(Int.init) }
     public func workerCode(_ name: String) -> Int? { workerCodes[name].map(Int.init) }
     public func labelCode(_ name: String) -> Int? { labelCodes[name].map(Int.init) }
@@ -161,7 +197,7 @@ public struct AnswerCodebook: Sendable, Equatable {
 
     fileprivate mutating func setLabels(_ names: [String]) {
         labels = names
-        labelCodes = Dictionary(names.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        labelCodes = Self.codes(names)
     }
 
     /// Sorts label names: numerically when all are integers, else by string order.
@@ -209,6 +245,12 @@ public struct CodedAnswers: Sendable {
         self.matrix = try AnswerMatrix(
             tasks: tasks, workers: workers, labels: labels,
             taskCount: book.tasks.count, workerCount: book.workers.count, labelCount: book.labels.count)
+    }
+
+    /// Answers already coded, with their codebook.
+    init(matrix: AnswerMatrix, codebook: AnswerCodebook) {
+        self.matrix = matrix
+        self.codebook = codebook
     }
 
     /// One result row per task, in task code order (first appearance).

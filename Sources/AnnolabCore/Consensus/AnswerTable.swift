@@ -20,26 +20,23 @@ public struct AnswerTable: Sendable {
     }
 
     static let expectedHeader = "task,worker,label (or question,worker,answer)"
+    static let wantedColumns = [["task", "question"], ["worker"], ["label", "answer"]]
 
     /// Reads a file whose header names a task, a worker and a label column, in any order:
     /// `task` or `question`, `worker`, `label` or `answer` (case and spaces around names do not
     /// matter; other columns are ignored). Labels may be any text.
     public static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> AnswerTable where Bytes.Element == UInt8 {
         let records = try CrowdCSV.parse(bytes)
-        guard let header = records.first else {
-            throw LabError(.unprocessable, "csv_empty",
-                           "The file is empty. It should start with the header \(expectedHeader).")
-        }
+        guard let header = records.first else { throw emptyFileError() }
         let columns = try columnIndex(
-            header, wanted: [["task", "question"], ["worker"], ["label", "answer"]], expected: expectedHeader)
+            header, wanted: wantedColumns, expected: expectedHeader)
         var answers: [CrowdAnswer] = []
         answers.reserveCapacity(records.count - 1)
         for record in records.dropFirst() {
             try checkWidth(record, header: header)
             let task = record.fields[columns[0]], worker = record.fields[columns[1]], label = record.fields[columns[2]]
             guard !task.isEmpty, !worker.isEmpty else {
-                throw LabError(.unprocessable, "csv_empty_field",
-                               "Line \(record.line) has an empty \(task.isEmpty ? "task" : "worker"). Every answer needs a task and a worker.")
+                throw emptyFieldError(line: record.line, missing: task.isEmpty ? "task" : "worker")
             }
             answers.append(CrowdAnswer(task: task, worker: worker, label: label))
         }
@@ -65,9 +62,22 @@ public struct AnswerTable: Sendable {
 
     static func checkWidth(_ record: CrowdCSV.Record, header: CrowdCSV.Record) throws {
         guard record.fields.count == header.fields.count else {
-            throw LabError(.unprocessable, "csv_fields",
-                           "Line \(record.line) has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s"), but the header has \(header.fields.count). Check for a missing or extra comma, or put a label with a comma in double quotes.")
+            throw widthError(line: record.line, fields: record.fields.count, headerFields: header.fields.count)
         }
+    }
+
+    static func widthError(line: Int, fields: Int, headerFields: Int) -> LabError {
+        LabError(.unprocessable, "csv_fields",
+                 "Line \(line) has \(fields) field\(fields == 1 ? "" : "s"), but the header has \(headerFields). Check for a missing or extra comma, or put a label with a comma in double quotes.")
+    }
+
+    static func emptyFieldError(line: Int, missing: String) -> LabError {
+        LabError(.unprocessable, "csv_empty_field",
+                 "Line \(line) has an empty \(missing). Every answer needs a task and a worker.")
+    }
+
+    static func emptyFileError() -> LabError {
+        LabError(.unprocessable, "csv_empty", "The file is empty. It should start with the header \(expectedHeader).")
     }
 }
 
@@ -81,15 +91,17 @@ public struct TruthTable: Sendable {
     }
 
     static let expectedHeader = "question,truth (or task,label)"
+    static let wantedColumns = [["question", "task"], ["truth", "label", "answer"]]
+
+    static func emptyFileError() -> LabError {
+        LabError(.unprocessable, "csv_empty", "The truth file is empty. It should start with the header \(expectedHeader).")
+    }
 
     public static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> TruthTable where Bytes.Element == UInt8 {
         let records = try CrowdCSV.parse(bytes)
-        guard let header = records.first else {
-            throw LabError(.unprocessable, "csv_empty",
-                           "The truth file is empty. It should start with the header \(expectedHeader).")
-        }
+        guard let header = records.first else { throw emptyFileError() }
         let columns = try AnswerTable.columnIndex(
-            header, wanted: [["question", "task"], ["truth", "label", "answer"]], expected: expectedHeader)
+            header, wanted: wantedColumns, expected: expectedHeader)
         var truth: [String: String] = [:]
         for record in records.dropFirst() {
             try AnswerTable.checkWidth(record, header: header)
