@@ -4,66 +4,6 @@ import Foundation
 import Glibc
 #endif
 
-/// What one timed run of the operator loop is asked to do.
-struct LoadPlan: Sendable {
-    var seconds: Double
-    var windowSeconds: Double
-    /// The share of served tasks whose lease is left unanswered (a browser closed).
-    var abandon: Double
-    /// Start no new loop after this many: a small baseline store must not run dry.
-    var loopCap: Int?
-    /// Printed before each window line ("main", "baseline").
-    var label: String
-    /// Print each window's loops/s to stderr as it ends.
-    var printWindows: Bool
-}
-
-/// Badges of operators who have not worked yet, in order; when none are left the earliest
-/// come round again (their own abandoned leases still count as theirs).
-final class BadgePool {
-    private let badges: [String]
-    private var cursor = 0
-    private(set) var wrapped = false
-
-    init(_ badges: [String]) {
-        precondition(!badges.isEmpty, "a run needs at least one operator")
-        self.badges = badges
-    }
-
-    func take() -> String {
-        if cursor == badges.count {
-            cursor = 0
-            wrapped = true
-        }
-        defer { cursor += 1 }
-        return badges[cursor]
-    }
-}
-
-/// One operator's connection, and where it is in the loop
-/// (sign in -> start shift -> next -> answer -> next ...).
-final class OperatorConnection {
-    enum Step { case signingIn, startingShift, ready, asking, answering, done }
-
-    let tag: Int
-    var socket: Int32 = -1
-    var step = Step.ready
-    var reader = ResponseReader()
-    /// `Authorization: Bearer <token>\r\n` of the operator signed in on this connection.
-    var authorization: [UInt8] = []
-    /// The whole request in flight, kept to send again on a new connection if this one breaks.
-    var request: [UInt8] = []
-    var written = 0
-    var wantsWrite = false
-    var sentAt: UInt64 = 0
-    var loopStartedAt: UInt64 = 0
-    /// The first loop of each connection warms it up and is left out of the latencies.
-    var timed = false
-    var failuresInRow = 0
-
-    init(tag: Int) { self.tag = tag }
-}
-
 /// Drives `connections` operators over non-blocking sockets from one thread.
 ///
 /// Each connection is a small state machine; the loop waits in epoll for whichever socket can
@@ -189,9 +129,9 @@ final class LoadGenerator {
                 return giveUp(connection, "Signing in failed", response)
             }
             figures.signIns += 1
-            connection.authorization = Array("Authorization: Bearer ".utf8) + token + [13, 10]
+            connection.signIn(token: token)
             connection.step = .startingShift
-            send(connection, request("POST", "/api/v1/shift/start", connection, body: nil), now: now)
+            send(connection, connection.request("POST", "/api/v1/shift/start"), now: now)
         case .startingShift:
             guard response.status == 200 else { return giveUp(connection, "Starting a shift failed", response) }
             if startedAt == 0 { connection.step = .ready } else { startLoop(connection, now: now) }
@@ -239,8 +179,7 @@ final class LoadGenerator {
                 return beginSignIn(connection, badge: pool.take())
             }
             connection.step = .answering
-            let body = Array(#"{"answer":{"choice":"\#(id % 2 == 0 ? "A" : "B")"}}"#.utf8)
-            send(connection, request("POST", "/api/v1/assignments/\(id)/answer", connection, body: body), now: now)
+            send(connection, connection.answerRequest(assignmentId: id), now: now)
         case 204:
             if figures.noWork == 0 { log("\(plan.label): the work ran out (204 on next); seed more microtasks") }
             figures.noWork += 1
@@ -267,13 +206,13 @@ final class LoadGenerator {
         loopsStarted += 1
         connection.step = .asking
         connection.loopStartedAt = now
-        send(connection, request("GET", "/api/v1/tasks/next", connection, body: nil), now: now)
+        send(connection, connection.nextRequest, now: now)
     }
 
     private func beginSignIn(_ connection: OperatorConnection, badge: String) {
         connection.step = .signingIn
-        connection.authorization = []
-        send(connection, request("POST", "/api/v1/login", connection, body: Array(#"{"badge":"\#(badge)"}"#.utf8)),
+        connection.signOut()
+        send(connection, connection.request("POST", "/api/v1/login", body: Array(#"{"badge":"\#(badge)"}"#.utf8)),
              now: monotonicNanoseconds())
     }
 
@@ -297,20 +236,8 @@ final class LoadGenerator {
 
     // MARK: Sockets
 
-    private func request(_ method: String, _ path: String, _ connection: OperatorConnection, body: [UInt8]?) -> [UInt8] {
-        var bytes = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
-        bytes += connection.authorization
-        if let body {
-            bytes += Array("Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
-            bytes += body
-        } else {
-            bytes += [13, 10]
-        }
-        return bytes
-    }
-
     private func send(_ connection: OperatorConnection, _ bytes: [UInt8], now: UInt64) {
-        connection.request = bytes
+        connection.inFlight = bytes
         connection.written = 0
         connection.sentAt = now
         flush(connection)
@@ -318,8 +245,8 @@ final class LoadGenerator {
 
     private func flush(_ connection: OperatorConnection) {
         let socket = connection.socket
-        while connection.written < connection.request.count {
-            let count = connection.request.withUnsafeBytes { bytes in
+        while connection.written < connection.inFlight.count {
+            let count = connection.inFlight.withUnsafeBytes { bytes in
                 Glibc.send(socket, bytes.baseAddress! + connection.written, bytes.count - connection.written, Int32(MSG_NOSIGNAL))
             }
             if count > 0 {
@@ -356,7 +283,7 @@ final class LoadGenerator {
         }
         reopen(connection)
         guard connection.socket >= 0 else { return stop(connection) }
-        send(connection, connection.request, now: monotonicNanoseconds())
+        send(connection, connection.inFlight, now: monotonicNanoseconds())
     }
 
     private func reopen(_ connection: OperatorConnection) {
@@ -404,22 +331,4 @@ final class LoadGenerator {
     private func log(_ text: String) {
         FileHandle.standardError.write(Data("bench: \(text)\n".utf8))
     }
-}
-
-/// A small, fast, seeded random source, so that runs abandon the same share in the same order.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }

@@ -61,7 +61,8 @@ struct ResponseReader {
         return BenchResponse(status: head.status, body: body, closes: head.closes)
     }
 
-    /// What the head of a response says about its body.
+    /// What the head of a response says about its body, read byte by byte (the loop reads one
+    /// head per request, so it must cost little next to the server's work).
     private struct Head {
         var status: Int
         var length: Int?
@@ -69,29 +70,70 @@ struct ResponseReader {
         var closes = false
 
         init(_ bytes: ArraySlice<UInt8>) throws {
-            let text = String(decoding: bytes, as: UTF8.self)
-            var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
-            let statusLine = lines.popFirst() ?? ""
-            let parts = statusLine.split(separator: " ", maxSplits: 2)
-            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
-                throw BenchResponseError(description: "an unreadable status line: \(statusLine.prefix(80))")
+            let first = bytes.startIndex
+            guard bytes.count >= 12, bytes[first..<(first + 7)].elementsEqual(http1),
+                  let status = Self.number(bytes[(first + 9)..<(first + 12)]) else {
+                throw BenchResponseError(description: "an unreadable status line: \(String(decoding: bytes.prefix(80), as: UTF8.self))")
             }
             self.status = status
-            for line in lines {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].lowercased()
-                let value = line[line.index(after: colon)...].trimmingSpaces().lowercased()
-                switch name {
-                case "content-length":
-                    guard let length = Int(value), length >= 0 else {
-                        throw BenchResponseError(description: "an unreadable Content-Length: \(value)")
+            var line = (ResponseReader.find(crlf, in: bytes, from: first) ?? bytes.endIndex) + 2
+            while line < bytes.endIndex {
+                let end = ResponseReader.find(crlf, in: bytes, from: line) ?? bytes.endIndex
+                if let colon = bytes[line..<end].firstIndex(of: UInt8(ascii: ":")) {
+                    let name = bytes[line..<colon]
+                    var valueStart = colon + 1
+                    while valueStart < end, bytes[valueStart] == 32 || bytes[valueStart] == 9 { valueStart += 1 }
+                    let value = bytes[valueStart..<end]
+                    if Self.same(name, contentLength) {
+                        guard let length = Self.number(value) else {
+                            throw BenchResponseError(description: "an unreadable Content-Length: \(String(decoding: value, as: UTF8.self))")
+                        }
+                        self.length = length
+                    } else if Self.same(name, transferEncoding) {
+                        chunked = Self.contains(value, chunkedToken)
+                    } else if Self.same(name, connection) {
+                        closes = Self.contains(value, closeToken)
                     }
-                    self.length = length
-                case "transfer-encoding": chunked = value.contains("chunked")
-                case "connection": closes = value.contains("close")
-                default: break
+                }
+                line = end + 2
+            }
+        }
+
+        /// Whether a header name is `lowercase`, in any case.
+        private static func same(_ name: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
+            guard name.count == lowercase.count else { return false }
+            var i = name.startIndex
+            for byte in lowercase {
+                if name[i] | 0x20 != byte { return false }
+                i += 1
+            }
+            return true
+        }
+
+        private static func contains(_ value: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
+            guard value.count >= lowercase.count else { return false }
+            for start in value.startIndex...(value.endIndex - lowercase.count)
+            where same(value[start..<(start + lowercase.count)], lowercase) {
+                return true
+            }
+            return false
+        }
+
+        /// Decimal digits, trailing spaces allowed; nil when there are none or something else.
+        private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+            var value = 0, seen = 0
+            for byte in digits {
+                if byte >= 48 && byte <= 57 {
+                    guard seen < 18 else { return nil }
+                    value = value * 10 + Int(byte - 48)
+                    seen += 1
+                } else if byte == 32 || byte == 9 {
+                    continue
+                } else {
+                    return nil
                 }
             }
+            return seen > 0 ? value : nil
         }
     }
 
@@ -102,8 +144,8 @@ struct ResponseReader {
         while true {
             guard let lineEnd = find(crlf, in: buffer, from: position) else { return nil }
             let sizeText = String(decoding: buffer[position..<lineEnd], as: UTF8.self)
-                .split(separator: ";").first.map(String.init) ?? ""
-            guard let size = Int(sizeText.trimmingSpaces(), radix: 16), size >= 0 else {
+            let digits = sizeText.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }
+            guard let size = Int(digits, radix: 16), size >= 0 else {
                 throw BenchResponseError(description: "an unreadable chunk size: \(sizeText.prefix(20))")
             }
             position = lineEnd + 2
@@ -122,18 +164,19 @@ struct ResponseReader {
         }
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard haystack.count - from >= needle.count else { return nil }
+    /// Where `needle` first starts in `haystack` at or after `from`.
+    static func find<Bytes: RandomAccessCollection<UInt8>>(_ needle: [UInt8], in haystack: Bytes, from: Int) -> Int?
+    where Bytes.Index == Int {
+        guard let first = needle.first, haystack.endIndex - from >= needle.count else { return nil }
         var i = from
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == needle[0] {
-                var match = true
+        let last = haystack.endIndex - needle.count
+        outer: while i <= last {
+            if haystack[i] == first {
                 for j in 1..<needle.count where haystack[i + j] != needle[j] {
-                    match = false
-                    break
+                    i += 1
+                    continue outer
                 }
-                if match { return i }
+                return i
             }
             i += 1
         }
@@ -143,21 +186,24 @@ struct ResponseReader {
 
 private let crlf: [UInt8] = [13, 10]
 private let crlfcrlf: [UInt8] = [13, 10, 13, 10]
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}
+private let http1 = Array("HTTP/1.".utf8)
+private let contentLength = Array("content-length".utf8)
+private let transferEncoding = Array("transfer-encoding".utf8)
+private let connection = Array("connection".utf8)
+private let chunkedToken = Array("chunked".utf8)
+private let closeToken = Array("close".utf8)
 
 /// Values picked out of the small JSON bodies of the operator loop without decoding them whole.
 enum BodyField {
+    private static let assignmentKey = Array(#""assignment":"#.utf8)
+    private static let idKey = Array(#""id":"#.utf8)
+
     /// The assignment id in a `next` answer: the first `"id":N` after `"assignment":`.
     static func assignmentId(in body: [UInt8]) -> Int? {
-        guard let object = find(Array(#""assignment":"#.utf8), in: body, from: 0),
-              let key = find(Array(#""id":"#.utf8), in: body, from: object) else { return nil }
-        var value = 0, i = key + 5, digits = 0
-        while i < body.count, body[i] >= 48, body[i] <= 57 {
+        guard let object = ResponseReader.find(assignmentKey, in: body, from: 0),
+              let key = ResponseReader.find(idKey, in: body, from: object) else { return nil }
+        var value = 0, i = key + idKey.count, digits = 0
+        while i < body.count, body[i] >= 48, body[i] <= 57, digits < 18 {
             value = value * 10 + Int(body[i] - 48)
             i += 1
             digits += 1
@@ -167,17 +213,10 @@ enum BodyField {
 
     /// A string value `"name":"..."` (without escapes, as tokens are).
     static func string(_ name: String, in body: [UInt8]) -> [UInt8]? {
-        guard let key = find(Array("\"\(name)\":\"".utf8), in: body, from: 0) else { return nil }
-        let from = key + name.utf8.count + 4
+        let key = Array("\"\(name)\":\"".utf8)
+        guard let found = ResponseReader.find(key, in: body, from: 0) else { return nil }
+        let from = found + key.count
         guard let end = body[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
         return Array(body[from..<end])
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
-        for i in from...(haystack.count - needle.count) where haystack[i] == needle[0] {
-            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-        }
-        return nil
     }
 }
