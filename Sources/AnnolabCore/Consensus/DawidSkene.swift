@@ -59,29 +59,79 @@ public struct DawidSkene: CategoricalAggregator {
         let W = answers.workerCount
         let N = answers.count
 
+        // EM writes the posterior straight into the array the consensus keeps, so that a
+        // million answers do not need a second copy of it.
+        var posterior = ContiguousArray<Double>(repeating: 0, count: T * K)
+        var isIncluded = ContiguousArray<Bool>(repeating: false, count: T)
+        let fit = posterior.withUnsafeMutableBufferPointer { post in
+            isIncluded.withUnsafeMutableBufferPointer { included in
+                expectationMaximization(answers, gold: gold, post: post, included: included)
+            }
+        }
+        let labels = CategoricalConsensus.mostProbable(
+            posterior, taskCount: T, labelCount: K, answered: { isIncluded[$0] })
+        let consensus = CategoricalConsensus(taskCount: T, labelCount: K, labels: labels, probabilities: posterior)
+
+        // Report confusion as [worker][true][observed], the way people read a confusion matrix.
+        var confusion = ContiguousArray<Double>(repeating: K > 0 ? 1 / Double(K) : 0, count: W * K * K)
+        var reliability = ContiguousArray<Double>(repeating: K > 0 ? 1 / Double(K) : 0, count: W)
+        if N > 0 && K > 0 {
+            let logConf = fit.logConf, priors = fit.priors
+            for w in 0..<W {
+                let base = w * K * K
+                var expected = 0.0
+                for truth in 0..<K {
+                    for observed in 0..<K {
+                        confusion[base + truth * K + observed] = Foundation.exp(logConf[base + observed * K + truth])
+                    }
+                    expected += priors[truth] * confusion[base + truth * K + truth]
+                }
+                reliability[w] = expected
+            }
+        }
+        return DawidSkeneModel(
+            consensus: consensus, classPriors: fit.priors, confusion: confusion, reliability: reliability,
+            iterations: fit.iterations, converged: fit.converged, meanLogLikelihood: fit.meanLogLikelihood)
+    }
+
+    /// What EM learned besides the posterior.
+    private struct Fit {
+        var priors: ContiguousArray<Double>
+        /// Row-major `workers x observed x true`: log P(observed | true) per worker.
+        var logConf: ContiguousArray<Double>
+        var iterations: Int
+        var converged: Bool
+        var meanLogLikelihood: Double
+    }
+
+    /// Runs EM, leaving each task's posterior over true labels in `post` (row-major tasks x
+    /// labels, zeroed by the caller) and marking in `included` the tasks that have answers or gold.
+    private func expectationMaximization(
+        _ answers: AnswerMatrix, gold: [Int: Int],
+        post: UnsafeMutableBufferPointer<Double>, included: UnsafeMutableBufferPointer<Bool>
+    ) -> Fit {
+        let K = answers.labelCount
+        let T = answers.taskCount
+        let W = answers.workerCount
+        let N = answers.count
+
         // Every buffer EM touches is allocated once here and released on return, so that the
         // iterations themselves allocate nothing.
         let goldLabel = UnsafeMutableBufferPointer<Int32>.allocate(capacity: T)
         let cells = UnsafeMutableBufferPointer<Int32>.allocate(capacity: N)
-        let post = UnsafeMutableBufferPointer<Double>.allocate(capacity: T * K)
-        let included = UnsafeMutableBufferPointer<Bool>.allocate(capacity: T)
+        let start = UnsafeMutableBufferPointer<Int32>.allocate(capacity: T + 1)
         let counts = UnsafeMutableBufferPointer<Double>.allocate(capacity: W * K * K)
         let logConf = UnsafeMutableBufferPointer<Double>.allocate(capacity: W * K * K)
         let priors = UnsafeMutableBufferPointer<Double>.allocate(capacity: K)
         let logPriors = UnsafeMutableBufferPointer<Double>.allocate(capacity: K)
         let acc = UnsafeMutableBufferPointer<Double>.allocate(capacity: K)
         defer {
-            for buffer in [post, counts, logConf, priors, logPriors, acc] { buffer.deallocate() }
+            for buffer in [counts, logConf, priors, logPriors, acc] { buffer.deallocate() }
             goldLabel.deallocate()
             cells.deallocate()
-            included.deallocate()
+            start.deallocate()
         }
-        let start = UnsafeMutableBufferPointer<Int32>.allocate(capacity: T + 1)
-        defer { start.deallocate() }
         goldLabel.initialize(repeating: -1)
-        cells.initialize(repeating: 0)
-        post.initialize(repeating: 0)
-        included.initialize(repeating: false)
         counts.initialize(repeating: 0)
         logPriors.initialize(repeating: 0)
         acc.initialize(repeating: 0)
@@ -91,12 +141,21 @@ public struct DawidSkene: CategoricalAggregator {
             goldLabel[task] = Int32(label)
         }
 
-        // Answers in task order, each as its offset into the [worker][observed][true] table.
-        let index = answers.taskIndex()
-        _ = start.initialize(from: index.start)
-        for j in 0..<N {
-            let i = Int(index.order[j])
-            cells[j] = (answers.workers[i] &* Int32(K) &+ answers.labels[i]) &* Int32(K)
+        // Answers grouped by task (a counting sort that keeps their order within a task), each
+        // as its offset into the [worker][observed][true] table; the offset also tells the
+        // label, (cell / K) % K, so no separate index of answers is kept.
+        start.initialize(repeating: 0)
+        answers.tasks.withUnsafeBufferPointer { tasks in
+            for t in tasks { start[Int(t) + 1] &+= 1 }
+            for t in 0..<T { start[t + 1] &+= start[t] }
+            let next = UnsafeMutableBufferPointer<Int32>.allocate(capacity: T)
+            defer { next.deallocate() }
+            _ = next.initialize(from: start[0..<T])
+            for i in 0..<N {
+                let t = Int(tasks[i])
+                cells[Int(next[t])] = (answers.workers[i] &* Int32(K) &+ answers.labels[i]) &* Int32(K)
+                next[t] &+= 1
+            }
         }
 
         // Majority-vote shares as the starting posterior; gold rows are one-hot.
@@ -109,7 +168,7 @@ public struct DawidSkene: CategoricalAggregator {
                 included[t] = true
             } else if hi > lo {
                 let share = 1 / Double(hi - lo)
-                for j in lo..<hi { post[row + Int(answers.labels[Int(index.order[j])])] += share }
+                for j in lo..<hi { post[row + Int(cells[j]) / K % K] += share }
                 included[t] = true
                 scoredAnswers += hi - lo
             }
@@ -120,7 +179,10 @@ public struct DawidSkene: CategoricalAggregator {
         var meanLogLikelihood = 0.0
         var previous = -Double.infinity
         let floor = Self.floor
-        while N > 0 && K > 0 && iterations < maxIterations {
+        while N > 0 && K > 0 && iterations < maxIterations,
+              let postBase = post.baseAddress, let countsBase = counts.baseAddress,
+              let logConfBase = logConf.baseAddress, let priorsBase = priors.baseAddress,
+              let accBase = acc.baseAddress {
             iterations += 1
 
             // M-step: expected counts of (worker, observed, true) and of true classes.
@@ -130,11 +192,10 @@ public struct DawidSkene: CategoricalAggregator {
             }
             priors.update(repeating: smoothing)
             for t in 0..<T where included[t] {
-                let row = t * K
-                for k in 0..<K { priors[k] += post[row + k] }
+                let row = postBase + t * K
+                Self.addRow(row, to: priorsBase, count: K)
                 for j in Int(start[t])..<Int(start[t + 1]) {
-                    let cell = Int(cells[j])
-                    for k in 0..<K { counts[cell + k] += post[row + k] }
+                    Self.addRow(row, to: countsBase + Int(cells[j]), count: K)
                 }
             }
             var priorTotal = 0.0
@@ -163,15 +224,14 @@ public struct DawidSkene: CategoricalAggregator {
                 let lo = Int(start[t]), hi = Int(start[t + 1])
                 guard hi > lo else { continue }
                 for k in 0..<K { acc[k] = logPriors[k] }
-                for j in lo..<hi {
-                    let cell = Int(cells[j])
-                    for k in 0..<K { acc[k] += logConf[cell + k] }
-                }
+                for j in lo..<hi { Self.addRow(logConfBase + Int(cells[j]), to: accBase, count: K) }
                 var top = acc[0]
                 for k in 1..<K where acc[k] > top { top = acc[k] }
                 var sum = 0.0
                 for k in 0..<K {
-                    let e = Foundation.exp(acc[k] - top)
+                    // exp(0) is exactly 1: the most likely label needs no call.
+                    let difference = acc[k] - top
+                    let e = difference == 0 ? 1 : Foundation.exp(difference)
                     acc[k] = e
                     sum += e
                 }
@@ -188,32 +248,28 @@ public struct DawidSkene: CategoricalAggregator {
             }
             previous = meanLogLikelihood
         }
+        return Fit(priors: ContiguousArray(priors), logConf: ContiguousArray(logConf), iterations: iterations,
+                   converged: converged, meanLogLikelihood: meanLogLikelihood)
+    }
 
-        let posterior = ContiguousArray(post)
-        let isIncluded = ContiguousArray(included)
-        let labels = CategoricalConsensus.mostProbable(
-            posterior, taskCount: T, labelCount: K, answered: { isIncluded[$0] })
-        let consensus = CategoricalConsensus(taskCount: T, labelCount: K, labels: labels, probabilities: posterior)
-
-        // Report confusion as [worker][true][observed], the way people read a confusion matrix.
-        var confusion = ContiguousArray<Double>(repeating: K > 0 ? 1 / Double(K) : 0, count: W * K * K)
-        var reliability = ContiguousArray<Double>(repeating: K > 0 ? 1 / Double(K) : 0, count: W)
-        if N > 0 && K > 0 {
-            for w in 0..<W {
-                let base = w * K * K
-                var expected = 0.0
-                for truth in 0..<K {
-                    for observed in 0..<K {
-                        confusion[base + truth * K + observed] = Foundation.exp(logConf[base + observed * K + truth])
-                    }
-                    expected += priors[truth] * confusion[base + truth * K + truth]
-                }
-                reliability[w] = expected
-            }
+    /// `target[k] += row[k]` for k in 0..<count, four or two at a time where it can. Each
+    /// element gets the one addition it would get one by one, so the sums are bit for bit the same.
+    @inline(__always)
+    private static func addRow(_ row: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>, count: Int) {
+        var k = 0
+        while k + 4 <= count {
+            let sum = UnsafeRawPointer(target + k).loadUnaligned(as: SIMD4<Double>.self)
+                + UnsafeRawPointer(row + k).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(target + k).storeBytes(of: sum, as: SIMD4<Double>.self)
+            k += 4
         }
-        return DawidSkeneModel(
-            consensus: consensus, classPriors: ContiguousArray(priors), confusion: confusion, reliability: reliability,
-            iterations: iterations, converged: converged, meanLogLikelihood: meanLogLikelihood)
+        if k + 2 <= count {
+            let sum = UnsafeRawPointer(target + k).loadUnaligned(as: SIMD2<Double>.self)
+                + UnsafeRawPointer(row + k).loadUnaligned(as: SIMD2<Double>.self)
+            UnsafeMutableRawPointer(target + k).storeBytes(of: sum, as: SIMD2<Double>.self)
+            k += 2
+        }
+        if k < count { target[k] += row[k] }
     }
 }
 
