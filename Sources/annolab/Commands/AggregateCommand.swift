@@ -8,6 +8,9 @@ import Foundation
 /// ```
 /// annolab aggregate --method ds --input answers.csv --truth truth.csv > labels.csv
 /// ```
+///
+/// The file goes from its bytes to integer codes in one pass (`AnswerFile`), and the labels go
+/// out in one write, so that a million answers take about as long as the EM itself.
 struct AggregateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aggregate",
@@ -33,19 +36,12 @@ struct AggregateCommand: ParsableCommand {
     var truth: String?
 
     func run() throws {
-        let table = try Self.load(input) { try AnswerTable.parse($0) }
-        let truthTable = try truth.map { path in try Self.load(path) { try TruthTable.parse($0) } }
-        let coded: CodedAnswers
-        do {
-            coded = try CodedAnswers(table.answers)
-        } catch {
-            throw CommandFailure(description: "\(input): \(error)")
-        }
-        let method: any CategoricalAggregator = method == .mv ? MajorityVote() : DawidSkene()
-        let rows = coded.decode(method.fit(coded.matrix))
-        FileHandle.standardOutput.write(Data(ConsensusTable.csv(rows).utf8))
-        if let truthTable, let truth {
-            let (accuracy, tasks) = truthTable.accuracy(of: rows)
+        let file = try Self.read(input)
+        let truthCodes = try truth.map { path in try Self.load(path) { try file.truthCodes($0) } }
+        let (consensus, csv) = try Self.fit(file, input: input, method: method)
+        try FileHandle.standardOutput.write(contentsOf: csv)
+        if let truthCodes, let truth {
+            let (accuracy, tasks) = file.accuracy(of: consensus, truth: truthCodes)
             guard let accuracy else {
                 throw CommandFailure(description: "\(truth) names none of the tasks in \(input), so there is no accuracy to report.")
             }
@@ -53,19 +49,41 @@ struct AggregateCommand: ParsableCommand {
         }
     }
 
-    /// Reads and parses a file, turning every failure into one plain line that names the file.
-    static func load<Table>(_ path: String, _ parse: (Data) throws -> Table) throws -> Table {
-        let data: Data
+    /// Reads an answer file into codes. `bench consensus --input` times this and `fit`, so that
+    /// its figure is the one a user of `aggregate` gets.
+    static func read(_ input: String) throws -> AnswerFile {
+        try load(input) { try AnswerFile.read($0) }
+    }
+
+    /// Fits the method and writes the labels as CSV bytes.
+    static func fit(_ file: AnswerFile, input: String, method: Method) throws -> (CategoricalConsensus, [UInt8]) {
+        let matrix: AnswerMatrix
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            matrix = try file.matrix()
+        } catch {
+            throw CommandFailure(description: "\(input): \(error)")
+        }
+        let aggregator: any CategoricalAggregator = method == .mv ? MajorityVote() : DawidSkene()
+        let consensus = aggregator.fit(matrix)
+        return (consensus, file.consensusCSV(consensus))
+    }
+
+    /// Reads and parses a file, turning every failure into one plain line that names the file.
+    static func load<Table>(_ path: String, _ parse: (UnsafeRawBufferPointer) throws -> Table) throws -> Table {
+        do {
+            return try FileBytes.withBytes(of: path) { bytes in
+                do { return try parse(bytes) } catch { throw ParseFailure(error: error) }
+            }
+        } catch let failure as ParseFailure {
+            throw CommandFailure(description: "\(path): \(failure.error)")
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "there is no such file"
             throw CommandFailure(description: "Cannot open \(path): \(reason).")
         }
-        do {
-            return try parse(data)
-        } catch {
-            throw CommandFailure(description: "\(path): \(error)")
-        }
     }
+}
+
+/// Keeps a parse error apart from a failure to read the file, in `AggregateCommand.load`.
+private struct ParseFailure: Error {
+    let error: Error
 }
