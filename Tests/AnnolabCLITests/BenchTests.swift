@@ -53,6 +53,64 @@ struct BenchTests {
         #expect(values["answers"] == 10_000)
         #expect((values["accuracy"] ?? 0) > 0.8)
         #expect(values["median_ms"] != nil && values["runs"] == 3)
+        #expect((values["peak_rss_mb"] ?? 0) > 0)
+        #expect(result.stderr.contains("bench: run 3/3"), "progress goes to stderr")
+    }
+
+    @Test("bench consensus --write-csv writes the crowd; aggregate and bench consensus --input read it back to the bench's accuracy")
+    func benchConsensusRoundTrip() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let answers = folder.appendingPathComponent("answers.csv").path
+        let truth = folder.appendingPathComponent("answers-truth.csv").path
+        let written = try annolab(["bench", "consensus", "--tasks", "2000", "--runs", "1", "--write-csv", answers])
+        #expect(written.status == 0, "\(written.stderr)")
+        let accuracy = try #require(figures(written.stdout)["accuracy"])
+        #expect(accuracy > 0.8)
+        let answerLines = try String(contentsOfFile: answers, encoding: .utf8).split(separator: "\n")
+        #expect(answerLines.count == 10_001)
+        #expect(answerLines.first == "task,worker,label")
+        let truthLines = try String(contentsOfFile: truth, encoding: .utf8).split(separator: "\n")
+        #expect(truthLines.count == 2001)
+        #expect(truthLines.first == "task,label")
+
+        let aggregated = try annolab(["aggregate", "--method", "ds", "--input", answers, "--truth", truth])
+        #expect(aggregated.status == 0, "\(aggregated.stderr)")
+        #expect(aggregated.stderr.contains("accuracy=\(String(format: "%.4f", accuracy)) tasks=2000"), "\(aggregated.stderr)")
+        let labelLines = aggregated.stdout.split(separator: "\n")
+        #expect(labelLines.count == 2001)
+        #expect(labelLines.first == "task,label,confidence")
+        #expect(labelLines.dropFirst().first?.hasPrefix("0,") == true)
+        #expect(labelLines.last?.hasPrefix("1999,") == true)
+
+        let timed = try annolab(["bench", "consensus", "--input", answers, "--truth", truth, "--runs", "3"])
+        #expect(timed.status == 0, "\(timed.stderr)")
+        let values = figures(timed.stdout)
+        #expect(values["answers"] == 10_000)
+        #expect(values["tasks"] == 2000)
+        #expect(values["runs"] == 3)
+        #expect(values["accuracy"] == accuracy)
+        #expect((values["median_ms"] ?? 0) > 0)
+        #expect((values["peak_rss_mb"] ?? 0) > 0)
+    }
+
+    @Test("aggregate says which file and which line are wrong, and tells a missing file from an unreadable one")
+    func aggregateErrors() throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = folder.appendingPathComponent("none.csv").path
+        let result = try annolab(["aggregate", "--input", missing])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Cannot open \(missing): there is no such file."), "\(result.stderr)")
+        let folderResult = try annolab(["aggregate", "--input", folder.path])
+        #expect(folderResult.status != 0)
+        #expect(folderResult.stderr.contains("Cannot open \(folder.path): it cannot be read."), "\(folderResult.stderr)")
+        let short = folder.appendingPathComponent("short.csv")
+        try Data("task,worker,label\n1,ann,yes\n2,bo\n".utf8).write(to: short)
+        let shortResult = try annolab(["aggregate", "--input", short.path])
+        #expect(shortResult.status != 0)
+        #expect(shortResult.stderr.contains("\(short.path): Line 3 has 2 fields, but the header has 3."), "\(shortResult.stderr)")
+        #expect(shortResult.stdout.isEmpty)
     }
 
     @Test("bench serve soak: leases left unanswered, a fresh operator at each closed browser, loops/s per window")
@@ -94,5 +152,40 @@ struct BenchTests {
         let ratio = try #require(values["next_p99_ratio"])
         #expect(abs(ratio - main / baseline) < 0.01)
         #expect(ratio <= 1.5, "next p99 \(main) ms with 20,000 microtasks, \(baseline) ms with 1,000")
+    }
+
+    @Test("bench export seeds a finished picture project and reports COCO and YOLO times, memory and sizes; the files are valid")
+    func benchExport() throws {
+        let data = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let result = try annolab(["bench", "export", "--images", "200", "--runs", "1", "--data", data.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let values = figures(result.stdout)
+        #expect(values["images"] == 200)
+        #expect(values["boxes"] == 2000, "3 operators drew 10 objects on each image: 10 fused boxes each")
+        for key in ["coco_s", "yolo_s", "coco_peak_rss_mb", "yolo_peak_rss_mb", "coco_mb", "yolo_mb"] {
+            #expect((values[key] ?? 0) > 0, "\(key) is reported")
+        }
+        #expect(result.stderr.contains("bench: "), "progress goes to stderr")
+
+        let coco = try Data(contentsOf: data.appendingPathComponent("bench-export-coco.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: coco) as? [String: Any])
+        #expect((json["images"] as? [Any])?.count == 200)
+        #expect((json["annotations"] as? [Any])?.count == 2000)
+        #expect((json["categories"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["car", "person", "bicycle", "bus"])
+
+        let zip = data.appendingPathComponent("bench-export-yolo.zip").path
+        let python = try runProgram("/usr/bin/env", ["python3", "-c", """
+            import sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            lines = sum(len(z.read(n).splitlines()) for n in z.namelist() if n.startswith("labels/"))
+            print(len(z.namelist()), z.testzip(), lines)
+            """, zip])
+        #expect(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "201 None 2000", "\(python.stderr)")
+
+        // A second run on the same folder reuses the seeded lab.
+        let again = try annolab(["bench", "export", "--images", "200", "--runs", "1", "--data", data.path])
+        #expect(again.status == 0 && again.stderr.contains("reusing project"), "\(again.stderr)")
+        #expect(figures(again.stdout)["seed_s"] == 0 && figures(again.stdout)["boxes"] == 2000)
     }
 }
