@@ -38,71 +38,49 @@ public enum ExportJSON: Sendable, Hashable {
 
     /// The value on one line, with no spaces.
     public func text() -> String {
-        var out = ""
+        var out = ExportBytes(capacity: 256)
         write(to: &out)
-        return out
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// The value as UTF-8 bytes, followed by a newline (files end with one).
     public func data() -> Data {
-        Data((text() + "\n").utf8)
+        var out = ExportBytes(capacity: 256)
+        write(to: &out)
+        out.append(byte: UInt8(ascii: "\n"))
+        return Data(out.bytes)
     }
 
-    private func write(to out: inout String) {
+    /// Appends the value's bytes; streamed exports write their pieces the same way.
+    public func write(to out: inout ExportBytes) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .number(let text): out += text
-        case .string(let text): Self.writeString(text, to: &out)
+        case .null: out.append("null")
+        case .bool(let value): out.append(value ? "true" : "false")
+        case .int(let value): out.appendInt(value)
+        case .number(let text): out.append(text)
+        case .string(let text): out.appendJSONString(text)
         case .array(let items):
-            out += "["
+            out.append("[")
             for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out.append(",") }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append("]")
         case .object(let members):
-            out += "{"
+            out.append("{")
             for (n, key) in members.keys.sorted(by: Self.keyOrder).enumerated() {
-                if n > 0 { out += "," }
-                Self.writeString(key, to: &out)
-                out += ":"
+                if n > 0 { out.append(",") }
+                out.appendJSONString(key)
+                out.append(":")
                 members[key]!.write(to: &out)
             }
-            out += "}"
+            out.append("}")
         }
     }
 
     /// Keys in the order of their UTF-8 bytes, the order `sort_keys` gives in most languages.
     static func keyOrder(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            // Line and paragraph separators are valid JSON but end a line in JavaScript.
-            case "\u{2028}", "\u{2029}":
-                out += "\\u" + String(scalar.value, radix: 16)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }
 
