@@ -27,10 +27,19 @@ public struct COCOExport: Sendable {
     public init() {}
 
     public func write(_ images: [ImageAnnotations], labels: [String]) -> Data {
-        json(images, labels: labels).data()
+        var pieces = COCOPieces(images: SortedImages(images), categories: ExportLabels.resolve(labels, images: images))
+        // Pictures in memory cannot fail to give their boxes.
+        return Data((try? pieces.collect()) ?? [])
     }
 
-    /// The document as a JSON value, for tests and for callers that embed it.
+    /// The same file in pieces, for a streamed download (see ``COCOPieces``); `categories`
+    /// is the resolved label list (``ExportLabels``).
+    public func pieces<Images: ExportImageSource>(_ images: Images, categories: [String]) -> COCOPieces<Images> {
+        COCOPieces(images: images, categories: categories)
+    }
+
+    /// The document as a JSON value, for tests and for callers that embed it. ``COCOPieces``
+    /// writes the same bytes without building it.
     public func json(_ images: [ImageAnnotations], labels: [String]) -> ExportJSON {
         let categories = ExportLabels.resolve(labels, images: images)
         let categoryID = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0 + 1) })
@@ -74,7 +83,7 @@ public struct COCOExport: Sendable {
     }
 
     /// Pixels rounded to the hundredth, as written, so that `area` matches the written `bbox`.
-    private static func pixels(_ value: Double) -> Double {
+    static func pixels(_ value: Double) -> Double {
         (value * 100).rounded() / 100
     }
 }

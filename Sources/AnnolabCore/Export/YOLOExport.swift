@@ -28,36 +28,29 @@ public struct YOLOExport: Sendable {
     public init() {}
 
     public func write(_ images: [ImageAnnotations], labels: [String]) throws -> [String: Data] {
-        let classes = ExportLabels.resolve(labels, images: images)
-        let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        let source = try files(SortedImages(images), classes: ExportLabels.resolve(labels, images: images))
         var files: [String: Data] = [:]
-        var paths = ExportPath.Registry()
-        let classLines = classes.map { $0.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
-        files["classes.txt"] = Data(classLines.map { $0 + "\n" }.joined().utf8)
-        for image in images.sortedByFileName() {
-            let path = "labels/" + ExportPath.replacingExtension(of: image.fileName, with: "txt")
-            try paths.claim(path, for: image.fileName)
-            guard image.width > 0, image.height > 0 else { throw Self.noSize(image) }
-            var text = ""
-            for box in image.exportBoxes {
-                text += Self.line(box, classIndex: classIndex[box.label]!, width: image.width, height: image.height) + "\n"
-            }
-            files[path] = Data(text.utf8)
+        var data = ExportBytes(capacity: 1024)
+        for n in 0..<source.fileCount {
+            data.removeAll()
+            let path = try source.file(at: n, into: &data)
+            files[path] = Data(data.bytes)
         }
         return files
     }
 
-    /// One label line for a box already clipped to the image.
-    static func line(_ box: ExportBox, classIndex: Int, width: Int, height: Int) -> String {
-        func unit(_ value: Double) -> String { ExportNumber.fixed(min(max(value, 0), 1), places: 6) }
-        let w = Double(width), h = Double(height)
-        return [String(classIndex),
-                unit((box.x + box.w / 2) / w), unit((box.y + box.h / 2) / h),
-                unit(box.w / w), unit(box.h / h)].joined(separator: " ")
+    /// The same files one at a time in archive order, for a streamed download (see
+    /// ``YOLOFiles``); `classes` is the resolved label list (``ExportLabels``).
+    public func files<Images: ExportImageSource>(_ images: Images, classes: [String]) throws -> YOLOFiles<Images> {
+        try YOLOFiles(images: images, classes: classes)
     }
 
     static func noSize(_ image: ImageAnnotations) -> LabError {
+        noSize(image.fileName)
+    }
+
+    static func noSize(_ fileName: String) -> LabError {
         LabError(.unprocessable, "export_image_size",
-                 "The image '\(image.fileName)' has no known width and height, so its boxes cannot be written. Upload the image again.")
+                 "The image '\(fileName)' has no known width and height, so its boxes cannot be written. Upload the image again.")
     }
 }
