@@ -6,9 +6,16 @@ import Foundation
 /// Builds a project's export: gathers its items, microtasks and answers, runs the consensus of
 /// its kind, and writes the chosen format. Operators appear only as per-project pseudonyms.
 ///
+/// COCO and YOLO exports stream: the answers are read with a cursor and fused picture by
+/// picture into a scratch file (``SpilledImages``), and the file is then written in pieces
+/// to wherever it goes, so memory does not grow with the project. Errors the client can act
+/// on (a format the project does not offer, two uploads that would share a YOLO path) are
+/// thrown before the first byte is written.
+///
 /// ```swift
 /// let file = try await ExportService(store: store).export(project: project, format: "coco")
-/// try file.data.write(to: URL(fileURLWithPath: file.fileName))
+/// var sink = FileExportSink(handle: handle)
+/// try await file.write(to: &sink)
 /// ```
 public struct ExportService: Sendable {
     public let store: LabStore
@@ -17,11 +24,45 @@ public struct ExportService: Sendable {
         self.store = store
     }
 
-    /// One exported file, ready to download.
+    /// One exported file, ready to download: whole in memory, or pieces made as it is written.
     public struct File: Sendable {
         public var fileName: String
         public var contentType: String
-        public var data: Data
+        public var body: Body
+
+        public enum Body: Sendable {
+            case data(Data)
+            /// Written once: a second write would start from where the first one ended.
+            case pieces(any ExportPieces & Sendable)
+        }
+
+        init(fileName: String, contentType: String, data: Data) {
+            self.init(fileName: fileName, contentType: contentType, body: .data(data))
+        }
+
+        init(fileName: String, contentType: String, body: Body) {
+            self.fileName = fileName
+            self.contentType = contentType
+            self.body = body
+        }
+
+        /// Writes the whole file to `sink` (once).
+        public func write<Sink: ExportSink>(to sink: inout Sink) async throws {
+            switch body {
+            case .data(let data):
+                try await sink.write([UInt8](data))
+            case .pieces(let pieces):
+                var pieces = pieces
+                try await pieces.write(to: &sink)
+            }
+        }
+
+        /// The whole file in memory, for small exports and tests.
+        public func collect() async throws -> Data {
+            var sink = ExportDataSink()
+            try await write(to: &sink)
+            return sink.data
+        }
     }
 
     /// The formats each kind offers.
@@ -60,10 +101,6 @@ public struct ExportService: Sendable {
         return joined.isEmpty ? "project" : String(joined.prefix(60))
     }
 
-    static func meta(_ item: Item) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(item.meta.utf8))) ?? [:]
-    }
-
     /// `actor`: who downloads it, for the audit log (nil on the command line).
     public func export(project: Project, format: String, actor: Int64? = nil) async throws -> File {
         let offered = Self.formats[project.template] ?? ["jsonl"]
@@ -72,23 +109,17 @@ public struct ExportService: Sendable {
                            "A \(project.template.rawValue) project exports as \(offered.joined(separator: ", ")), not as '\(format)'.")
         }
         try await store.audit(actor: actor, action: "export.download", subject: "project:\(project.id!)", detail: "\(format) export")
-        let data = try await gather(project)
         let name = Self.base(project.name)
         func zip(_ files: [String: Data]) -> Data {
             ZipWriter.archive(files.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) })
         }
+        if project.template == .imageBoxes, format != "jsonl" {
+            return try await imageExport(project, format: format, name: name)
+        }
+        let data = try await gather(project)
         switch (project.template, format) {
         case (_, "jsonl"):
             return File(fileName: "\(name)-answers.jsonl", contentType: "application/x-ndjson", data: try rawAnswers(data))
-        case (.imageBoxes, let format):
-            let images = imageAnnotations(project, data)
-            let labels = ExportLabels.resolve(project.labels, images: images)
-            switch format {
-            case "coco": return File(fileName: "\(name)-coco.json", contentType: "application/json", data: COCOExport().write(images, labels: labels))
-            case "yolo": return File(fileName: "\(name)-yolo.zip", contentType: "application/zip", data: zip(try YOLOExport().write(images, labels: labels)))
-            case "voc": return File(fileName: "\(name)-voc.zip", contentType: "application/zip", data: zip(try PascalVOCExport().write(images)))
-            default: return File(fileName: "\(name)-labelstudio.json", contentType: "application/json", data: LabelStudioExport().write(images))
-            }
         case (.subtitleCheck, "vtt"):
             let files = subtitleResults(data)
             if files.count == 1 {
@@ -109,6 +140,32 @@ public struct ExportService: Sendable {
         }
     }
 
+    // MARK: Boxes
+
+    /// COCO and YOLO stream from the spilled consensus; Pascal VOC and Label Studio are made
+    /// in memory from the same consensus.
+    func imageExport(_ project: Project, format: String, name: String) async throws -> File {
+        let images = try await SpilledImages.gather(project, store: store)
+        let labels = ExportLabels.resolve(project.labels, found: images.labels)
+        switch format {
+        case "coco":
+            return File(fileName: "\(name)-coco.json", contentType: "application/json",
+                        body: .pieces(COCOExport().pieces(images, categories: labels)))
+        case "yolo":
+            let files = try YOLOExport().files(images, classes: labels)
+            return File(fileName: "\(name)-yolo.zip", contentType: "application/zip",
+                        body: .pieces(ZipPieces(files: files, spill: try ExportSpill(folder: store.folder))))
+        case "voc":
+            let annotations = try images.annotationsInUploadOrder(projectId: project.id!)
+            let files = try PascalVOCExport().write(annotations)
+            return File(fileName: "\(name)-voc.zip", contentType: "application/zip",
+                        data: ZipWriter.archive(files.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) }))
+        default:
+            let annotations = try images.annotationsInUploadOrder(projectId: project.id!)
+            return File(fileName: "\(name)-labelstudio.json", contentType: "application/json", data: LabelStudioExport().write(annotations))
+        }
+    }
+
     // MARK: Raw answers
 
     func rawAnswers(_ data: Gathered) throws -> Data {
@@ -124,28 +181,6 @@ public struct ExportService: Sendable {
         let decoder = JSONDecoder()
         return data.answers.filter { $0.microtaskId == microtaskId && !$0.isGold }.compactMap { record in
             (try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8))).map { (String(record.operatorId), $0) }
-        }
-    }
-
-    // MARK: Boxes
-
-    /// Each picture with its fused boxes: every tile fused on its own, then the tiles merged.
-    func imageAnnotations(_ project: Project, _ data: Gathered) -> [ImageAnnotations] {
-        var tilesByItem: [Int64: [TileBoxes]] = [:]
-        for microtask in data.microtasks where microtask.kind == .imageBoxes && !microtask.isGold {
-            guard let itemId = microtask.itemId, let payload = data.payloads[microtask.id!], let image = payload.image else { continue }
-            let given = answers(data, microtaskId: microtask.id!)
-            guard !given.isEmpty else { continue }
-            let fused = BoxFusion().fuse(given.map { BoxAnswer(operatorID: $0.operatorID, boxes: $0.answer.boxes ?? []) })
-            let rect = PixelRect(x: payload.tile?.x ?? 0, y: payload.tile?.y ?? 0, width: image.width, height: image.height)
-            tilesByItem[itemId, default: []].append(TileBoxes(tile: rect, boxes: fused.boxes.map(ExportBox.init)))
-        }
-        return data.items.values.sorted { $0.id! < $1.id! }.compactMap { item in
-            let meta = Self.meta(item)
-            guard let width = meta["width"].flatMap(Int.init), let height = meta["height"].flatMap(Int.init) else { return nil }
-            let boxes = TileMerge().merge(tilesByItem[item.id!] ?? [], imageWidth: width, imageHeight: height)
-            return ImageAnnotations(fileName: item.fileName, width: width, height: height, boxes: boxes,
-                                    url: "/media/\(project.id!)/\(item.mediaPath)")
         }
     }
 

@@ -32,12 +32,13 @@ struct ClientRoutes {
             let offered = ExportService.formats[project.template] ?? ["jsonl"]
             throw LabError(.badRequest, "format_missing", "Say which format you want: ?format= one of \(offered.joined(separator: ", ")).")
         }
+        // Everything that can be refused is refused here; COCO and YOLO then stream as they are written.
         let file = try await ExportService(store: store).export(project: project, format: format, actor: user.id)
         return Response(status: .ok, headers: [
             .contentType: file.contentType,
             .contentDisposition: "attachment; filename=\"\(file.fileName)\"",
             .cacheControl: "no-store",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: file.data)))
+        ], body: file.responseBody)
     }
 
     struct FeedbackRequest: Decodable {

@@ -38,7 +38,14 @@ struct ExportCommand: AsyncParsableCommand {
             throw CommandFailure(description: error.message)
         }
         let target = URL(fileURLWithPath: out ?? file.fileName)
-        try file.data.write(to: target, options: .atomic)
-        say("Wrote \(target.path) (\(file.data.count) bytes).")
+        let size: Int
+        do {
+            size = try await FileExportSink.write(file, to: target)
+        } catch let error as LabError {
+            throw CommandFailure(description: error.message)
+        } catch {
+            throw CommandFailure(description: "Could not write \(target.path): \(error.localizedDescription)")
+        }
+        say("Wrote \(target.path) (\(size) bytes).")
     }
 }
