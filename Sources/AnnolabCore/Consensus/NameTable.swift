@@ -77,7 +77,7 @@ public struct NameTable: Sendable {
 
     /// The name of a code as text, spelled as it was first seen.
     public func name(_ code: Int) -> String {
-        if let spelling = spellings[Int32(code)] { return spelling }
+        if !spellings.isEmpty, let spelling = spellings[Int32(code)] { return spelling }
         return keys.withUnsafeBytes { String(decoding: $0[keyStarts[code]..<keyStarts[code + 1]], as: UTF8.self) }
     }
 
@@ -86,7 +86,7 @@ public struct NameTable: Sendable {
 
     /// Lends the UTF-8 bytes of a name's first spelling.
     func withSpelling<Result>(_ code: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        if var spelling = spellings[Int32(code)] {
+        if !spellings.isEmpty, var spelling = spellings[Int32(code)] {
             return spelling.withUTF8 { body(UnsafeRawBufferPointer($0)) }
         }
         return keys.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[keyStarts[code]..<keyStarts[code + 1]])) }
@@ -95,7 +95,7 @@ public struct NameTable: Sendable {
     /// The name as a whole number, read the way `Int(String)` reads it (an optional sign, then
     /// ASCII digits, within Int's range), or nil.
     func integer(_ code: Int) -> Int? {
-        guard spellings[Int32(code)] == nil else { return nil }
+        guard spellings.isEmpty || spellings[Int32(code)] == nil else { return nil }
         return keys.withUnsafeBufferPointer { keys in
             Self.integer(UnsafeBufferPointer(rebasing: keys[keyStarts[code]..<keyStarts[code + 1]]))
         }
