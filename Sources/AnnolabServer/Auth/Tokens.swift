@@ -1,4 +1,5 @@
 // Random sign-in tokens and badge codes, and the hash under which a token is stored.
+import AnnolabCore
 import Crypto
 import Foundation
 
@@ -16,7 +17,7 @@ public enum Tokens {
 
     /// The stored form of a token: its SHA-256 in hex.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        FastText.hex(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// A badge code for a new operator, e.g. `OP-K7M3QX`.

@@ -61,7 +61,7 @@ struct OperatorRoutes {
         let intro = try await introJSON(for: served)
         let media = [served.payload.image?.url, served.payload.audio?.url].compactMap { $0 }
         let mediaJSON = String(decoding: try LabJSON.encoder.encode(media), as: UTF8.self)
-        let expiry = ISO8601DateFormatter.string(from: served.leaseExpiresAt, timeZone: .gmt, formatOptions: [.withInternetDateTime])
+        let expiry = FastText.internetTime(served.leaseExpiresAt)
         // Spliced by hand: the stored payload goes out as it is, without being encoded again.
         let leaseSeconds = engine.wallSeconds(from: served.leasedAt, to: served.leaseExpiresAt)
         let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)","leaseSeconds":\#(leaseSeconds)},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)}}"#

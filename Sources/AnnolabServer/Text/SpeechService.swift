@@ -1,4 +1,5 @@
 // Spoken prompts: espeak-ng renders a text once to a WAV file, which is then served from the cache.
+import AnnolabCore
 import Crypto
 import Foundation
 #if canImport(Glibc)
@@ -41,7 +42,7 @@ public final class SpeechService: Sendable {
     /// The cache file's name for a text in a language.
     public static func fileName(text: String, language: String) -> String {
         let digest = SHA256.hash(data: Data("\(language)\n\(text)".utf8))
-        return digest.map { String(format: "%02x", $0) }.joined() + ".wav"
+        return FastText.hex(digest) + ".wav"
     }
 
     /// The cached file for a name made by ``fileName(text:language:)``, if it is there.
