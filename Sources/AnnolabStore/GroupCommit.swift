@@ -8,7 +8,15 @@ import Synchronization
 ///
 /// Each write runs in its own savepoint, so one that fails (a constraint, a refused answer)
 /// is rolled back alone and reported to its caller, while the others commit. A caller is
-/// answered only after the transaction holding its write is durably committed.
+/// answered only after the transaction holding its write is committed: durably (synced to disk,
+/// `synchronous = FULL`) for a durable write, which is every write but a lease.
+///
+/// A lease is soft state: it is committed without waiting for the disk (`synchronous =
+/// NORMAL`), so serving a task never waits for a sync. It survives a crash of the process (the
+/// operating system has it), and it becomes durable with the next durable commit, since the
+/// write-ahead log is synced as a whole. Only a power cut can lose the last leases; the store
+/// then skips their ids (see ``LabStore/init(folder:)``), and those tasks are served again.
+/// Non-durable writes are committed first in each round, so they never wait behind a sync.
 ///
 /// ```swift
 /// let id = try await committer.write { db in try record.insert(db); return record.id! }
@@ -17,10 +25,13 @@ final class GroupCommitter: Sendable {
     private struct Job: Sendable {
         let work: @Sendable (Database) throws -> any Sendable
         let continuation: CheckedContinuation<any Sendable, any Error>
+        let durable: Bool
     }
     private struct State {
         var pending: [Job] = []
         var draining = false
+        /// The writer connection's `synchronous` setting now (true: FULL).
+        var synced = true
     }
     private let state = Mutex(State())
     private let writer: DatabasePool
@@ -32,10 +43,10 @@ final class GroupCommitter: Sendable {
         self.maxBatch = maxBatch
     }
 
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(durable: Bool = true, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let startDrain = state.withLock { state -> Bool in
-                state.pending.append(Job(work: { db in try work(db) }, continuation: continuation))
+                state.pending.append(Job(work: { db in try work(db) }, continuation: continuation, durable: durable))
                 if state.draining { return false }
                 state.draining = true
                 return true
@@ -56,14 +67,23 @@ final class GroupCommitter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            await commit(batch)
+            let soft = batch.filter { !$0.durable }
+            if !soft.isEmpty { await commit(soft, durable: false) }
+            let durable = batch.filter(\.durable)
+            if !durable.isEmpty { await commit(durable, durable: true) }
         }
     }
 
-    private func commit(_ batch: [Job]) async {
+    private func commit(_ batch: [Job], durable: Bool) async {
         let outcomes: [Result<any Sendable, any Error>]
+        let switchTo: Bool? = state.withLock { state in
+            guard state.synced != durable else { return nil }
+            state.synced = durable
+            return durable
+        }
         do {
             outcomes = try await writer.writeWithoutTransaction { db in
+                if let switchTo { try db.execute(sql: switchTo ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") }
                 var outcomes: [Result<any Sendable, any Error>] = []
                 try db.inTransaction(.immediate) {
                     for job in batch {

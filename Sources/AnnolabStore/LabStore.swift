@@ -46,6 +46,16 @@ public final class LabStore: Sendable {
                            "The lab database at \(path) cannot be opened: \(error)")
         }
         try Self.migrate(pool)
+        do {
+            // Leases are committed without waiting for the disk; a power cut may lose the last ones,
+            // and their ids with them. New ids start well past them, so that an answer a browser
+            // still sends on a lost lease can never land on another task given the same id.
+            try pool.write { db in
+                try db.execute(sql: "UPDATE sqlite_sequence SET seq = seq + 10000 WHERE name = 'assignment'")
+            }
+        } catch {
+            throw LabError(.internalFailure, "database_unwritable", "The lab database at \(path) cannot be written: \(error)")
+        }
         committer = GroupCommitter(writer: pool)
     }
 
@@ -87,8 +97,10 @@ public final class LabStore: Sendable {
     }
 
     /// A write that shares its durable commit with the writes arriving at the same time.
-    package func groupWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await committer.write(body)
+    /// `durable: false` only for leases: see ``GroupCommitter``.
+    package func groupWrite<T: Sendable>(durable: Bool = true,
+                                         _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await committer.write(durable: durable, body)
     }
 
     static func plain(_ error: any Error) -> LabError {

@@ -191,10 +191,11 @@ extension LabEngine {
             throw LabError(.conflict, "lease_expired",
                            "Enough people answered this task while you worked on it, so your answer is not needed. Nothing is lost: ask for the next task.")
         }
-        var responseObject: [String: Any] = ["accepted": true]
-        if let feedback { responseObject["feedback"] = feedback }
-        let response = String(decoding: try JSONSerialization.data(withJSONObject: responseObject, options: [.sortedKeys]),
-                              as: UTF8.self)
+        var response = #"{"accepted":true}"#
+        if let feedback {
+            response = String(decoding: try JSONSerialization.data(withJSONObject: ["accepted": true, "feedback": feedback],
+                                                                   options: [.sortedKeys]), as: UTF8.self)
+        }
         let body = String(decoding: try JSONEncoder().encode(answer), as: UTF8.self)
         let record = AnswerRecord(assignmentId: lease.assignmentId, microtaskId: task.id, operatorId: lease.operatorId,
                                   body: body, idempotencyKey: key,

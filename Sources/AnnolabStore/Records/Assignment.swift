@@ -59,12 +59,17 @@ extension LabStore {
     /// work queue keeps only ids of microtasks nobody has had yet, so their details come from here.
     public func lease(microtaskId: Int64, operatorId: Int64, at now: Date, until expiry: Date,
                       withTask: Bool = false) async throws -> LeasedMicrotask {
-        try await groupWrite { db in
+        // Soft state: committed without waiting for the disk (see GroupCommitter).
+        try await groupWrite(durable: false) { db in
             var assignment = Assignment(id: nil, microtaskId: microtaskId, operatorId: operatorId, leasedAt: now,
                                         leaseExpiresAt: expiry, state: "leased", skipReason: nil, finishedAt: nil)
-            try assignment.insert(db)
+            // Prepared once per connection, times written directly: this runs for every task served.
+            try db.cachedStatement(sql: """
+                INSERT INTO assignment (microtaskId, operatorId, leasedAt, leaseExpiresAt, state) VALUES (?, ?, ?, ?, 'leased')
+                """).execute(arguments: [microtaskId, operatorId, FastText.storeTime(now), FastText.storeTime(expiry)])
+            assignment.id = db.lastInsertedRowID
             guard withTask else { return LeasedMicrotask(assignment: assignment, payload: nil, requiredAnswers: nil) }
-            let row = try Row.fetchOne(db, sql: "SELECT payload, requiredAnswers FROM microtask WHERE id = ?",
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT payload, requiredAnswers FROM microtask WHERE id = ?"),
                                        arguments: [microtaskId])
             return LeasedMicrotask(assignment: assignment, payload: row?["payload"], requiredAnswers: row?["requiredAnswers"])
         }
@@ -84,18 +89,27 @@ extension LabStore {
     /// An assignment that already has an answer is refused: an answer is counted once.
     public func recordAnswer(_ answer: AnswerRecord, required: Int, status: String) async throws -> AnswerRecord {
         try await groupWrite { db in
-            if try AnswerRecord.filter(Column("assignmentId") == answer.assignmentId).fetchCount(db) > 0 {
+            // Prepared once per connection, times written directly: this runs for every answer.
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM answer WHERE assignmentId = ?"),
+                                 arguments: [answer.assignmentId]) != nil {
                 throw LabError(.conflict, "already_answered", "This task was already answered.")
             }
             var answer = answer
-            try answer.insert(db)
-            try db.execute(sql: "UPDATE assignment SET state = 'answered', finishedAt = ? WHERE id = ?",
-                           arguments: [answer.createdAt, answer.assignmentId])
-            try db.execute(sql: """
+            let createdAt = FastText.storeTime(answer.createdAt)
+            try db.cachedStatement(sql: """
+                INSERT INTO answer (assignmentId, microtaskId, operatorId, body, idempotencyKey, secondsSpent, createdAt,
+                    response, isGold, goldCorrect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [answer.assignmentId, answer.microtaskId, answer.operatorId, answer.body,
+                                         answer.idempotencyKey, answer.secondsSpent, createdAt, answer.response,
+                                         answer.isGold, answer.goldCorrect])
+            answer.id = db.lastInsertedRowID
+            try db.cachedStatement(sql: "UPDATE assignment SET state = 'answered', finishedAt = ? WHERE id = ?")
+                .execute(arguments: [createdAt, answer.assignmentId])
+            try db.cachedStatement(sql: """
                 UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = MAX(requiredAnswers, ?),
                     status = CASE WHEN status = 'complete' THEN 'complete' ELSE ? END
                 WHERE id = ?
-                """, arguments: [required, status, answer.microtaskId])
+                """).execute(arguments: [required, status, answer.microtaskId])
             return answer
         }
     }
@@ -111,7 +125,8 @@ extension LabStore {
 
     /// Extends a lease (the browser renews a preloaded task).
     public func renewLease(id: Int64, until expiry: Date) async throws {
-        _ = try await groupWrite { db in
+        // Soft state, like the lease itself (see GroupCommitter).
+        _ = try await groupWrite(durable: false) { db in
             try db.execute(sql: "UPDATE assignment SET leaseExpiresAt = ? WHERE id = ? AND state = 'leased'",
                            arguments: [expiry, id])
             return 0
