@@ -9,6 +9,9 @@ struct LoadPlan: Sendable {
     var abandon: Double
     /// Start no new loop after this many: a small baseline store must not run dry.
     var loopCap: Int?
+    /// Also keep `next`'s latencies of the run's first loops apart (as many as the baseline's),
+    /// so that the comparison with the baseline is of equal loads from an equal start.
+    var earlyLoops: Int?
     /// Printed before each window line ("main", "baseline").
     var label: String
     /// Print each window's loops/s to stderr as it ends.
@@ -58,6 +61,8 @@ final class OperatorConnection {
     var loopStartedAt: UInt64 = 0
     /// The first loop of each connection warms it up and is left out of the latencies.
     var timed = false
+    /// Which loop of the run this connection is in (counted over all connections, from 1).
+    var loopNumber = 0
     var failuresInRow = 0
 
     init(tag: Int) { self.tag = tag }

@@ -61,6 +61,8 @@ struct LoadRun {
     var loop = LatencyHistogram()
     var next = LatencyHistogram()
     var answer = LatencyHistogram()
+    /// `next` in the run's first ``LoadPlan/earlyLoops`` loops.
+    var earlyNext = LatencyHistogram()
     /// Loops finished in each full window, then the part of a window the run ended in.
     var windowLoops: [Int] = []
     var windowSeconds = 10.0

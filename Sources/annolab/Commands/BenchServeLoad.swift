@@ -15,7 +15,7 @@ final class LoadGenerator {
     private let epoll: Epoll
     private let connections: [OperatorConnection]
     private let pool: BadgePool
-    private var plan = LoadPlan(seconds: 0, windowSeconds: 10, abandon: 0, loopCap: nil, label: "", printWindows: false)
+    private var plan = LoadPlan(seconds: 0, windowSeconds: 10, abandon: 0, loopCap: nil, earlyLoops: nil, label: "", printWindows: false)
     private var figures = LoadRun()
     private var windowNext: [LatencyHistogram] = []
     private var random = SplitMix64(seed: 0x5EED_1AB)
@@ -163,6 +163,7 @@ final class LoadGenerator {
             if connection.timed {
                 let latency = now - connection.sentAt
                 figures.next.record(nanoseconds: latency)
+                if plan.earlyLoops.map({ connection.loopNumber <= $0 }) == true { figures.earlyNext.record(nanoseconds: latency) }
                 let window = Int((now - startedAt) / UInt64(plan.windowSeconds * 1e9))
                 while windowNext.count <= window { windowNext.append(LatencyHistogram()) }
                 windowNext[window].record(nanoseconds: latency)
@@ -204,6 +205,7 @@ final class LoadGenerator {
 
     private func startLoop(_ connection: OperatorConnection, now: UInt64) {
         loopsStarted += 1
+        connection.loopNumber = loopsStarted
         connection.step = .asking
         connection.loopStartedAt = now
         send(connection, connection.nextRequest, now: now)
