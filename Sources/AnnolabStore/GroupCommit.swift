@@ -1,4 +1,4 @@
-// Group commit: concurrent writes wait a moment for each other and share one durable commit.
+// Group commit: concurrent writes share one transaction, and durable ones one sync of the log.
 import AnnolabCore
 import Foundation
 import GRDB
@@ -7,16 +7,16 @@ import Synchronization
 /// Collects the writes that arrive while a commit is under way and commits them together.
 ///
 /// Each write runs in its own savepoint, so one that fails (a constraint, a refused answer)
-/// is rolled back alone and reported to its caller, while the others commit. A caller is
-/// answered only after the transaction holding its write is committed: durably (synced to disk,
-/// `synchronous = FULL`) for a durable write, which is every write but a lease.
+/// is rolled back alone and reported to its caller, while the others commit.
 ///
-/// A lease is soft state: it is committed without waiting for the disk (`synchronous =
-/// NORMAL`), so serving a task never waits for a sync. It survives a crash of the process (the
-/// operating system has it), and it becomes durable with the next durable commit, since the
-/// write-ahead log is synced as a whole. Only a power cut can lose the last leases; the store
-/// then skips their ids (see ``LabStore/init(folder:)``), and those tasks are served again.
-/// Non-durable writes are committed first in each round, so they never wait behind a sync.
+/// The transaction is committed without waiting for the disk (`synchronous = NORMAL`): it is then
+/// safe from a crash of the process, as the operating system holds it. A durable write (every
+/// write but a lease) is answered only after the write-ahead log has been synced to disk by
+/// ``LogSyncer``, outside the writer, so that the next transaction never waits for a sync and
+/// one sync serves every answer committed before it. A lease is soft state and is answered as
+/// soon as it is committed; it becomes durable with the next sync. Only a power cut can lose the
+/// last leases; the store then skips their ids (see ``LabStore/init(folder:)``), and those tasks
+/// are served again.
 ///
 /// ```swift
 /// let id = try await committer.write { db in try record.insert(db); return record.id! }
@@ -30,17 +30,17 @@ final class GroupCommitter: Sendable {
     private struct State {
         var pending: [Job] = []
         var draining = false
-        /// The writer connection's `synchronous` setting now (true: FULL).
-        var synced = true
     }
     private let state = Mutex(State())
     private let writer: DatabasePool
+    private let syncer: LogSyncer
     /// At most this many writes share one transaction, so that one commit never grows unbounded.
     let maxBatch: Int
 
     init(writer: DatabasePool, maxBatch: Int = 256) {
         self.writer = writer
         self.maxBatch = maxBatch
+        syncer = LogSyncer(logPath: writer.path + "-wal")
     }
 
     func write<T: Sendable>(durable: Bool = true, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -55,7 +55,10 @@ final class GroupCommitter: Sendable {
                 Task.detached { await self.drain() }
             }
         }
-        return result as! T
+        guard let value = result as? T else {
+            throw LabError(.internalFailure, "storage_failure", "The lab could not store this. Please try again.")
+        }
+        return value
     }
 
     private func drain() async {
@@ -67,23 +70,17 @@ final class GroupCommitter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            let soft = batch.filter { !$0.durable }
-            if !soft.isEmpty { await commit(soft, durable: false) }
-            let durable = batch.filter(\.durable)
-            if !durable.isEmpty { await commit(durable, durable: true) }
+            await commit(batch)
         }
     }
 
-    private func commit(_ batch: [Job], durable: Bool) async {
+    private func commit(_ batch: [Job]) async {
         let outcomes: [Result<any Sendable, any Error>]
-        let switchTo: Bool? = state.withLock { state in
-            guard state.synced != durable else { return nil }
-            state.synced = durable
-            return durable
-        }
         do {
             outcomes = try await writer.writeWithoutTransaction { db in
-                if let switchTo { try db.execute(sql: switchTo ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL") }
+                // Other writes of the store keep syncing in their commit (`FULL`, set when the connection opened).
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
                 var outcomes: [Result<any Sendable, any Error>] = []
                 try db.inTransaction(.immediate) {
                     for job in batch {
@@ -107,12 +104,28 @@ final class GroupCommitter: Sendable {
             for job in batch { job.continuation.resume(throwing: LabStore.plain(error)) }
             return
         }
+        var durable: [(Job, Result<any Sendable, any Error>)] = []
         for (job, outcome) in zip(batch, outcomes) {
-            switch outcome {
-            case .success(let value): job.continuation.resume(returning: value)
-            case .failure(let error as LabError): job.continuation.resume(throwing: error)
-            case .failure(let error): job.continuation.resume(throwing: LabStore.plain(error))
+            if job.durable, case .success = outcome {
+                durable.append((job, outcome))
+            } else {
+                Self.resume(job, with: outcome)
             }
+        }
+        guard !durable.isEmpty else { return }
+        // Answered once a sync that began after this commit has finished.
+        syncer.afterNextSync { [durable] failure in
+            for (job, outcome) in durable {
+                if let failure { job.continuation.resume(throwing: failure) } else { Self.resume(job, with: outcome) }
+            }
+        }
+    }
+
+    private static func resume(_ job: Job, with outcome: Result<any Sendable, any Error>) {
+        switch outcome {
+        case .success(let value): job.continuation.resume(returning: value)
+        case .failure(let error as LabError): job.continuation.resume(throwing: error)
+        case .failure(let error): job.continuation.resume(throwing: LabStore.plain(error))
         }
     }
 }
