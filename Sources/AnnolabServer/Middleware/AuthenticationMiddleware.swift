@@ -30,7 +30,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return (String(parts[1]).trimmingCharacters(in: .whitespaces), false)
+                var token = parts[1]
+                while token.first == " " || token.first == "\t" { token = token.dropFirst() }
+                while token.last == " " || token.last == "\t" { token = token.dropLast() }
+                return (String(token), false)
             }
         }
         return request.cookies[cookieName].map { ($0.value, true) }

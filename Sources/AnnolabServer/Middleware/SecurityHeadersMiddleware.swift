@@ -38,13 +38,23 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         return response
     }
 
+    /// Header names made once: they are set on every response.
+    private enum Names {
+        static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
+        static let frameOptions = HTTPFields.Element.Name("X-Frame-Options")!
+        static let referrerPolicy = HTTPFields.Element.Name("Referrer-Policy")!
+        static let permissionsPolicy = HTTPFields.Element.Name("Permissions-Policy")!
+        static let openerPolicy = HTTPFields.Element.Name("Cross-Origin-Opener-Policy")!
+        static let resourcePolicy = HTTPFields.Element.Name("Cross-Origin-Resource-Policy")!
+    }
+
     static func protect(_ headers: inout HTTPFields, path: String, overHTTPS: Bool) {
-        headers[.init("X-Content-Type-Options")!] = "nosniff"
-        headers[.init("X-Frame-Options")!] = "DENY"
-        headers[.init("Referrer-Policy")!] = "same-origin"
-        headers[.init("Permissions-Policy")!] = permissionsPolicy
-        headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
-        headers[.init("Cross-Origin-Resource-Policy")!] = "same-origin"
+        headers[Names.contentTypeOptions] = "nosniff"
+        headers[Names.frameOptions] = "DENY"
+        headers[Names.referrerPolicy] = "same-origin"
+        headers[Names.permissionsPolicy] = permissionsPolicy
+        headers[Names.openerPolicy] = "same-origin"
+        headers[Names.resourcePolicy] = "same-origin"
         headers[.contentSecurityPolicy] = contentSecurityPolicy
         if overHTTPS {
             headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
