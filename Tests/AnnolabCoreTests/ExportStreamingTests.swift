@@ -202,4 +202,74 @@ struct ExportStreamingTests {
             #expect(back == Array(expected[Int(mark.offset)..<(Int(mark.offset) + mark.count)]))
         }
     }
+
+    @Test("Stored box answers read by the scanner are exactly what JSONDecoder reads, to the last bit; odd ones go to JSONDecoder")
+    func boxAnswerScanner() throws {
+        let decoder = JSONDecoder()
+        func decoded(_ body: String) -> [LabeledBox]? {
+            (try? decoder.decode(AnswerBody.self, from: Data(body.utf8))).map { $0.boxes ?? [] }
+        }
+        func same(_ a: [LabeledBox]?, _ b: [LabeledBox]?) -> Bool {
+            guard let a, let b else { return a == nil && b == nil }
+            return a.count == b.count && zip(a, b).allSatisfy { p, q in
+                p.label == q.label && [p.x, p.y, p.w, p.h].map(\.bitPattern) == [q.x, q.y, q.w, q.h].map(\.bitPattern)
+            }
+        }
+        var random = SplitMix64(seed: 16)
+        func number() -> String {
+            let sign = random.int(0...4) == 0 ? "-" : ""
+            let whole = random.int(0...3) == 0 ? "0" : String(random.int(1...999_999))
+            let places = random.int(0...8)
+            let fraction = places == 0 ? "" : "." + (0..<places).map { _ in String(random.int(0...9)) }.joined()
+            // A negative zero is left to JSONDecoder (see the odd bodies below).
+            let zero = whole == "0" && !fraction.contains { $0 != "." && $0 != "0" }
+            return (zero ? "" : sign) + whole + fraction
+        }
+        var fast = 0
+        for _ in 0..<3_000 {
+            let space = [" ", "", "\n", "\t", "\r\n "][random.int(0...4)]
+            let boxes = (0..<random.int(0...6)).map { _ -> String in
+                var members = ["\"label\":\"\(["car", "person", "a b-c_1"][random.int(0...2)])\"",
+                               "\"x\":\(number())", "\"y\":\(number())", "\"w\":\(number())", "\"h\":\(number())"]
+                for n in members.indices.reversed() { members.swapAt(n, random.int(0...n)) }
+                return "{" + members.joined(separator: "," + space) + "}"
+            }
+            let body = space + "{" + space + "\"boxes\"" + space + ":" + space + "[" + boxes.joined(separator: space + ",") + "]" + space + "}" + space
+            let scanned = BoxAnswerScanner.canonicalBoxes(in: Data(body.utf8))
+            if scanned != nil { fast += 1 }
+            #expect(same(scanned, decoded(body)), "\(body)")
+            #expect(same(BoxAnswerScanner.boxes(in: Data(body.utf8), decoder: decoder), decoded(body)), "\(body)")
+        }
+        #expect(fast == 3_000, "every canonical body takes the fast path")
+
+        // What the server's encoder writes, with doubles of every length: the same, by either path.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for _ in 0..<2_000 {
+            let boxes = (0..<random.int(1...4)).map { _ in
+                LabeledBox(label: "car", x: random.nextUnit() * 3000, y: Double(random.int(0...2000)) / 8,
+                           w: random.nextUnit() * 1e-6, h: 0.1 + 0.2)
+            }
+            let body = String(decoding: try encoder.encode(AnswerBody(boxes: boxes)), as: UTF8.self)
+            #expect(same(BoxAnswerScanner.boxes(in: Data(body.utf8), decoder: decoder), decoded(body)), "\(body)")
+        }
+
+        let odd = [
+            #"{"boxes":[]}"#, #"{"boxes":null}"#, #"{}"#, #"{"choice":"A"}"#, #"[]"#, "", "{", #"{"boxes":[{}]}"#,
+            #"{"boxes":[{"label":"car","x":-0,"y":0,"w":1,"h":1}]}"#, #"{"boxes":[{"label":"car","x":1e2,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":01,"y":0,"w":1,"h":1}]}"#, #"{"boxes":[{"label":"car","x":1.,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":.5,"y":0,"w":1,"h":1}]}"#, #"{"boxes":[{"label":"car","x":+1,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":1,"x":2,"y":0,"w":1,"h":1}]}"#, #"{"boxes":[{"label":"car","x":1,"y":0,"w":1}]}"#,
+            #"{"boxes":[{"label":"c\u0061r","x":1,"y":0,"w":1,"h":1}]}"#, #"{"boxes":[{"label":"caf\#u{E9}","x":1,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":1,"y":0,"w":1,"h":1,"extra":true}]}"#, #"{"boxes":[{"label":7,"x":1,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":1,"y":0,"w":1,"h":1}],"cues":null}"#, #"{"boxes":[{"label":"car","x":1,"y":0,"w":1,"h":1}]}x"#,
+            "\u{FEFF}" + #"{"boxes":[]}"#, #"{"boxes":[{"label":"car","x":12345678901234567,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":0.1234567890123456789012345,"y":0,"w":1,"h":1}]}"#, #"{"boxes":[{"label":"car","x":1e400,"y":0,"w":1,"h":1}]}"#,
+            #"{"boxes":[{"label":"car","x":1,"y":0,"w":1,"h":1},]}"#, #"{"boxes":[{"label":"car","x":1,"y":0,"w":1,"h":1}"#,
+        ]
+        for body in odd {
+            #expect(same(BoxAnswerScanner.boxes(in: Data(body.utf8), decoder: decoder), decoded(body)), "\(body)")
+        }
+        #expect(BoxAnswerScanner.canonicalBoxes(in: Data(#"{"boxes":[{"label":"car","x":1e2,"y":0,"w":1,"h":1}]}"#.utf8)) == nil)
+    }
 }
