@@ -213,6 +213,11 @@ struct ExportStreamingTests {
         #expect((json["images"] as? [Any])?.count == 7)
         #expect((json["categories"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["car", "person", "bus"])
 
+        // The answers are read in index order: SQLite sorts only the few answers of each microtask.
+        let plan = try await lab.lab.store.exportBoxAnswersPlan(projectId: lab.project.id!)
+        #expect(!plan.contains("USE TEMP B-TREE FOR ORDER BY"), "\(plan)")
+        #expect(plan.contains { $0.contains("item_on_projectId") } && plan.contains { $0.contains("microtask_on_itemId") }, "\(plan)")
+
         // The lab's own folder keeps no scratch file behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: lab.lab.store.folder.path).filter { $0.contains("spill") }
         #expect(leftovers.isEmpty)

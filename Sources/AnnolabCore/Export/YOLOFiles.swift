@@ -22,16 +22,21 @@ public struct YOLOFiles<Images: ExportImageSource>: ExportFileSource {
         for (n, name) in classes.enumerated() where index[name] == nil { index[name] = n }
         classIndex = index
         var registry = ExportPath.Registry()
-        // Two pictures uploaded under the same name share a path: the later one is written.
-        var pictureOf: [String: Int] = [:]
+        var paths: [(path: String, image: Int)] = []
+        paths.reserveCapacity(images.count)
+        var next = images.count > 0 ? try images.image(at: 0) : nil
         for n in 0..<images.count {
-            let image = try images.image(at: n)
+            guard let image = next else { break }
+            next = n + 1 < images.count ? try images.image(at: n + 1) : nil
             let path = "labels/" + ExportPath.replacingExtension(of: image.fileName, with: "txt")
             try registry.claim(path, for: image.fileName)
             guard image.width > 0, image.height > 0 else { throw YOLOExport.noSize(image.fileName) }
-            pictureOf[path] = n
+            // Pictures uploaded under the same name are neighbours in file-name order and share a
+            // path: the later one is written.
+            if next?.fileName != image.fileName { paths.append((path, n)) }
         }
-        paths = pictureOf.map { (path: $0.key, image: $0.value) }.sorted { $0.path < $1.path }
+        paths.sort { $0.path < $1.path }
+        self.paths = paths
     }
 
     public var fileCount: Int { 1 + paths.count }

@@ -17,20 +17,24 @@ import Foundation
 /// var pieces = COCOExport().pieces(images, categories: ExportLabels.resolve(project.labels, found: images.labels))
 /// ```
 final class SpilledImages: ExportImageSource, @unchecked Sendable {
-    /// One picture: its name and size, where its boxes are in the spill, and its place in
-    /// upload (item id) order.
+    /// One picture: its name and size, and its place in upload (item id) order.
     struct Entry: Sendable {
         var fileName: String
         var width: Int
         var height: Int
         var mediaPath: String
         var uploadPosition: Int
-        var offset: Int64 = 0
-        var boxCount: Int = 0
+    }
+
+    /// Where each picture's boxes are in the spill, by upload position.
+    struct Placement: Sendable {
+        var offsets: [Int64]
+        var counts: [Int32]
     }
 
     /// In file-name order.
     let entries: [Entry]
+    private let placement: Placement
     /// Every label found on a consensus box; boxes refer to it by position in the spill.
     let labelTable: [String]
     private let spill: ExportSpill
@@ -40,8 +44,9 @@ final class SpilledImages: ExportImageSource, @unchecked Sendable {
     /// Bytes per box in the spill: label index (4) and x, y, w, h, confidence (8 each).
     static let boxBytes = 44
 
-    init(entries: [Entry], labelTable: [String], spill: ExportSpill) {
+    init(entries: [Entry], placement: Placement, labelTable: [String], spill: ExportSpill) {
         self.entries = entries
+        self.placement = placement
         self.labelTable = labelTable
         self.spill = spill
     }
@@ -57,11 +62,12 @@ final class SpilledImages: ExportImageSource, @unchecked Sendable {
     }
 
     func boxes(at index: Int) throws -> [ExportBox] {
-        let entry = entries[index]
-        guard entry.boxCount > 0 else { return [] }
-        try spill.read(at: entry.offset, count: entry.boxCount * Self.boxBytes, into: &buffer)
+        let position = entries[index].uploadPosition
+        let count = Int(placement.counts[position])
+        guard count > 0 else { return [] }
+        try spill.read(at: placement.offsets[position], count: count * Self.boxBytes, into: &buffer)
         return buffer.withUnsafeBytes { raw in
-            (0..<entry.boxCount).map { n in
+            (0..<count).map { n in
                 let base = n * Self.boxBytes
                 func double(_ field: Int) -> Double {
                     Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4 + 8 * field, as: UInt64.self)))
@@ -90,7 +96,7 @@ extension SpilledImages {
     /// Reads the project's pictures and answers from the store and fuses them into a spill.
     static func gather(_ project: Project, store: LabStore) async throws -> SpilledImages {
         let projectId = project.id ?? 0
-        let (pictures, positionOf) = try await store.readExportItems(projectId: projectId) { items in
+        var (pictures, positionOf) = try await store.readExportItems(projectId: projectId) { items in
             var pictures: [Entry] = []
             var positionOf: [Int64: Int] = [:]
             let decoder = JSONDecoder()
@@ -104,25 +110,28 @@ extension SpilledImages {
             return (pictures, positionOf)
         }
         let spill = try ExportSpill(folder: store.folder)
-        let fused = try await store.readExportBoxAnswers(projectId: projectId) { answers in
+        let fused = try await store.readExportBoxAnswers(projectId: projectId) { [pictures, positionOf] answers in
             var fusion = PictureFusion(pictures: pictures, positionOf: positionOf, spill: spill)
             while let answer = try answers.next() { try fusion.add(answer) }
             try fusion.finish()
-            return (fusion.pictures, fusion.labelTable)
+            return (fusion.placement, fusion.labelTable)
         }
+        positionOf = [:]
         // File-name order (UTF-8 bytes), uploads of the same name in upload order: as ``sortedByFileName()``.
-        let sorted = fused.0.sorted { a, b in
+        // Sorted in place: the list of pictures is the one thing here that grows with the project.
+        pictures.sort { a, b in
             if a.fileName != b.fileName { return a.fileName.utf8.lexicographicallyPrecedes(b.fileName.utf8) }
             return a.uploadPosition < b.uploadPosition
         }
-        return SpilledImages(entries: sorted, labelTable: fused.1, spill: spill)
+        return SpilledImages(entries: pictures, placement: fused.0, labelTable: fused.1, spill: spill)
     }
 }
 
 /// Turns the answer rows of one project, grouped by picture and tile, into consensus boxes in a spill.
 private struct PictureFusion {
-    var pictures: [SpilledImages.Entry]
+    let pictures: [SpilledImages.Entry]
     let positionOf: [Int64: Int]
+    var placement: SpilledImages.Placement
     let spill: ExportSpill
     var labelTable: [String] = []
     private var labelIndex: [String: UInt32] = [:]
@@ -139,6 +148,8 @@ private struct PictureFusion {
         self.pictures = pictures
         self.positionOf = positionOf
         self.spill = spill
+        placement = SpilledImages.Placement(offsets: Array(repeating: 0, count: pictures.count),
+                                            counts: Array(repeating: 0, count: pictures.count))
     }
 
     mutating func add(_ row: ExportBoxAnswerRow) throws {
@@ -153,8 +164,8 @@ private struct PictureFusion {
             let payload = positionOf[row.itemId] == nil ? nil : try? decoder.decode(MicrotaskPayload.self, from: row.payload)
             tile = payload?.image.map { ($0, payload?.tile?.x ?? 0, payload?.tile?.y ?? 0) }
         }
-        guard tile != nil, let answer = try? decoder.decode(AnswerBody.self, from: row.body) else { return }
-        given.append(BoxAnswer(operatorID: String(row.operatorId), boxes: answer.boxes ?? []))
+        guard tile != nil, let boxes = BoxAnswerScanner.boxes(in: row.body, decoder: decoder) else { return }
+        given.append(BoxAnswer(operatorID: String(row.operatorId), boxes: boxes))
     }
 
     mutating func finish() throws {
@@ -193,8 +204,8 @@ private struct PictureFusion {
             append(box.h)
             append(box.confidence)
         }
-        pictures[position].offset = spill.size
-        pictures[position].boxCount = boxes.count
+        placement.offsets[position] = spill.size
+        placement.counts[position] = Int32(boxes.count)
         try spill.append(record.bytes)
     }
 
