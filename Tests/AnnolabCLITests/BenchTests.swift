@@ -167,6 +167,7 @@ struct BenchTests {
         for key in ["coco_s", "yolo_s", "coco_peak_rss_mb", "yolo_peak_rss_mb", "coco_mb", "yolo_mb"] {
             #expect((values[key] ?? 0) > 0, "\(key) is reported")
         }
+        #expect(values["peak_rss_mb"] == max(values["coco_peak_rss_mb"] ?? 0, values["yolo_peak_rss_mb"] ?? 0))
         #expect(result.stderr.contains("bench: "), "progress goes to stderr")
 
         let coco = try Data(contentsOf: data.appendingPathComponent("bench-export-coco.json"))
