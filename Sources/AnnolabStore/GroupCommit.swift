@@ -34,6 +34,9 @@ final class GroupCommitter: Sendable {
     private let state = Mutex(State())
     private let writer: DatabasePool
     private let syncer: LogSyncer
+    /// Commits run here, one round after another; GRDB runs a write from here on this very thread,
+    /// so a round costs no hop between threads, and never blocks the threads Swift's tasks share.
+    private let queue = DispatchQueue(label: "annolab.group-commit")
     /// At most this many writes share one transaction, so that one commit never grows unbounded.
     let maxBatch: Int
 
@@ -52,7 +55,7 @@ final class GroupCommitter: Sendable {
                 return true
             }
             if startDrain {
-                Task.detached { await self.drain() }
+                queue.async { self.drain() }
             }
         }
         guard let value = result as? T else {
@@ -61,7 +64,7 @@ final class GroupCommitter: Sendable {
         return value
     }
 
-    private func drain() async {
+    private func drain() {
         while true {
             let batch = state.withLock { state -> [Job] in
                 let batch = Array(state.pending.prefix(maxBatch))
@@ -70,14 +73,14 @@ final class GroupCommitter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            await commit(batch)
+            commit(batch)
         }
     }
 
-    private func commit(_ batch: [Job]) async {
+    private func commit(_ batch: [Job]) {
         let outcomes: [Result<any Sendable, any Error>]
         do {
-            outcomes = try await writer.writeWithoutTransaction { db in
+            outcomes = try writer.writeWithoutTransaction { db in
                 // Other writes of the store keep syncing in their commit (`FULL`, set when the connection opened).
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
