@@ -90,8 +90,7 @@ struct BenchServeCommand: AsyncParsableCommand {
                    mainServer.port, mainServer.startSeconds))
         let baselineServer = try baseline.map { try BenchServer(program: program, data: $0.folder) }
         defer { baselineServer?.stop() }
-        let counter = try LabStore(folder: main.folder)
-        let storedBefore = try await counter.answerCount()
+        let storedBefore = try await Self.answers(in: main.folder)
 
         var mainRuns: [LoadRun] = [], baselineRuns: [LoadRun] = []
         // At most half the baseline's work in all, so that its store keeps its size.
@@ -109,7 +108,7 @@ struct BenchServeCommand: AsyncParsableCommand {
         }
         guard let rest = mainRuns.first?.rest else { throw CommandFailure(description: "No run was made.") }
         if !rest.peakReset { log("the peak memory cannot be reset here: peak_rss_mb includes the start") }
-        let stored = try await counter.answerCount() - storedBefore
+        let stored = try await Self.answers(in: main.folder) - storedBefore
 
         var line = Self.figures(mainRuns, connections: connections, microtasks: microtasks, runSeconds: Double(seconds))
         line += String(format: " answers_stored=%d peak_rss_mb=%.0f rest_rss_mb=%.0f start_peak_rss_mb=%.0f seed_s=%.2f start_s=%.2f",
@@ -123,6 +122,12 @@ struct BenchServeCommand: AsyncParsableCommand {
                            basePercentile > 0 ? earlyPercentile / basePercentile : 0)
         }
         say(line)
+    }
+
+    /// Answers stored in a lab, read through a store opened for this alone, so that no
+    /// connection of the bench's stays open on the server's database while it is measured.
+    static func answers(in folder: URL) async throws -> Int {
+        try await LabStore(folder: folder).answerCount()
     }
 
     private func plan(_ label: String, cap: Int?, early: Int?) -> LoadPlan {

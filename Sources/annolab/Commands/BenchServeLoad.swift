@@ -96,10 +96,14 @@ final class LoadGenerator {
             }
             if count < 0 && errno == EINTR { continue }
             if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+            let reason = count == 0 ? "closed by the server" : "read failed (errno \(errno))"
             // Responses read before the close still count.
             deliver(connection)
-            if connection.socket == socket && connection.step != .done && connection.step != .ready {
-                lost(connection, count == 0 ? "closed by the server" : "read failed (errno \(errno))")
+            guard connection.socket == socket else { return }
+            switch connection.step {
+            case .done: forget(connection)                 // nothing more to send on it
+            case .ready: reopen(connection)                // idle between sign-in and the run
+            default: lost(connection, reason)
             }
             return
         }
@@ -134,7 +138,8 @@ final class LoadGenerator {
             send(connection, connection.request("POST", "/api/v1/shift/start"), now: now)
         case .startingShift:
             guard response.status == 200 else { return giveUp(connection, "Starting a shift failed", response) }
-            if startedAt == 0 { connection.step = .ready } else { startLoop(connection, now: now) }
+            // Before the run every connection waits for the others; in it, a fresh operator starts work.
+            if startedAt == 0 { connection.step = .ready } else { continueOrStop(connection, now: now) }
         case .asking:
             asked(response, on: connection, now: now)
         case .answering:
@@ -289,6 +294,13 @@ final class LoadGenerator {
     }
 
     private func reopen(_ connection: OperatorConnection) {
+        forget(connection)
+        try? open(connection)
+    }
+
+    /// Closes a connection's socket and stops watching it (a closed socket left in epoll would
+    /// wake the loop again and again).
+    private func forget(_ connection: OperatorConnection) {
         if connection.socket >= 0 {
             epoll.remove(connection.socket)
             close(connection.socket)
@@ -296,7 +308,6 @@ final class LoadGenerator {
         }
         connection.reader.reset()
         connection.wantsWrite = false
-        try? open(connection)
     }
 
     private func open(_ connection: OperatorConnection) throws {
