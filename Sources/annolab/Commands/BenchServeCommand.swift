@@ -71,6 +71,9 @@ struct BenchServeCommand: AsyncParsableCommand {
         let perRun = max(operators ?? 0, connections + Self.freshOperators(seconds: seconds, abandon: abandon))
         let base = data.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: NSTemporaryDirectory() + "annolab-bench-\(UUID().uuidString)")
+        if FileManager.default.fileExists(atPath: base.appendingPathComponent("main").path) {
+            throw CommandFailure(description: "The folder \(base.path) already holds a benchmark lab. Choose a new folder for --data.")
+        }
         defer { if data == nil { try? FileManager.default.removeItem(at: base) } }
 
         log("seeding \(microtasks) microtasks and \(perRun * repeats) operators in \(base.path)")
@@ -156,6 +159,8 @@ struct BenchServeCommand: AsyncParsableCommand {
                         rest = LoadRun.Rest(residentMB: server.residentMB, startPeakMB: server.peakMB, peakReset: server.resetPeak())
                     }
                     let benchCPU = processCPUSeconds(), serverCPU = server.cpuSeconds()
+                    var plan = plan
+                    plan.serverCPU = { server.cpuSeconds() }
                     var run = generator.run(plan)
                     run.benchCPU = processCPUSeconds() - benchCPU
                     run.serverCPU = server.cpuSeconds() - serverCPU

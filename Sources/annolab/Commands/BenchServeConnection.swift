@@ -16,6 +16,9 @@ struct LoadPlan: Sendable {
     var label: String
     /// Print each window's loops/s to stderr as it ends.
     var printWindows: Bool
+    /// The server's CPU seconds so far, read at each window's end: whether a slower window
+    /// came from a server that does more per loop or from one that got less of the machine.
+    var serverCPU: (@Sendable () -> Double)? = nil
 }
 
 /// Badges of operators who have not worked yet, in order; when none are left the earliest

@@ -18,6 +18,8 @@ final class LoadGenerator {
     private var plan = LoadPlan(seconds: 0, windowSeconds: 10, abandon: 0, loopCap: nil, earlyLoops: nil, label: "", printWindows: false)
     private var figures = LoadRun()
     private var windowNext: [LatencyHistogram] = []
+    /// When the last window line was printed, and the server's CPU seconds then.
+    private var windowCPU = (at: UInt64(0), server: 0.0)
     private var random = SplitMix64(seed: 0x5EED_1AB)
     private var startedAt: UInt64 = 0
     private var deadline: UInt64 = .max
@@ -56,6 +58,7 @@ final class LoadGenerator {
         figures.windowSeconds = plan.windowSeconds
         startedAt = monotonicNanoseconds()
         deadline = startedAt + UInt64(plan.seconds * 1e9)
+        windowCPU = (startedAt, plan.serverCPU?() ?? 0)
         for connection in connections where connection.step == .ready { startLoop(connection, now: startedAt) }
         drive { connections.allSatisfy { $0.step == .done } }
         figures.elapsed = Double(monotonicNanoseconds() - startedAt) / 1e9
@@ -337,8 +340,17 @@ final class LoadGenerator {
         let loops = index < figures.windowLoops.count ? figures.windowLoops[index] : 0
         let p99 = index < windowNext.count ? windowNext[index].percentile(0.99) : 0
         let from = Double(index) * plan.windowSeconds
-        log(String(format: "%@window %d (%.0f-%.0f s): %.0f loops/s, next p99 %.2f ms",
-                   plan.label == "main" ? "" : "\(plan.label) ", index + 1, from, from + seconds, Double(loops) / seconds, p99))
+        var line = String(format: "window %d (%.0f-%.0f s): %.0f loops/s, next p99 %.2f ms",
+                          index + 1, from, from + seconds, Double(loops) / seconds, p99)
+        if let serverCPU = plan.serverCPU {
+            let now = monotonicNanoseconds(), cpu = serverCPU()
+            let used = cpu - windowCPU.server, wall = Double(now - windowCPU.at) / 1e9
+            windowCPU = (now, cpu)
+            if wall > 0 && loops > 0 {
+                line += String(format: ", server %.2f cores, %.3f ms CPU a loop", used / wall, used * 1000 / Double(loops))
+            }
+        }
+        log(plan.label == "main" ? line : "\(plan.label) \(line)")
     }
 
     private func log(_ text: String) {
