@@ -14,7 +14,7 @@ extension LabStore {
     /// (`badge_taken`), so nothing half-seeded is left behind.
     ///
     /// ```swift
-    /// let badges = (0..<50_000).map { String(format: "OP-B%06d", $0) }
+    /// let badges = (0..<50_000).map { String(format: "OP-B%05d", $0) }
     /// try await store.addOperatorsInBulk(badges: badges, namePrefix: "Bench operator", profile: WorkProfile(workMinutes: 120))
     /// ```
     @discardableResult

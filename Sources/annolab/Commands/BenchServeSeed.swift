@@ -39,7 +39,7 @@ struct BenchLab {
             _ = try await store.addMicrotasks(Array(repeating: one, count: batch))
             left -= batch
         }
-        let badges = (0..<operators).map { String(format: "OP-B%06d", $0) }
+        let badges = (0..<operators).map { String(format: "OP-B%05d", $0) }
         try await store.addOperatorsInBulk(badges: badges, namePrefix: "Bench operator", profile: profile)
         return badges
     }
