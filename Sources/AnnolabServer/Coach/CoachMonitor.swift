@@ -63,6 +63,9 @@ public final class CoachMonitor: Service, Sendable {
         var watched: Set<Int64> = []
         var signatures: [Int64: String] = [:]
         var lastEvaluated: [Int64: ContinuousClock.Instant] = [:]
+        /// The next moment (lab time) the clock alone changes an operator's phase: the block's,
+        /// the pause's or the shift's end. Until then, and with nothing done, there is nothing to see.
+        var nextChange: [Int64: Date] = [:]
         var shiftStarts: [(operatorId: Int64, shiftId: Int64)] = []
         var overruns: [(operatorId: Int64, seconds: Double)] = []
         var lastActivity: [Int64: Date] = [:]
@@ -176,8 +179,16 @@ public final class CoachMonitor: Service, Sendable {
         for start in starts { await checkPauseTaken(operatorId: start.operatorId, shiftId: start.shiftId) }
         for overrun in overruns { await blockOverrun(operatorId: overrun.operatorId, seconds: overrun.seconds) }
         let wallNow = ContinuousClock.now
+        let labNow = engine.clock.now()
+        let (nextChanges, evaluated) = state.withLock { ($0.nextChange, $0.lastEvaluated) }
         for operatorId in watched.sorted() {
+            // Nothing done, no phase change due, no periodic look due: a lab with many operators on
+            // shift looks only at those whose card can have changed.
+            let periodic = evaluated[operatorId].map { wallNow - $0 >= evaluationInterval * 12 } ?? true
+            if !dirty.contains(operatorId), !periodic, let next = nextChanges[operatorId], labNow < next { continue }
             guard let view = try? await engine.shift(operatorId: operatorId) else { continue }
+            let next = [view.blockEndsAt, view.resumesAt, view.shiftEndsAt].compactMap { $0 }.filter { $0 > labNow }.min()
+            state.withLock { $0.nextChange[operatorId] = next }
             let signature = "\(view.phase)|\(view.extraPause)|\(view.shiftId ?? 0)|\(view.blockIndex ?? -1)"
             let (changed, last) = state.withLock { state in
                 let changed = state.signatures[operatorId] != signature
@@ -194,7 +205,10 @@ public final class CoachMonitor: Service, Sendable {
                 state.withLock { _ = $0.dirty.insert(operatorId) }   // looked at again next tick
             }
             if view.phase == "off" || view.phase == "ended", !isDirty {
-                state.withLock { _ = $0.watched.remove(operatorId) }
+                state.withLock { state in
+                    state.watched.remove(operatorId)
+                    state.nextChange[operatorId] = nil
+                }
             }
         }
     }
