@@ -35,4 +35,13 @@ public struct LabRequestContext: RequestContext {
         }
         return user
     }
+
+    /// The signed-in person's id, for a route that acts on their own behalf.
+    ///
+    /// ```swift
+    /// try await engine.pause(operatorId: try context.requireUserID())
+    /// ```
+    public func requireUserID() throws -> Int64 {
+        try requireUser().id.required("signed-in person")
+    }
 }
