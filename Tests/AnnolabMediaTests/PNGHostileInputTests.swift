@@ -21,7 +21,7 @@ struct PNGHostileInputTests {
             return nil
         } catch let error as LabError {
             #expect(!error.message.isEmpty)
-            return error.code
+            return error.code.rawValue
         } catch {
             Issue.record("not a LabError: \(error)")
             return "?"
@@ -169,7 +169,7 @@ struct ImageProbeTests {
                 _ = try ImageProbe.read(Data(bytes))
                 return (nil, "")
             } catch let error as LabError {
-                return (error.code, error.message)
+                return (error.code.rawValue, error.message)
             } catch {
                 return ("?", "")
             }

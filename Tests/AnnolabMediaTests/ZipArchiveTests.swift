@@ -65,7 +65,7 @@ struct ZipArchiveTests {
     let picture = (0..<5000).map { UInt8(($0 * 7) % 251) }
 
     func problems(_ contents: ZipArchive.Contents) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: contents.problems.map { ($0.name, $0.error.code) })
+        Dictionary(uniqueKeysWithValues: contents.problems.map { ($0.name, $0.error.code.rawValue) })
     }
 
     @Test("stored and deflated files unpack to their exact bytes")

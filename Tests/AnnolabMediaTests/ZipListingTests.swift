@@ -24,7 +24,7 @@ struct ZipListingTests {
     }
 
     func problemCodes(_ listing: ZipListing) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: listing.problems.map { ($0.name, $0.error.code) })
+        Dictionary(uniqueKeysWithValues: listing.problems.map { ($0.name, $0.error.code.rawValue) })
     }
 
     @Test("a plain archive of photos lists each file with its folder path and where its bytes are")

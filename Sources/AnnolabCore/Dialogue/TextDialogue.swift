@@ -334,7 +334,7 @@ public struct TextDialogue: Sendable {
         let feedback: DialogueFeedback
         do {
             feedback = try await lab.answer(held, answer)
-        } catch let error as LabError where ["lease_expired", "assignment_closed", "already_answered", "block_over"].contains(error.code) {
+        } catch let error as LabError where [.leaseExpired, .assignmentClosed, .alreadyAnswered, .blockOver].contains(error.code) {
             clearTask()
             var reply = try await nextTask(lab: lab)
             reply.lines = problem(error) + reply.lines
@@ -510,15 +510,15 @@ public struct TextDialogue: Sendable {
     /// Plain words for what the lab refused.
     func problem(_ error: LabError) -> [String] {
         switch error.code {
-        case "lease_expired", "assignment_closed", "already_answered":
+        case .leaseExpired, .assignmentClosed, .alreadyAnswered:
             return [say("This task was no longer yours, so the answer was not needed. Nothing is lost.",
                         "Deze taak was niet meer van jou, dus het antwoord was niet nodig. Er is niets verloren.")]
-        case "block_over", "pause":
+        case .blockOver, .pause:
             return [say("The work block has ended, so this answer could not be saved. It is pause time.",
                         "Het werkblok is voorbij, dus dit antwoord kon niet worden opgeslagen. Het is pauze.")]
-        case "no_shift":
+        case .noShift:
             return [say("No shift is running. Say start to begin.", "Er loopt geen dienst. Zeg start om te beginnen.")]
-        case "daily_cap_reached":
+        case .dailyCapReached:
             return [say("You have worked all your minutes for today. Well done. Work starts again tomorrow.",
                         "Je hebt al je minuten voor vandaag gewerkt. Goed gedaan. Morgen kun je weer werken.")]
         default:

@@ -56,7 +56,7 @@ public struct AnswerBody: Codable, Sendable, Equatable {
     /// Checks the answer against its task: boxes inside the image, known labels, one verdict per cue.
     /// Returns the answer in canonical form (tags sorted, corrections trimmed).
     public func validated(kind: TaskKind, payload: MicrotaskPayload, labels: [String]) throws -> AnswerBody {
-        func refuse(_ code: String, _ message: String) -> LabError { LabError(.unprocessable, code, message) }
+        func refuse(_ code: LabError.Code, _ message: String) -> LabError { LabError(.unprocessable, code, message) }
         switch kind {
         case .imageBoxes:
             guard let boxes else { throw refuse("answer_shape", "An image-boxes answer needs a list of boxes (it may be empty).") }

@@ -2,8 +2,8 @@
 
 /// An error the lab reports to a person or a script.
 ///
-/// The `code` is snake_case and stable; the `message` is a plain sentence that says what
-/// went wrong and, where it can, what to do next.
+/// The `code` is snake_case and stable (see `LabError.Code`); the `message` is a plain sentence
+/// that says what went wrong and, where it can, what to do next.
 ///
 /// ```swift
 /// throw LabError(.forbidden, "forbidden_role", "This page is for coaches. You are signed in as an operator.")
@@ -20,10 +20,10 @@ public struct LabError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    public var code: String
+    public var code: Code
     public var message: String
 
-    public init(_ kind: Kind, _ code: String, _ message: String) {
+    public init(_ kind: Kind, _ code: Code, _ message: String) {
         self.kind = kind
         self.code = code
         self.message = message

@@ -118,7 +118,7 @@ public struct WaveSound: Sendable {
         let last = min(frameCount, Int((min(end, duration) * rate).rounded()))
         guard first < last else {
             throw LabError(
-                .unprocessable, "wave_slice_outside_sound",
+                .unprocessable, .waveSliceOutsideSound,
                 "The piece from \(start) s to \(end) s lies outside the sound, which lasts \(duration) s. Please check that the subtitles belong to this sound file."
             )
         }

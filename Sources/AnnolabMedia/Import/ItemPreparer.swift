@@ -59,14 +59,14 @@ public struct ItemPreparer: Sendable {
                     let contents = try ZipArchive.extract(upload.data, limits: limits.zip)
                     for problem in contents.problems {
                         result.rejected.append(RejectedFile(file: "\(name)/\(problem.name)", reason: problem.error.message,
-                                                            code: problem.error.code))
+                                                            code: problem.error.code.rawValue))
                     }
                     files += contents.files.map { (name: "\(name)/\($0.name)", data: $0.data) }
                     if contents.files.isEmpty && contents.problems.isEmpty {
                         result.rejected.append(RejectedFile(file: name, reason: "The archive holds no files to label.", code: "zip_empty"))
                     }
                 } catch let error as LabError {
-                    result.rejected.append(RejectedFile(file: name, reason: error.message, code: error.code))
+                    result.rejected.append(RejectedFile(file: name, reason: error.message, code: error.code.rawValue))
                 } catch {
                     result.rejected.append(RejectedFile(file: name, reason: "The archive could not be opened.", code: "zip_corrupt"))
                 }
@@ -90,7 +90,7 @@ public struct ItemPreparer: Sendable {
                                                    companion: companions[Self.baseName(file.name)]))
             } catch {
                 let refusal = (error as? LabError) ?? LabError(.unprocessable, "file_unreadable", "The file could not be read.")
-                result.rejected.append(RejectedFile(file: file.name, reason: refusal.message, code: refusal.code))
+                result.rejected.append(RejectedFile(file: file.name, reason: refusal.message, code: refusal.code.rawValue))
                 if kind == .subtitleCheck, [.srt, .vtt].contains(Self.fileKind(file.name)),
                    let companion = companions.removeValue(forKey: Self.baseName(file.name)) {
                     // The sound goes with its subtitles: refused together, so nothing is half imported.
@@ -114,7 +114,7 @@ public struct ItemPreparer: Sendable {
         return cleaned.isEmpty ? "file" : String(cleaned.prefix(200))
     }
 
-    func refuse(_ code: String, _ message: String) -> LabError {
+    func refuse(_ code: LabError.Code, _ message: String) -> LabError {
         LabError(.unprocessable, code, message)
     }
 

@@ -27,7 +27,7 @@ struct JPEGInfoTests {
             _ = try JPEGInfo.read(Data(bytes))
             return nil
         } catch let error as LabError {
-            return error.code
+            return error.code.rawValue
         } catch {
             return "?"
         }

@@ -15,7 +15,7 @@ struct HostileUploadTests {
         var story: String
         var parser: Parser
         var bytes: Data
-        var code: String
+        var code: LabError.Code
         var testDescription: String { story }
     }
 
