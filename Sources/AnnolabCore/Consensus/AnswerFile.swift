@@ -35,7 +35,7 @@ public struct AnswerFile: Sendable {
         let scanner = CrowdCSVScanner(bytes)
         do {
             return try read(scanner, byteCount: bytes.count)
-        } catch let error as LabError where error.code != "csv_open_quote" {
+        } catch let error as LabError where error.code != .csvOpenQuote {
             throw scanner.openQuoteError() ?? error
         }
     }
@@ -152,7 +152,7 @@ extension AnswerFile {
                 truth[Int(task)] = labels.code(of: scanner.field(columns[1])) ?? -2
             }
             return truth
-        } catch let error as LabError where error.code != "csv_open_quote" {
+        } catch let error as LabError where error.code != .csvOpenQuote {
             throw scanner.openQuoteError() ?? error
         }
     }

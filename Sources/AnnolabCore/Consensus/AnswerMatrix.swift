@@ -40,15 +40,8 @@ public struct AnswerMatrix: Sendable, Equatable {
         tasks: ContiguousArray<Int32>, workers: ContiguousArray<Int32>, labels: ContiguousArray<Int32>,
         taskCount: Int, workerCount: Int, labelCount: Int
     ) throws {
-        guard tasks.count == workers.count, tasks.count == labels.count else {
-            throw LabError(.badRequest, "answer_columns",
-                           "The task, worker and label columns must have the same length.")
-        }
-        guard taskCount >= 0, workerCount >= 0, labelCount >= 0,
-              taskCount <= Int(Int32.max), workerCount <= Int(Int32.max), labelCount <= 4096 else {
-            throw LabError(.badRequest, "answer_counts",
-                           "The numbers of tasks, workers and labels are out of range.")
-        }
+        try Self.checkShape(answers: tasks.count, workers.count, labels.count,
+                            taskCount: taskCount, workerCount: workerCount, labelCount: labelCount)
         for i in tasks.indices {
             guard tasks[i] >= 0, Int(tasks[i]) < taskCount,
                   workers[i] >= 0, Int(workers[i]) < workerCount,
@@ -57,12 +50,8 @@ public struct AnswerMatrix: Sendable, Equatable {
                                "Answer \(i + 1) has a task, worker or label code outside the known range.")
             }
         }
-        self.tasks = tasks
-        self.workers = workers
-        self.labels = labels
-        self.taskCount = taskCount
-        self.workerCount = workerCount
-        self.labelCount = labelCount
+        try self.init(codedTasks: tasks, workers: workers, labels: labels,
+                      taskCount: taskCount, workerCount: workerCount, labelCount: labelCount)
     }
 
     /// For codes made by a `NameTable`, which are in range by construction: checks the counts
@@ -71,20 +60,29 @@ public struct AnswerMatrix: Sendable, Equatable {
         codedTasks tasks: ContiguousArray<Int32>, workers: ContiguousArray<Int32>, labels: ContiguousArray<Int32>,
         taskCount: Int, workerCount: Int, labelCount: Int
     ) throws {
-        guard tasks.count == workers.count, tasks.count == labels.count else {
-            throw LabError(.badRequest, "answer_columns",
-                           "The task, worker and label columns must have the same length.")
-        }
-        guard taskCount <= Int(Int32.max), workerCount <= Int(Int32.max), labelCount <= 4096 else {
-            throw LabError(.badRequest, "answer_counts",
-                           "The numbers of tasks, workers and labels are out of range.")
-        }
+        try Self.checkShape(answers: tasks.count, workers.count, labels.count,
+                            taskCount: taskCount, workerCount: workerCount, labelCount: labelCount)
         self.tasks = tasks
         self.workers = workers
         self.labels = labels
         self.taskCount = taskCount
         self.workerCount = workerCount
         self.labelCount = labelCount
+    }
+
+    /// Columns of one length, and counts the codes can index (labels stay few: the algorithms
+    /// keep a label-by-label matrix per worker).
+    private static func checkShape(answers tasks: Int, _ workers: Int, _ labels: Int,
+                                   taskCount: Int, workerCount: Int, labelCount: Int) throws {
+        guard tasks == workers, tasks == labels else {
+            throw LabError(.badRequest, "answer_columns",
+                           "The task, worker and label columns must have the same length.")
+        }
+        guard taskCount >= 0, workerCount >= 0, labelCount >= 0,
+              taskCount <= Int(Int32.max), workerCount <= Int(Int32.max), labelCount <= 4096 else {
+            throw LabError(.badRequest, "answer_counts",
+                           "The numbers of tasks, workers and labels are out of range.")
+        }
     }
 
     /// Convenience for tests and small callers.

@@ -76,7 +76,7 @@ public enum CrowdCSV {
             i += 1
         }
         if quoted {
-            throw LabError(.unprocessable, "csv_open_quote",
+            throw LabError(.unprocessable, .csvOpenQuote,
                            "Line \(quoteLine) opens a quoted field that is never closed. Add the closing \" mark.")
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }

@@ -112,7 +112,7 @@ final class CrowdCSVScanner {
                     let scratchStart = scratchCount
                     while true {
                         guard pos < end else {
-                            throw LabError(.unprocessable, "csv_open_quote",
+                            throw LabError(.unprocessable, .csvOpenQuote,
                                            "Line \(quoteLine) opens a quoted field that is never closed. Add the closing \" mark.")
                         }
                         let byte = base[pos]
