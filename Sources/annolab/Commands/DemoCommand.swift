@@ -13,24 +13,16 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The data folder; seeded only when it holds no lab yet.")
     var data: String = "demo-data"
 
-    @Option(help: "The address to listen on.")
-    var host: String = "127.0.0.1"
-
-    @Option(help: "The port to listen on.")
-    var port: Int = 8080
-
-    @Option(help: ArgumentHelp("For tests only: the lab's clock runs this many times faster than the wall clock.",
-                               visibility: .hidden))
-    var clockSpeed: Double = 1
+    @OptionGroup var listen: ListenOptions
 
     func run() async throws {
         let store = try LabStore(folder: URL(fileURLWithPath: data))
         let seeded = try await DemoLab.seedIfEmpty(store: store)
-        let server = try await LabServer.open(store: store, clock: try labClock(speed: clockSpeed), options: .init(host: host, port: port))
+        let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: .init(host: listen.host, port: listen.port))
         if seeded {
             try await DemoLab.addSampleMedia(server: server)
         }
-        let host = self.host
+        let host = listen.host
         try await server.run { port in
             say(DemoLab.welcome(url: "http://\(host):\(port)/", folder: store.folder.path, seededNow: seeded))
         }

@@ -14,15 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The data folder; it is made when missing.")
     var data: String
 
-    @Option(help: "The address to listen on.")
-    var host: String = "127.0.0.1"
-
-    @Option(help: "The port to listen on.")
-    var port: Int = 8080
-
-    @Option(help: ArgumentHelp("For tests only: the lab's clock runs this many times faster than the wall clock.",
-                               visibility: .hidden))
-    var clockSpeed: Double = 1
+    @OptionGroup var listen: ListenOptions
 
     @Flag(help: "Mark session cookies Secure and send HSTS (when a proxy serves the lab over HTTPS).")
     var secureCookies = false
@@ -53,9 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
         default: throw CommandFailure(description: "Give both --tls-certificate and --tls-key, or neither.")
         }
         let store = try LabStore(folder: URL(fileURLWithPath: data))
-        let server = try await LabServer.open(store: store, clock: try labClock(speed: clockSpeed), options: .init(
-            host: host, port: port, secureCookies: secureCookies, tls: tls, logLevel: level, maxUploadBytes: maxUploadMb << 20))
-        let host = self.host
+        let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: .init(
+            host: listen.host, port: listen.port, secureCookies: secureCookies, tls: tls, logLevel: level, maxUploadBytes: maxUploadMb << 20))
+        let host = listen.host
         let scheme = tls == nil ? "http" : "https"
         try await server.run { port in
             say("Annolab is serving \(store.folder.path) at \(scheme)://\(host):\(port)/")
