@@ -1,4 +1,5 @@
 // Signing people in and out, adding accounts, and issuing tokens: used by routes and the CLI.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 
@@ -72,7 +73,8 @@ public struct AccountService: Sendable {
         let user = try await store.createUser(NewUser(
             role: role, name: name, email: email, passwordHash: passwordHash, badge: givenBadge,
             clientId: role == .client ? clientId : nil, coachId: coachId, birthdate: birthdate))
-        try await store.audit(actor: actor, action: "user.add", subject: "user:\(user.id!)", detail: "\(role.rawValue) account")
+        let userId = try user.id.required("person")
+        try await store.audit(actor: actor, action: "user.add", subject: "user:\(userId)", detail: "\(role.rawValue) account")
         return user
     }
 
@@ -103,7 +105,7 @@ public struct AccountService: Sendable {
 
     func newSession(for user: User) async throws -> Session {
         let token = Tokens.newToken()
-        try await store.storeToken(userId: user.id!, tokenHash: Tokens.hash(token), kind: .session,
+        try await store.storeToken(userId: try user.id.required("person"), tokenHash: Tokens.hash(token), kind: .session,
                                    expiresAt: Date().addingTimeInterval(sessionLifetime))
         return Session(token: token, user: user)
     }

@@ -1,4 +1,5 @@
 // Slows down guessing: too many failed sign-ins from one place wait a while.
+import AnnolabCore
 import Foundation
 import Synchronization
 

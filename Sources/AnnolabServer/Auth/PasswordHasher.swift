@@ -1,4 +1,5 @@
 // Passwords are kept only as slow, salted bcrypt hashes.
+import AnnolabCore
 import Foundation
 import HummingbirdBcrypt
 

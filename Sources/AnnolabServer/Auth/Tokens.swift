@@ -27,7 +27,7 @@ public enum Tokens {
     public static func newBadge() -> String {
         let alphabet = Array("ABCDEFGHJKMNPQRTUVWXY346789")
         var generator = SystemRandomNumberGenerator()
-        let code = (0..<6).map { _ in alphabet.randomElement(using: &generator)! }
+        let code = (0..<6).map { _ in alphabet[Int.random(in: alphabet.indices, using: &generator)] }
         return "OP-" + String(code)
     }
 }

@@ -1,4 +1,5 @@
 // The demo lab a newcomer gets from `annolab demo`: accounts, a coach's group, a client's projects.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabStore
 import Foundation
@@ -77,7 +78,7 @@ public enum DemoLab {
             case .imageBoxVerify: []
             }
             guard !names.isEmpty else { continue }
-            _ = try await server.importer.importFiles(try files(names), into: project.id!, strict: true, actor: nil)
+            _ = try await server.importer.importFiles(try files(names), into: try project.id.required("project"), strict: true, actor: nil)
         }
     }
 

@@ -1,4 +1,5 @@
 // Exports: the consensus of a project's answers in the formats the client's tools read.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabStore
 import Foundation
@@ -83,14 +84,15 @@ public struct ExportService: Sendable {
     }
 
     func gather(_ project: Project) async throws -> Gathered {
-        let items = Dictionary(uniqueKeysWithValues: try await store.items(projectId: project.id!).map { ($0.id!, $0) })
-        let microtasks = try await store.microtasks(projectId: project.id!)
+        let projectId = try project.id.required("project")
+        let items = Dictionary(uniqueKeysWithValues: try await store.items(projectId: projectId).map { (try $0.id.required("item"), $0) })
+        let microtasks = try await store.microtasks(projectId: projectId)
         let decoder = JSONDecoder()
         var payloads: [Int64: MicrotaskPayload] = [:]
         for microtask in microtasks {
-            payloads[microtask.id!] = try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))
+            payloads[try microtask.id.required("microtask")] = try? decoder.decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))
         }
-        let answers = try await store.answers(projectId: project.id!).sorted { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }
+        let answers = try await store.answers(projectId: projectId).sorted { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }
         return Gathered(items: items, microtasks: microtasks, payloads: payloads, answers: answers,
                         pseudonyms: OperatorPseudonyms(operatorIDs: answers.map { String($0.operatorId) }))
     }
@@ -108,33 +110,34 @@ public struct ExportService: Sendable {
             throw LabError(.unprocessable, "unsupported_format",
                            "A \(project.template.rawValue) project exports as \(offered.joined(separator: ", ")), not as '\(format)'.")
         }
-        try await store.audit(actor: actor, action: "export.download", subject: "project:\(project.id!)", detail: "\(format) export")
+        let projectId = try project.id.required("project")
+        try await store.audit(actor: actor, action: "export.download", subject: "project:\(projectId)", detail: "\(format) export")
         let name = Self.base(project.name)
         func zip(_ files: [String: Data]) -> Data {
             ZipWriter.archive(files.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) })
         }
         if project.template == .imageBoxes, format != "jsonl" {
-            return try await imageExport(project, format: format, name: name)
+            return try await imageExport(project, projectId: projectId, format: format, name: name)
         }
         let data = try await gather(project)
         switch (project.template, format) {
         case (_, "jsonl"):
             return File(fileName: "\(name)-answers.jsonl", contentType: "application/x-ndjson", data: try rawAnswers(data))
         case (.subtitleCheck, "vtt"):
-            let files = subtitleResults(data)
+            let files = try subtitleResults(data)
             if files.count == 1 {
                 return File(fileName: "\(name).vtt", contentType: "text/vtt; charset=utf-8", data: WebVTTExport().write(files[0]))
             }
             return File(fileName: "\(name)-vtt.zip", contentType: "application/zip", data: zip(try WebVTTExport().write(files: files)))
         case (.subtitleCheck, _):
             return File(fileName: "\(name)-subtitles.csv", contentType: "text/csv; charset=utf-8",
-                        data: SubtitleReportCSV().write(subtitleResults(data)))
+                        data: SubtitleReportCSV().write(try subtitleResults(data)))
         case (.audioTags, "csv"):
-            return File(fileName: "\(name)-tags.csv", contentType: "text/csv; charset=utf-8", data: AudioTagsExport().csv(tagResults(project, data)))
+            return File(fileName: "\(name)-tags.csv", contentType: "text/csv; charset=utf-8", data: AudioTagsExport().csv(try tagResults(project, data)))
         case (.audioTags, _):
-            return File(fileName: "\(name)-tags.json", contentType: "application/json", data: AudioTagsExport().json(tagResults(project, data)))
+            return File(fileName: "\(name)-tags.json", contentType: "application/json", data: AudioTagsExport().json(try tagResults(project, data)))
         case (.choice, let format):
-            return choiceExport(project, data, name: name, format: format)
+            return try choiceExport(project, data, name: name, format: format)
         default:
             throw LabError(.unprocessable, "unsupported_format", "This project has no '\(format)' export.")
         }
@@ -144,7 +147,7 @@ public struct ExportService: Sendable {
 
     /// COCO and YOLO stream from the spilled consensus; Pascal VOC and Label Studio are made
     /// in memory from the same consensus.
-    func imageExport(_ project: Project, format: String, name: String) async throws -> File {
+    func imageExport(_ project: Project, projectId: Int64, format: String, name: String) async throws -> File {
         let images = try await SpilledImages.gather(project, store: store)
         let labels = ExportLabels.resolve(project.labels, found: images.labels)
         switch format {
@@ -156,12 +159,12 @@ public struct ExportService: Sendable {
             return File(fileName: "\(name)-yolo.zip", contentType: "application/zip",
                         body: .pieces(ZipPieces(files: files, spill: try ExportSpill(folder: store.folder))))
         case "voc":
-            let annotations = try images.annotationsInUploadOrder(projectId: project.id!)
+            let annotations = try images.annotationsInUploadOrder(projectId: projectId)
             let files = try PascalVOCExport().write(annotations)
             return File(fileName: "\(name)-voc.zip", contentType: "application/zip",
                         data: ZipWriter.archive(files.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) }))
         default:
-            let annotations = try images.annotationsInUploadOrder(projectId: project.id!)
+            let annotations = try images.annotationsInUploadOrder(projectId: projectId)
             return File(fileName: "\(name)-labelstudio.json", contentType: "application/json", data: LabelStudioExport().write(annotations))
         }
     }
@@ -169,7 +172,7 @@ public struct ExportService: Sendable {
     // MARK: Raw answers
 
     func rawAnswers(_ data: Gathered) throws -> Data {
-        let kinds = Dictionary(uniqueKeysWithValues: data.microtasks.map { ($0.id!, $0.kind.rawValue) })
+        let kinds = Dictionary(uniqueKeysWithValues: try data.microtasks.map { (try $0.id.required("microtask"), $0.kind.rawValue) })
         return try RawAnswersExport().write(data.answers.map { answer in
             RawAnswerRow(microtaskId: answer.microtaskId, kind: kinds[answer.microtaskId] ?? "",
                          operatorPseudonym: data.pseudonyms[String(answer.operatorId)] ?? "operator-0",
@@ -187,11 +190,12 @@ public struct ExportService: Sendable {
     // MARK: Subtitles
 
     /// Each subtitle file with every cue, and the verdict the operators reached on it.
-    func subtitleResults(_ data: Gathered) -> [SubtitleFileResult] {
+    func subtitleResults(_ data: Gathered) throws -> [SubtitleFileResult] {
         var cuesByItem: [Int64: [Int: (cue: MicrotaskPayload.Cue, verdict: String?, confidence: Double, correction: String?)]] = [:]
         for microtask in data.microtasks where microtask.kind == .subtitleCheck && !microtask.isGold {
-            guard let itemId = microtask.itemId, let cues = data.payloads[microtask.id!]?.cues else { continue }
-            let given = answers(data, microtaskId: microtask.id!)
+            let microtaskId = try microtask.id.required("microtask")
+            guard let itemId = microtask.itemId, let cues = data.payloads[microtaskId]?.cues else { continue }
+            let given = answers(data, microtaskId: microtaskId)
             let positions = Dictionary(uniqueKeysWithValues: cues.enumerated().map { ($0.element.index, $0.offset) })
             let votes: [SubtitleAnswer] = given.flatMap { operatorID, answer in
                 (answer.cues ?? []).compactMap { cue -> SubtitleAnswer? in
@@ -207,12 +211,11 @@ public struct ExportService: Sendable {
                 cuesByItem[itemId, default: [:]][cue.index] = (cue, result?.verdict?.rawValue, result?.confidence ?? 0, result?.correction)
             }
         }
-        return data.items.values.sorted { $0.id! < $1.id! }.compactMap { item in
-            guard let cues = cuesByItem[item.id!] else { return nil }
-            return SubtitleFileResult(fileName: item.fileName, cues: cues.keys.sorted().map { index in
-                let entry = cues[index]!
-                return CueResult(index: index, start: entry.cue.start, end: entry.cue.end, text: SubtitleParsing.plainText(entry.cue.text),
-                                 verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction)
+        return data.items.sorted { $0.key < $1.key }.compactMap { itemId, item in
+            guard let cues = cuesByItem[itemId] else { return nil }
+            return SubtitleFileResult(fileName: item.fileName, cues: cues.sorted { $0.key < $1.key }.map { index, entry in
+                CueResult(index: index, start: entry.cue.start, end: entry.cue.end, text: SubtitleParsing.plainText(entry.cue.text),
+                          verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction)
             })
         }
     }
@@ -220,18 +223,24 @@ public struct ExportService: Sendable {
     // MARK: Sound tags
 
     /// Each sound's tags as time ranges with their confidence.
-    func tagResults(_ project: Project, _ data: Gathered) -> [TagResult] {
+    func tagResults(_ project: Project, _ data: Gathered) throws -> [TagResult] {
         var results: [TagResult] = []
-        let byItem = Dictionary(grouping: data.microtasks.filter { $0.kind == .audioTags && !$0.isGold && $0.itemId != nil }, by: { $0.itemId! })
-        for itemId in byItem.keys.sorted() {
+        // Each sound's clips, by item and then by microtask id.
+        var byItem: [Int64: [(id: Int64, start: Double)]] = [:]
+        for microtask in data.microtasks where microtask.kind == .audioTags && !microtask.isGold {
+            guard let itemId = microtask.itemId else { continue }
+            let id = try microtask.id.required("microtask")
+            byItem[itemId, default: []].append((id, data.payloads[id]?.audio?.start ?? 0))
+        }
+        for (itemId, clipsOfItem) in byItem.sorted(by: { $0.key < $1.key }) {
             guard let item = data.items[itemId] else { continue }
-            let microtasks = byItem[itemId]!.sorted { (data.payloads[$0.id!]?.audio?.start ?? 0) < (data.payloads[$1.id!]?.audio?.start ?? 0) }
+            let microtaskIds = clipsOfItem.sorted { $0.start < $1.start }.map(\.id)
             var clips: [AudioClip] = []
             var answers: [TagAnswer] = []
-            for (index, microtask) in microtasks.enumerated() {
-                guard let audio = data.payloads[microtask.id!]?.audio else { continue }
+            for (index, microtaskId) in microtaskIds.enumerated() {
+                guard let audio = data.payloads[microtaskId]?.audio else { continue }
                 clips.append(AudioClip(index: index, start: audio.start, end: audio.end))
-                for (operatorID, answer) in self.answers(data, microtaskId: microtask.id!) {
+                for (operatorID, answer) in self.answers(data, microtaskId: microtaskId) {
                     answers.append(TagAnswer(clip: index, operatorID: operatorID, tags: Set(answer.tags ?? [])))
                 }
             }
@@ -247,13 +256,13 @@ public struct ExportService: Sendable {
     // MARK: Choice
 
     /// One row per picture: the option the operators chose (Dawid-Skene) and its confidence.
-    func choiceExport(_ project: Project, _ data: Gathered, name: String, format: String) -> File {
+    func choiceExport(_ project: Project, _ data: Gathered, name: String, format: String) throws -> File {
         let microtasks = data.microtasks.filter { $0.kind == .choice && !$0.isGold }
         var tasks: [Int] = [], workers: [Int] = [], labels: [Int] = []
         var workerIndex: [String: Int] = [:]
         var counts: [Int] = []
         for (position, microtask) in microtasks.enumerated() {
-            let given = answers(data, microtaskId: microtask.id!)
+            let given = answers(data, microtaskId: try microtask.id.required("microtask"))
             counts.append(given.count)
             for (operatorID, answer) in given {
                 guard let choice = answer.choice, let label = project.labels.firstIndex(of: choice) else { continue }
@@ -270,7 +279,8 @@ public struct ExportService: Sendable {
         var csv = CSVTable(header: ["file", "label", "confidence", "answers"])
         var rows: [ExportJSON] = []
         for (position, microtask) in microtasks.enumerated() {
-            let file = microtask.itemId.flatMap { data.items[$0]?.fileName } ?? "microtask-\(microtask.id!)"
+            let microtaskId = try microtask.id.required("microtask")
+            let file = microtask.itemId.flatMap { data.items[$0]?.fileName } ?? "microtask-\(microtaskId)"
             var label = "", confidence = 0.0
             if counts[position] > 0, let consensus, let chosen = consensus.label(task: position) {
                 label = project.labels[chosen]

@@ -1,4 +1,5 @@
 // Writing a streamed export to a file: into a hidden partial file first, renamed into place when complete.
+import AnnolabCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 // Writing a streamed export into an HTTP response body as it is made.
+import AnnolabCore
 import Hummingbird
 
 /// An ``ExportSink`` over Hummingbird's response body writer: each chunk goes out as it is

@@ -1,4 +1,5 @@
 // A project's pictures with their consensus boxes: fused while the store's answers stream past, kept in a scratch file.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 

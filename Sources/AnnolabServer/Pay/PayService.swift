@@ -1,4 +1,5 @@
 // Hourly rates, payroll and client cost: reading the ledger of time, never counting clicks.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 
@@ -54,10 +55,11 @@ struct PayService: Sendable {
         try await engine.settleEndedShifts()
         // The store compares times as text, so a bound past the year 9999 would sort before every
         // stored time; the period's end is kept within the last representable day.
-        let start = startOfDay(from), end = min(startOfDay(to).addingTimeInterval(86400 * 1.5), Self.latestStoredTime)
+        let start = try startOfDay(from), end = min(try startOfDay(to).addingTimeInterval(86400 * 1.5), Self.latestStoredTime)
         let stored = try await store.segments(from: start.addingTimeInterval(-86400), to: end)
         let table = try await minimumWage()
         let policy = try await policy()
+        guard let beforeAnyRate = CalendarDate(year: 1900, month: 1, day: 1) else { throw Self.calendarFailure("1900-01-01") }
         var rows: [PayrollRow] = []
         for (operatorId, segments) in Dictionary(grouping: stored, by: \.operatorId).sorted(by: { $0.key < $1.key }) {
             guard let user = try await store.user(id: operatorId) else { continue }
@@ -68,7 +70,7 @@ struct PayService: Sendable {
                 .filter { $0.key >= from && $0.key <= to }
             // Before the first agreed rate, the operator is paid the minimum wage for their age:
             // a zero rate is always lifted to the floor, and a day without a floor is refused below.
-            let rates = [(from: CalendarDate(year: 1900, month: 1, day: 1)!, hourly: Money(cents: 0))]
+            let rates = [(from: beforeAnyRate, hourly: Money(cents: 0))]
                 + (try await store.rates(operatorId: operatorId).compactMap { rate in
                     CalendarDate(rate.effectiveFrom).map { (from: $0, hourly: Money(cents: rate.hourlyCents)) }
                 })
@@ -86,10 +88,18 @@ struct PayService: Sendable {
     /// 9999-12-31 23:59:59 UTC, the last time the store's text form of a date can hold.
     static let latestStoredTime = Date(timeIntervalSince1970: 253_402_300_799)
 
-    func startOfDay(_ date: CalendarDate) -> Date {
+    func startOfDay(_ date: CalendarDate) throws -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+        guard let start = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day)) else {
+            throw Self.calendarFailure(date.description)
+        }
+        return start
+    }
+
+    /// A day the calendar could not make: a fault in the lab, not in the request.
+    static func calendarFailure(_ day: String) -> LabError {
+        LabError(.internalFailure, "calendar_failure", "Something went wrong on the server: the day \(day) could not be placed. Please try again.")
     }
 
     /// What a project has cost its client so far: the paid time of ended shifts, shared over
@@ -98,16 +108,17 @@ struct PayService: Sendable {
         try await engine.settleEndedShifts()
         let policy = try await policy()
         var parts: [(paidSeconds: Int, effortByProject: [Int64: Double])] = []
-        for shift in try await store.shiftEfforts(projectId: project.id!) {
+        let projectId = try project.id.required("project")
+        for shift in try await store.shiftEfforts(projectId: projectId) {
             let segments = shift.segments.compactMap { segment in
                 TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
             }
             let paid = PayLedger.paidSecondsPerDay(segments: segments, policy: policy, timeZone: timeZone).values.reduce(0, +)
             parts.append((paidSeconds: paid, effortByProject: shift.effortByProject))
         }
-        let seconds = ProjectCost.attribute(parts)[project.id!] ?? 0
+        let seconds = ProjectCost.attribute(parts)[projectId] ?? 0
         let price = Money(cents: try await store.client(id: project.clientId)?.hourlyPriceCents ?? 0)
-        let delivered = try await store.progress(projectId: project.id!).completed
+        let delivered = try await store.progress(projectId: projectId).completed
         return ProjectCostReport(paidSeconds: seconds, clientHourlyPrice: price, labelsDelivered: delivered)
     }
 }

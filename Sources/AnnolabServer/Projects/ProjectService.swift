@@ -1,4 +1,5 @@
 // Creating projects from templates, and how a project is shown to its client.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -167,8 +168,9 @@ struct ProjectService: Sendable {
     func quality(_ project: Project) async throws -> ProjectView.Quality {
         let decoder = JSONDecoder()
         // Derived questions (box checks in a picture project) are measured apart from the project's own kind.
-        let ownKind = Set(try await store.microtasks(projectId: project.id!).filter { $0.kind == project.template }.compactMap(\.id))
-        let given = try await store.answers(projectId: project.id!).compactMap { record -> ProjectAgreement.Given? in
+        let projectId = try project.id.required("project")
+        let ownKind = Set(try await store.microtasks(projectId: projectId).filter { $0.kind == project.template }.compactMap(\.id))
+        let given = try await store.answers(projectId: projectId).compactMap { record -> ProjectAgreement.Given? in
             guard ownKind.contains(record.microtaskId),
                   let answer = try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8)) else { return nil }
             return .init(microtask: record.microtaskId, operatorId: record.operatorId, answer: answer,
@@ -212,8 +214,9 @@ struct ProjectService: Sendable {
     /// Work left, in hours, and the working day it is expected to be done: the lab's rostered
     /// work minutes a day are shared equally between the projects with open work.
     func progress(_ project: Project) async throws -> ProjectView.Progress {
-        let counts = try await store.progress(projectId: project.id!)
-        let remaining = try await store.remainingWork(projectId: project.id!)
+        let projectId = try project.id.required("project")
+        let counts = try await store.progress(projectId: projectId)
+        let remaining = try await store.remainingWork(projectId: projectId)
         let left = counts.microtasks - counts.completed
         guard left > 0 else {
             return .init(microtasks: counts.microtasks, completed: counts.completed, inProgress: counts.inProgress, left: 0,
@@ -228,12 +231,14 @@ struct ProjectService: Sendable {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = engine.timeZone
             var day = engine.clock.now()
-            while days > 0 {
-                day = calendar.date(byAdding: .day, value: 1, to: day)!
+            while days > 0, let next = calendar.date(byAdding: .day, value: 1, to: day) {
+                day = next
                 if !calendar.isDateInWeekend(day) { days -= 1 }
             }
             let parts = calendar.dateComponents([.year, .month, .day], from: day)
-            eta = CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)?.description
+            if let year = parts.year, let month = parts.month, let dayOfMonth = parts.day {
+                eta = CalendarDate(year: year, month: month, day: dayOfMonth)?.description
+            }
         }
         return .init(microtasks: counts.microtasks, completed: counts.completed, inProgress: counts.inProgress, left: left,
                      etaHours: hours, eta: eta)
@@ -250,7 +255,7 @@ struct ProjectService: Sendable {
 
     func view(_ project: Project) async throws -> ProjectView {
         let adaptive = project.adaptiveMin.flatMap { min in project.adaptiveMax.map { ProjectView.Adaptive(min: min, max: $0) } }
-        return ProjectView(id: project.id!, name: project.name, template: project.template, labels: project.labels,
+        return ProjectView(id: try project.id.required("project"), name: project.name, template: project.template, labels: project.labels,
                            overlap: project.overlap, adaptiveOverlap: adaptive, goldRate: project.goldRate,
                            deadline: project.deadline, createdAt: project.createdAt,
                            progress: try await progress(project),
