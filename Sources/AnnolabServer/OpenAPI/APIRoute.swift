@@ -1,5 +1,6 @@
 // One operation of the lab's HTTP API as its document describes it: who may call it, what it reads,
 // what it answers.
+import AnnolabCore
 import Foundation
 
 /// One row of ``APIRoutes/all``: method, path, who may call it, the request it reads, the answer

@@ -1,4 +1,5 @@
 // The lab's HTTP API in one table: every route the server serves, what it reads and what it answers.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 

@@ -119,8 +119,8 @@ enum OpenAPIDocument {
             errors[400] = "Not JSON, or a field missing or of the wrong kind."
             errors[413] = "The body is larger than 1 MiB."
         }
-        if !route.pathParameterNames.isEmpty {
-            errors[404] = "No such \(route.pathParameterNames.last!) among those this person may see."
+        if let named = route.pathParameterNames.last {
+            errors[404] = "No such \(named) among those this person may see."
         }
         if route.query.contains(where: \.required) || route.query.contains(where: { $0.schema.enumValues != nil }) {
             errors[400] = errors[400] ?? "A query parameter missing or not one of its values."

@@ -1,5 +1,6 @@
 // The bodies the routes answer with: derived from the Codable response types, written by hand for
 // the types that are only Encodable and for the bodies a route writes itself.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Synchronization

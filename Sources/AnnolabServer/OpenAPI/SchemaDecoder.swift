@@ -27,18 +27,21 @@ struct SchemaDecoder: Decoder {
     /// The schema of `type` and a value of it made from harmless answers.
     static func describe<T: Decodable>(_ type: T.Type, codingPath: [any CodingKey]) throws -> (schema: JSONSchema, value: T) {
         if let described = T.self as? any SchemaDescribed.Type {
-            return (described.jsonSchema, described.schemaSample as! T)
+            return (described.jsonSchema, try sample(try described.schemaSample, as: T.self, codingPath: codingPath))
         }
-        if let primitive = Self.primitive(T.self) { return (primitive.schema, primitive.value as! T) }
+        if let primitive = Self.primitive(T.self) {
+            return (primitive.schema, try sample(primitive.value, as: T.self, codingPath: codingPath))
+        }
         if let enumeration = T.self as? any CaseIterable.Type, let cases = Self.stringCases(enumeration) {
-            return (.cases(cases.names), cases.first as! T)
+            return (.cases(cases.names), try sample(cases.first, as: T.self, codingPath: codingPath))
         }
         if let dictionary = T.self as? any SchemaDictionary.Type {
             let values = try dictionary.valueSchema(codingPath: codingPath)
-            return (.dictionary(values), dictionary.emptyDictionary as! T)
+            return (.dictionary(values), try sample(dictionary.emptyDictionary, as: T.self, codingPath: codingPath))
         }
         if let optional = T.self as? any SchemaOptional.Type {
-            return (try optional.wrappedSchema(codingPath: codingPath).orNull, optional.nullValue as! T)
+            return (try optional.wrappedSchema(codingPath: codingPath).orNull,
+                    try sample(optional.nullValue, as: T.self, codingPath: codingPath))
         }
         let node = SchemaNode()
         do {
@@ -49,6 +52,16 @@ struct SchemaDecoder: Decoder {
             throw SchemaDerivationError(type: "\(T.self)", path: codingPath.map(\.stringValue).joined(separator: "."),
                                         reason: "\(error)")
         }
+    }
+
+    /// A harmless value made for `type`, as that type; a sample of another type is a fault in
+    /// the type's own description, reported like any other schema that cannot be derived.
+    static func sample<T>(_ value: Any, as type: T.Type, codingPath: [any CodingKey]) throws -> T {
+        guard let value = value as? T else {
+            throw SchemaDerivationError(type: "\(T.self)", path: codingPath.map(\.stringValue).joined(separator: "."),
+                                        reason: "its sample value is a \(Swift.type(of: value))")
+        }
+        return value
     }
 
     /// Types JSONDecoder reads as plain JSON values.
@@ -300,8 +313,11 @@ struct SingleSchemaContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try decodePrimitive(type) }
 
     private func decodePrimitive<T>(_ type: T.Type) throws -> T {
-        let primitive = SchemaDecoder.primitive(type)!
+        guard let primitive = SchemaDecoder.primitive(type) else {
+            throw SchemaDerivationError(type: "\(T.self)", path: codingPath.map(\.stringValue).joined(separator: "."),
+                                        reason: "it is not a plain JSON value")
+        }
         node.single = primitive.schema
-        return primitive.value as! T
+        return try SchemaDecoder.sample(primitive.value, as: type, codingPath: codingPath)
     }
 }

@@ -1,4 +1,5 @@
 // Types that check the value they read say their own schema: dates, times, money, decimals.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 
@@ -6,15 +7,16 @@ import Foundation
 /// (a date must be a real date) or because JSONDecoder reads it in a special way (a `Date`).
 ///
 /// ```swift
-/// extension CalendarDate: SchemaDescribed {
-///     static var jsonSchema: JSONSchema { .calendarDate }
-///     static var schemaSample: CalendarDate { CalendarDate(year: 2026, month: 3, day: 1)! }
+/// extension Money: SchemaDescribed {
+///     static var jsonSchema: JSONSchema { .money }
+///     static var schemaSample: Money { .zero }
 /// }
 /// ```
 protocol SchemaDescribed {
     static var jsonSchema: JSONSchema { get }
-    /// Any valid value, handed to the type being described in place of real data.
-    static var schemaSample: Self { get }
+    /// Any valid value, handed to the type being described in place of real data; a type that
+    /// can only make one through a failable initialiser throws when it does not get one.
+    static var schemaSample: Self { get throws }
 }
 
 extension JSONSchema {
@@ -46,7 +48,14 @@ extension Decimal: SchemaDescribed {
 
 extension CalendarDate: SchemaDescribed {
     static var jsonSchema: JSONSchema { .calendarDate }
-    static var schemaSample: CalendarDate { CalendarDate(year: 2026, month: 3, day: 1)! }
+    static var schemaSample: CalendarDate {
+        get throws {
+            guard let date = CalendarDate(year: 2026, month: 3, day: 1) else {
+                throw SchemaDerivationError(type: "CalendarDate", path: "", reason: "2026-03-01 is not taken as a date")
+            }
+            return date
+        }
+    }
 }
 
 extension Money: SchemaDescribed {
