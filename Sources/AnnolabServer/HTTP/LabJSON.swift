@@ -10,6 +10,12 @@ public enum LabJSON {
         return encoder
     }()
 
+    /// `value` as JSON text, for a column that stores JSON (an item's meta, a gold answer's
+    /// explanation): keys sorted, so the same value is always stored the same way.
+    public static func text(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

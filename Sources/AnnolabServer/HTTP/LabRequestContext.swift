@@ -1,4 +1,5 @@
 // The per-request context: who is asking, and how JSON is read and written.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird

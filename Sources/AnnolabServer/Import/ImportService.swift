@@ -1,4 +1,5 @@
 // Stores uploads: media files first (atomically), then items and microtasks in one transaction.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabStore
 import Foundation
@@ -53,9 +54,8 @@ public struct ImportService: Sendable {
             }
             let required = project.overlap ?? project.adaptiveMin ?? 2
             let rows = try prepared.items.map { item -> (item: Item, microtasks: [Microtask]) in
-                let meta = String(decoding: try JSONSerialization.data(withJSONObject: item.meta, options: [.sortedKeys]), as: UTF8.self)
                 let stored = Item(projectId: projectId, fileName: item.fileName, mediaType: item.mediaType,
-                                  mediaPath: "\(projectId)/\(item.folder)", byteCount: item.byteCount, meta: meta)
+                                  mediaPath: "\(projectId)/\(item.folder)", byteCount: item.byteCount, meta: try LabJSON.text(item.meta))
                 let microtasks = try item.microtasks.map { prepared in
                     Microtask(projectId: projectId, itemId: nil, kind: project.template,
                               payload: String(decoding: try LabJSON.encoder.encode(prepared.payload), as: UTF8.self),
@@ -87,7 +87,7 @@ public struct ImportService: Sendable {
             do {
                 tasks = try LabelStudioImport.parse(manifest.data)
             } catch let error as LabError {
-                rejected.append(RejectedFile(file: manifest.name, reason: error.message, code: error.code))
+                rejected.append(RejectedFile(file: manifest.name, reason: error.message, code: error.code.rawValue))
                 continue
             } catch {
                 rejected.append(RejectedFile(file: manifest.name, reason: "This is not a Label Studio task list.", code: "invalid_labelstudio"))

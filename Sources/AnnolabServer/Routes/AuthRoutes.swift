@@ -1,4 +1,5 @@
 // Sign in, sign out, and "who am I" for every role.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -53,13 +54,13 @@ struct AuthRoutes {
     }
 
     @Sendable func settings(_ request: Request, context: LabRequestContext) async throws -> PersonalSettings {
-        try await accounts.store.personalSettings(userId: try context.requireUser().id!)
+        try await accounts.store.personalSettings(userId: try context.requireUserID())
     }
 
     @Sendable func changeSettings(_ request: Request, context: LabRequestContext) async throws -> PersonalSettings {
-        let user = try context.requireUser()
+        let userId = try context.requireUserID()
         let change = try await request.decode(as: SettingsChange.self, context: context)
-        var settings = try await accounts.store.personalSettings(userId: user.id!)
+        var settings = try await accounts.store.personalSettings(userId: userId)
         if let value = change.textSize { settings.textSize = value }
         if let value = change.contrast { settings.contrast = value }
         if let value = change.reducedMotion { settings.reducedMotion = value }
@@ -68,7 +69,7 @@ struct AuthRoutes {
             settings.languageChosen = true
         }
         if let value = change.sounds { settings.sounds = value }
-        return try await accounts.store.setPersonalSettings(settings, userId: user.id!)
+        return try await accounts.store.setPersonalSettings(settings, userId: userId)
     }
 
     @Sendable func login(_ request: Request, context: LabRequestContext) async throws -> Response {
@@ -102,7 +103,7 @@ struct AuthRoutes {
                             httpOnly: true, sameSite: .strict)
         let csrf = CSRFMiddleware.token(forSession: session.token)
         var response = try LoginResponse(token: session.token, role: session.user.role, name: session.user.name,
-                                         id: session.user.id!, csrfToken: csrf).response(from: request, context: context)
+                                         id: try session.user.id.required("person"), csrfToken: csrf).response(from: request, context: context)
         response.setCookie(cookie)
         response.setCookie(CSRFMiddleware.cookie(csrf, secure: secureCookies, maxAge: Int(accounts.sessionLifetime)))
         return response
@@ -121,7 +122,7 @@ struct AuthRoutes {
 
     @Sendable func me(_ request: Request, context: LabRequestContext) async throws -> Me {
         let user = try context.requireUser()
-        return Me(id: user.id!, role: user.role, name: user.name, email: user.email, badge: user.badge,
+        return Me(id: try user.id.required("person"), role: user.role, name: user.name, email: user.email, badge: user.badge,
                   language: user.language, csrfToken: context.token.map(CSRFMiddleware.token(forSession:)))
     }
 }

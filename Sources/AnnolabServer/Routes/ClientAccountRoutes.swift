@@ -1,4 +1,5 @@
 // The templates projects start from, a client's API tokens, and the lab-level impact summary.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -64,15 +65,14 @@ struct ClientAccountRoutes {
     }
 
     @Sendable func tokenList(_ request: Request, context: LabRequestContext) async throws -> TokenList {
-        let user = try context.requireUser()
-        return TokenList(tokens: try await store.apiTokens(userId: user.id!).map {
-            TokenView(id: $0.id!, label: $0.label, createdAt: $0.createdAt, token: nil)
+        return TokenList(tokens: try await store.apiTokens(userId: try context.requireUserID()).map {
+            TokenView(id: try $0.id.required("token"), label: $0.label, createdAt: $0.createdAt, token: nil)
         })
     }
 
     /// A new token for scripts; it is shown once and stored only as a hash.
     @Sendable func createToken(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<TokenView> {
-        let user = try context.requireUser()
+        let userId = try context.requireUserID()
         // The body may be left out; one that is sent must be a token request.
         var buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let body = buffer.readableBytes == 0
@@ -81,17 +81,17 @@ struct ClientAccountRoutes {
         guard (label?.count ?? 0) <= 100 else {
             throw LabError(.unprocessable, "invalid_label", "A token's name can have at most 100 characters.")
         }
-        let token = try await accounts.createApiToken(userId: user.id!, label: label?.isEmpty == false ? label : nil)
-        let stored = try await store.apiTokens(userId: user.id!).first { $0.tokenHash == Tokens.hash(token) }
+        let token = try await accounts.createApiToken(userId: userId, label: label?.isEmpty == false ? label : nil)
+        let stored = try await store.apiTokens(userId: userId).first { $0.tokenHash == Tokens.hash(token) }
         return EditedResponse(status: .created, response: TokenView(id: stored?.id ?? 0, label: stored?.label,
                                                                     createdAt: stored?.createdAt ?? Date(), token: token))
     }
 
     @Sendable func revokeToken(_ request: Request, context: LabRequestContext) async throws -> Response {
-        let user = try context.requireUser()
-        guard let raw = context.parameters.get("id"), let id = Int64(raw),
-              try await accounts.revokeApiToken(id: id, userId: user.id!) else {
-            throw LabError(.notFound, "token_not_found", "There is no such token of yours.")
+        let userId = try context.requireUserID()
+        let notFound = LabError(.notFound, "token_not_found", "There is no such token of yours.")
+        guard try await accounts.revokeApiToken(id: try context.parameters.requireID(else: notFound), userId: userId) else {
+            throw notFound
         }
         return Response(status: .noContent)
     }

@@ -1,4 +1,5 @@
 // The client's routes: projects and their progress.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -27,7 +28,7 @@ struct ClientRoutes {
     /// `?format=coco|yolo|voc|labelstudio|vtt|csv|json|jsonl`: the consensus so far, as a download.
     @Sendable func export(_ request: Request, context: LabRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let project = try await ownProject(context, user: user)
         guard let format = request.uri.queryParameters["format"].map(String.init), !format.isEmpty else {
             let offered = ExportService.formats[project.template] ?? ["jsonl"]
             throw LabError(.badRequest, "format_missing", "Say which format you want: ?format= one of \(offered.joined(separator: ", ")).")
@@ -57,7 +58,7 @@ struct ClientRoutes {
     /// reaches the operators and in what words.
     @Sendable func feedback(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<FeedbackReceipt> {
         let user = try context.requireUser()
-        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let project = try await ownProject(context, user: user)
         let body = try await request.decode(as: FeedbackRequest.self, context: context)
         let kind = body.kind ?? "feedback"
         guard ["feedback", "good-job"].contains(kind) else {
@@ -67,15 +68,16 @@ struct ClientRoutes {
         guard !text.isEmpty, text.count <= 2000 else {
             throw LabError(.unprocessable, "invalid_feedback", "Write your feedback in 1 to 2000 characters.")
         }
-        let item = try await store.addFeedback(projectId: project.id!, kind: kind, body: text, actor: user.id, at: Date())
+        let item = try await store.addFeedback(projectId: try project.id.required("project"), kind: kind, body: text,
+                                               actor: user.id, at: Date())
         return EditedResponse(status: .created, response: FeedbackReceipt(
-            id: item.id!, kind: kind, status: item.status,
+            id: try item.id.required("feedback"), kind: kind, status: item.status,
             note: "Thank you. The lab's coaches read this and pass it on to the people who did the work."))
     }
 
     @Sendable func upload(_ request: Request, context: LabRequestContext) async throws -> EditedResponse<UploadReport> {
         let user = try context.requireUser()
-        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let project = try await ownProject(context, user: user)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUploadBytes {
             throw Self.tooLarge(maxUploadBytes)
         }
@@ -103,8 +105,9 @@ struct ClientRoutes {
         case "true": strict = true
         default: throw LabError(.badRequest, "invalid_strict", "Give ?strict= as true or false.")
         }
-        let report = try await importer.importFiles(files, into: project.id!, strict: strict, actor: user.id)
-        if report.microtasks > 0 { try? await monitor.datasetUploaded(projectId: project.id!, projectName: project.name) }
+        let projectId = try project.id.required("project")
+        let report = try await importer.importFiles(files, into: projectId, strict: strict, actor: user.id)
+        if report.microtasks > 0 { try? await monitor.datasetUploaded(projectId: projectId, projectName: project.name) }
         return EditedResponse(status: .created, response: UploadReport(report))
     }
 
@@ -144,7 +147,7 @@ struct ClientRoutes {
     /// Known answers for some microtasks: they become gold, mixed in at the project's gold rate.
     @Sendable func gold(_ request: Request, context: LabRequestContext) async throws -> GoldReport {
         let user = try context.requireUser()
-        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let project = try await ownProject(context, user: user)
         let body = try await request.decode(as: GoldRequest.self, context: context)
         var answers: [GoldAnswer] = []
         for entry in body.answers {
@@ -153,13 +156,12 @@ struct ClientRoutes {
             }
             let payload = (try? JSONDecoder().decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8))) ?? MicrotaskPayload()
             let known = try entry.answer.validated(kind: microtask.kind, payload: payload, labels: project.labels)
-            let explanation = entry.explanation ?? [:]
             answers.append(GoldAnswer(
                 microtaskId: entry.microtask,
                 body: String(decoding: try JSONEncoder().encode(known), as: UTF8.self),
-                explanation: String(decoding: try JSONSerialization.data(withJSONObject: explanation, options: [.sortedKeys]), as: UTF8.self)))
+                explanation: try LabJSON.text(entry.explanation ?? [:])))
         }
-        try await store.setGold(projectId: project.id!, answers: answers)
+        try await store.setGold(projectId: try project.id.required("project"), answers: answers)
         projects.engine.goldAdded(answers.map(\.microtaskId))
         return GoldReport(gold: answers.count)
     }
@@ -186,16 +188,17 @@ struct ClientRoutes {
 
     @Sendable func show(_ request: Request, context: LabRequestContext) async throws -> ProjectView {
         let user = try context.requireUser()
-        let project = try await ownProject(context.parameters.get("id"), user: user)
+        let project = try await ownProject(context, user: user)
         return try await projects.view(project)
     }
 
-    /// The project with this id when it belongs to the signed-in client; 404 otherwise, so that
-    /// one client cannot learn which project ids another has.
-    func ownProject(_ rawId: String?, user: User) async throws -> Project {
-        guard let rawId, let id = Int64(rawId), let project = try await store.project(id: id),
+    /// The project of the path's `{id}` when it belongs to the signed-in client; 404 otherwise,
+    /// so that one client cannot learn which project ids another has.
+    func ownProject(_ context: LabRequestContext, user: User) async throws -> Project {
+        let notFound = LabError(.notFound, "project_not_found", "There is no project \(context.parameters.get("id") ?? "") among your projects.")
+        guard let project = try await store.project(id: try context.parameters.requireID(else: notFound)),
               project.clientId == (try clientId(of: user)) else {
-            throw LabError(.notFound, "project_not_found", "There is no project \(rawId ?? "") among your projects.")
+            throw notFound
         }
         return project
     }

@@ -1,4 +1,5 @@
 // The media of microtasks (pictures, tiles, clips), only for the people whose work needs them.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -31,7 +32,7 @@ struct MediaRoutes {
         // through Web/, which answers a path with `..` in it differently (400).
         let notFound = try LabError(.notFound, "media_not_found", "This picture or sound is not there.")
             .response(from: request, context: context)
-        guard let projectText = context.parameters.get("project"), let projectId = Int64(projectText), projectId > 0,
+        guard let projectId = context.parameters.get("project", as: Int64.self), projectId > 0,
               let folder = context.parameters.get("folder"), let name = context.parameters.get("file"),
               Self.isSafe(folder), Self.isSafe(name),
               let type = Self.types[(name as NSString).pathExtension.lowercased()] else { return notFound }
@@ -54,9 +55,9 @@ struct MediaRoutes {
             guard let clientId = user.clientId, let project = try await store.project(id: projectId) else { return false }
             return project.clientId == clientId
         case .operator:
-            return try await store.mediaIsOpen(url: url, to: .operator(user.id!), at: clock.now())
+            return try await store.mediaIsOpen(url: url, to: .operator(try user.id.required("person")), at: clock.now())
         case .coach:
-            return try await store.mediaIsOpen(url: url, to: .coach(user.id!), at: clock.now())
+            return try await store.mediaIsOpen(url: url, to: .coach(try user.id.required("person")), at: clock.now())
         }
     }
 

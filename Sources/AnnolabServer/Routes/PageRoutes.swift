@@ -1,4 +1,5 @@
 // The browser pages at their stable paths; their scripts and styles come from Web/.
+import AnnolabCore
 import Foundation
 import Hummingbird
 

@@ -1,4 +1,5 @@
 // The text mode over HTTP: one line in, short lines out, with links to spoken versions.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -72,6 +73,7 @@ struct TextRoutes {
 
     @Sendable func text(_ request: Request, context: LabRequestContext) async throws -> TextResponse {
         let user = try context.requireUser()
+        let userId = try user.id.required("person")
         let body = try await request.decode(as: TextRequest.self, context: context)
         guard body.input.count <= 2000 else {
             throw LabError(.badRequest, "input_too_long", "Please say or type less at once: at most 2000 characters.")
@@ -80,11 +82,11 @@ struct TextRoutes {
             throw LabError(.unprocessable, "invalid_language", "The language must be nl (Dutch) or en (English).")
         }
         let store = engine.store
-        let lab = EngineDialogueLab(engine: engine, operatorId: user.id!, templates: templates)
-        let (reply, language) = try await sessions.handle(body.input, operatorId: user.id!, name: user.name,
-                                                          language: { try await store.personalSettings(userId: user.id!).language },
+        let lab = EngineDialogueLab(engine: engine, operatorId: userId, templates: templates)
+        let (reply, language) = try await sessions.handle(body.input, operatorId: userId, name: user.name,
+                                                          language: { try await store.personalSettings(userId: userId).language },
                                                           chosen: body.language, lab: lab)
-        let audioMode = try await store.profile(operatorId: user.id!)?.audioMode ?? false
+        let audioMode = try await store.profile(operatorId: userId)?.audioMode ?? false
         var audio: String?
         if body.speech ?? audioMode {
             audio = try? await speech.speak(reply.lines.joined(separator: " "), language: language).map { "/api/v1/speech/\($0)" }
