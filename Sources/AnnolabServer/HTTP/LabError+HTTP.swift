@@ -8,6 +8,15 @@ struct ErrorBody: Codable, Sendable {
     struct Detail: Codable, Sendable {
         var code: String
         var message: String
+
+        init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+
+        init(_ error: LabError) {
+            self.init(code: error.code.rawValue, message: error.message)
+        }
     }
     var error: Detail
 }
@@ -36,11 +45,16 @@ extension LabError: HTTPResponseError {
     public var status: HTTPResponse.Status { kind.status }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try LabJSON.encoder.encode(ErrorBody(error: .init(code: code, message: message)))
-        return Response(
+        try reply(ErrorBody(error: .init(self)))
+    }
+
+    /// The one place a LabError becomes a reply: its status, and `body` as the lab's JSON.
+    /// `body` is ``ErrorBody`` or a reply that carries more beside it, such as ``PauseReply``.
+    func reply(_ body: some Encodable) throws -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
+            body: .init(byteBuffer: ByteBuffer(bytes: try LabJSON.encoder.encode(body)))
         )
     }
 }
