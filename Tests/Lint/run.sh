@@ -68,7 +68,7 @@ for my $file (@ARGV) {
             finding($file, $n, "try! on a request path: use try and let the error reach the reply")
                 if $code =~ /\btry!/;
         }
-        finding($file, $n, "JSONSerialization: give the JSON a Codable type (AnnolabCore JSONValue for free-form JSON)")
+        finding($file, $n, "JSONSerialization: give the JSON a Codable type and read or write it with JSONDecoder / JSONEncoder")
             if $serverOrCore && $code =~ /\bJSONSerialization\b/;
 
         my $named = qr/(?:\b(?:phase|state|status|code)|[a-z](?:Phase|State|Status|Code))\b/;
