@@ -138,7 +138,7 @@ struct CoachHTTPTests {
             #expect(result.status == 404, "\(method) \(path)")
         }
         #expect(try await lab.store.messages(operatorId: stranger.id!).isEmpty)
-        #expect(try await lab.server.engine.shift(operatorId: stranger.id!).phase == "off")
+        #expect(try await lab.server.engine.shift(operatorId: stranger.id!).phase == .off)
         let list = try await lab.request("GET", "/api/v1/coach/operators", token: coach)
         let ids = (list.json["operators"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
         #expect(ids.count == 6 && !ids.contains(Int(stranger.id!)))

@@ -25,7 +25,7 @@ struct ShiftStoryTests {
         _ = try await lab.addChoiceProject(count: 50, overlap: 1)
         let start = lab.clock.now()
         let shift = try await lab.engine.startShift(operatorId: anouk, startedBy: anouk)
-        #expect(shift.phase == "work")
+        #expect(shift.phase == .work)
         #expect(shift.blockEndsAt == start.addingTimeInterval(45 * 60))
         #expect(shift.shiftEndsAt == start.addingTimeInterval(240 * 60))
 
@@ -35,12 +35,12 @@ struct ShiftStoryTests {
         let pause = await pauseRefusal(lab, anouk)
         #expect(pause.refused)
         #expect(pause.resumesAt == start.addingTimeInterval(60 * 60))
-        #expect(try await lab.engine.shift(operatorId: anouk).phase == "pause")
+        #expect(try await lab.engine.shift(operatorId: anouk).phase == .pause)
         lab.clock.advance(minutes: 14)
         #expect(await pauseRefusal(lab, anouk).refused)
         lab.clock.advance(minutes: 1)
         #expect(try await lab.next(anouk) != nil, "work resumes when the pause ends")
-        #expect(try await lab.engine.shift(operatorId: anouk).phase == "work")
+        #expect(try await lab.engine.shift(operatorId: anouk).phase == .work)
     }
 
     @Test("nobody's shift starts by itself: without a started shift, asking for work is a 409")
@@ -48,7 +48,7 @@ struct ShiftStoryTests {
         let lab = try await EngineLab.make()
         let bram = try await lab.addOperator("Bram")
         _ = try await lab.addChoiceProject(count: 3, overlap: 1)
-        #expect(try await lab.engine.shift(operatorId: bram).phase == "off")
+        #expect(try await lab.engine.shift(operatorId: bram).phase == .off)
         let error = await #expect(throws: LabError.self) { try await lab.next(bram) }
         #expect(error?.code == "no_shift")
         #expect(error?.kind == .conflict)
@@ -62,7 +62,7 @@ struct ShiftStoryTests {
         _ = try await lab.engine.startShift(operatorId: chaima, startedBy: chaima)
         lab.clock.advance(minutes: 10)
         let paused = try await lab.engine.pause(operatorId: chaima)
-        #expect(paused.phase == "pause")
+        #expect(paused.phase == .pause)
         #expect(paused.extraPause)
         let refusal = await pauseRefusal(lab, chaima)
         #expect(refusal.refused && refusal.extra && refusal.resumesAt == nil)
@@ -99,7 +99,7 @@ struct ShiftStoryTests {
         let error = await #expect(throws: LabError.self) { try await lab.next(esra) }
         #expect(error?.code == "no_shift")
         let shift = try await lab.engine.shift(operatorId: esra)
-        #expect(shift.phase == "ended")
+        #expect(shift.phase == .ended)
         #expect(shift.endReason == "dailyCap")
         // Starting a new shift the same day is refused: the cap is for the whole day.
         let again = await #expect(throws: LabError.self) { try await lab.engine.startShift(operatorId: esra, startedBy: esra) }
@@ -134,7 +134,7 @@ struct ShiftStoryTests {
         _ = try await lab.engine.startShift(operatorId: op, startedBy: op)
         lab.clock.advance(minutes: 241)
         let shift = try await lab.engine.shift(operatorId: op)
-        #expect(shift.phase == "ended")
+        #expect(shift.phase == .ended)
         #expect(shift.endReason == "plannedLength")
     }
 }
