@@ -18,7 +18,7 @@ public enum StorageFailure {
     public static func labError(_ cause: Cause) -> LabError {
         switch cause {
         case .full:
-            LabError(.unavailable, "storage_full",
+            LabError(.unavailable, .storageFull,
                      "The lab's disk is full, so this could not be saved. Nothing you did before is lost. Please tell the lab's administrator, and try again later.")
         case .writeFailed:
             LabError(.unavailable, "storage_failure",

@@ -6,7 +6,8 @@ import GRDB
 /// A token that signs a person in. Only its SHA-256 is stored.
 public struct ApiToken: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "apiToken"
-    public enum Kind: String, Codable, Sendable { case session, api }
+    /// A browser session or a script's API token: the same two values as the `kind` column's CHECK.
+    public enum Kind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible { case session, api }
     public var id: Int64?
     public var userId: Int64
     public var tokenHash: String
@@ -16,6 +17,22 @@ public struct ApiToken: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     public var expiresAt: Date?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let userId = Column(CodingKeys.userId)
+        public static let tokenHash = Column(CodingKeys.tokenHash)
+        public static let kind = Column(CodingKeys.kind)
+        public static let createdAt = Column(CodingKeys.createdAt)
+    }
+}
+
+extension DerivableRequest<ApiToken> {
+    /// A person's API tokens, leaving out their browser sessions.
+    func apiTokens(ofUser userId: Int64) -> Self {
+        filter(ApiToken.Columns.userId == userId && ApiToken.Columns.kind == ApiToken.Kind.api)
+    }
 }
 
 extension LabStore {
@@ -44,7 +61,7 @@ extension LabStore {
     }
 
     public func deleteToken(tokenHash: String) async throws {
-        try await write { db in _ = try ApiToken.filter(Column("tokenHash") == tokenHash).deleteAll(db) }
+        try await write { db in _ = try ApiToken.filter(ApiToken.Columns.tokenHash == tokenHash).deleteAll(db) }
     }
 }
 
@@ -52,16 +69,15 @@ extension LabStore {
     /// A person's API tokens (not their browser sessions), newest first.
     public func apiTokens(userId: Int64) async throws -> [ApiToken] {
         try await read { db in
-            try ApiToken.filter(Column("userId") == userId && Column("kind") == ApiToken.Kind.api.rawValue)
-                .order(Column("createdAt").desc, Column("id").desc).fetchAll(db)
+            try ApiToken.all().apiTokens(ofUser: userId)
+                .order(ApiToken.Columns.createdAt.desc, ApiToken.Columns.id.desc).fetchAll(db)
         }
     }
 
     /// Revokes one of a person's API tokens; returns its hash, or nil when it is not theirs.
     public func revokeApiToken(id: Int64, userId: Int64) async throws -> String? {
         try await write { db in
-            guard let token = try ApiToken.filter(Column("id") == id && Column("userId") == userId && Column("kind") == "api")
-                .fetchOne(db) else { return nil }
+            guard let token = try ApiToken.all().apiTokens(ofUser: userId).filter(key: id).fetchOne(db) else { return nil }
             try token.delete(db)
             try AuditEntry.record(db, actor: userId, action: "token.revoke", subject: "token:\(id)")
             return token.tokenHash

@@ -13,6 +13,11 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var detail: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+    }
 }
 
 extension AuditEntry {
@@ -32,7 +37,7 @@ extension LabStore {
     /// change (nil for the lab itself or the command line, or when that account was removed).
     public func auditLog(limit: Int = 100) async throws -> [(entry: AuditEntry, actor: User?)] {
         try await read { db in
-            let entries = try AuditEntry.order(Column("id").desc).limit(limit).fetchAll(db)
+            let entries = try AuditEntry.order(AuditEntry.Columns.id.desc).limit(limit).fetchAll(db)
             let ids = Set(entries.compactMap(\.actorId))
             let actors = try User.fetchAll(db, keys: Array(ids)).reduce(into: [Int64: User]()) { $0[$1.id!] = $1 }
             return entries.map { ($0, $0.actorId.flatMap { actors[$0] }) }

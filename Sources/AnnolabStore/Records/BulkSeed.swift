@@ -29,12 +29,12 @@ extension LabStore {
             var start = badges.startIndex
             while start < badges.endIndex {
                 let end = min(start + Self.userRowsPerInsert, badges.endIndex)
-                let rows = Array(repeating: "('operator', ?, ?, ?, ?)", count: end - start).joined(separator: ", ")
+                let rows = Array(repeating: "(?, ?, ?, ?, ?)", count: end - start).joined(separator: ", ")
                 let statement = try db.cachedStatement(sql: "INSERT INTO user (role, name, badge, language, createdAt) VALUES \(rows)")
                 var values: [(any DatabaseValueConvertible)?] = []
-                values.reserveCapacity((end - start) * 4)
+                values.reserveCapacity((end - start) * 5)
                 for (offset, badge) in badges[start..<end].enumerated() {
-                    values += ["\(namePrefix) \(start + offset + 1)", badge, language, now]
+                    values += [Role.operator, "\(namePrefix) \(start + offset + 1)", badge, language, now]
                 }
                 do {
                     try statement.execute(arguments: StatementArguments(values))
@@ -45,12 +45,13 @@ extension LabStore {
             }
             try db.execute(sql: """
                 INSERT INTO operatorProfile (operatorId, workMinutes, pauseMinutes, shiftMinutes, dailyCapMinutes)
-                SELECT id, ?, ?, ?, ? FROM user WHERE id > ? AND role = 'operator'
-                """, arguments: [profile.workMinutes, profile.pauseMinutes, profile.shiftMinutes, profile.dailyCapMinutes, before])
+                SELECT id, ?, ?, ?, ? FROM user WHERE id > ? AND role = ?
+                """, arguments: [profile.workMinutes, profile.pauseMinutes, profile.shiftMinutes, profile.dailyCapMinutes, before,
+                                 Role.operator])
             return badges.count
         }
     }
 
-    /// 4 values a row: 2,000 rows stay well inside SQLite's limit of 32,766 bound values.
+    /// 5 values a row: 2,000 rows stay well inside SQLite's limit of 32,766 bound values.
     static let userRowsPerInsert = 2_000
 }

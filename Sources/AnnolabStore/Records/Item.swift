@@ -16,6 +16,12 @@ public struct Item: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     public var meta: String
     public var createdAt: Date
 
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let projectId = Column(CodingKeys.projectId)
+    }
+
     public init(projectId: Int64, fileName: String, mediaType: String, mediaPath: String, byteCount: Int, meta: String,
                 createdAt: Date = Date()) {
         self.projectId = projectId
@@ -53,7 +59,7 @@ extension LabStore {
     }
 
     public func items(projectId: Int64) async throws -> [Item] {
-        try await read { db in try Item.filter(Column("projectId") == projectId).order(Column("id")).fetchAll(db) }
+        try await read { db in try Item.filter(Item.Columns.projectId == projectId).order(Item.Columns.id).fetchAll(db) }
     }
 
     /// Counts of everything an import writes, for checks that a refused upload left nothing behind.

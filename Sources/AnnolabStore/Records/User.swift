@@ -20,6 +20,26 @@ public struct User: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     public var disabledAt: Date?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let role = Column(CodingKeys.role)
+        public static let name = Column(CodingKeys.name)
+        public static let email = Column(CodingKeys.email)
+        public static let badge = Column(CodingKeys.badge)
+    }
+}
+
+extension DerivableRequest<User> {
+    /// The person with this email address, written in any case (the column collates NOCASE).
+    func filter(email: String) -> Self {
+        filter(User.Columns.email.collating(.nocase) == email)
+    }
+
+    /// The person who carries this badge.
+    func filter(badge: String) -> Self {
+        filter(User.Columns.badge == badge)
+    }
 }
 
 /// What it takes to add a person to the lab.
@@ -61,10 +81,10 @@ extension LabStore {
                 throw LabError(.unprocessable, "unknown_client", "There is no client with id \(clientId).")
             }
             if let email = new.email,
-               try User.filter(Column("email").collating(.nocase) == email).fetchCount(db) > 0 {
+               try User.all().filter(email: email).fetchCount(db) > 0 {
                 throw LabError(.conflict, "email_taken", "Someone in the lab already uses the email address \(email).")
             }
-            if let badge = new.badge, try User.filter(Column("badge") == badge).fetchCount(db) > 0 {
+            if let badge = new.badge, try User.all().filter(badge: badge).fetchCount(db) > 0 {
                 throw LabError(.conflict, "badge_taken", "The badge \(badge) is already given to someone else.")
             }
             var user = User(id: nil, role: new.role, name: new.name, email: new.email, passwordHash: new.passwordHash,
@@ -84,11 +104,11 @@ extension LabStore {
     }
 
     public func user(badge: String) async throws -> User? {
-        try await read { db in try User.filter(Column("badge") == badge).fetchOne(db) }
+        try await read { db in try User.all().filter(badge: badge).fetchOne(db) }
     }
 
     public func user(email: String) async throws -> User? {
-        try await read { db in try User.filter(Column("email").collating(.nocase) == email).fetchOne(db) }
+        try await read { db in try User.all().filter(email: email).fetchOne(db) }
     }
 
     /// The operators whose profile names this coach: the coach's group.
@@ -103,7 +123,7 @@ extension LabStore {
 
     public func userCount(role: Role? = nil) async throws -> Int {
         try await read { db in
-            if let role { return try User.filter(Column("role") == role.rawValue).fetchCount(db) }
+            if let role { return try User.filter(User.Columns.role == role).fetchCount(db) }
             return try User.fetchCount(db)
         }
     }
@@ -112,7 +132,7 @@ extension LabStore {
 extension LabStore {
     /// Everyone in the lab, by role then name.
     public func allUsers() async throws -> [User] {
-        try await read { db in try User.order(Column("role"), Column("name")).fetchAll(db) }
+        try await read { db in try User.order(User.Columns.role, User.Columns.name).fetchAll(db) }
     }
 }
 
