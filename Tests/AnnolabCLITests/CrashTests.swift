@@ -352,7 +352,7 @@ final class CrashLab: @unchecked Sendable {
     /// The shift's stored work and pause segments follow each other without gap or overlap from
     /// its start to its end, so the paid time is exactly the span.
     func checkCover(_ shift: Shift, _ segments: [StoredSegment], round: Int) {
-        let paid = segments.filter { $0.kind != "extraPause" }.sorted { $0.startedAt < $1.startedAt }
+        let paid = segments.filter { $0.kind != .extraPause }.sorted { $0.startedAt < $1.startedAt }
         var cursor = shift.startedAt
         var joined = true
         for segment in paid {

@@ -13,6 +13,12 @@ public struct Rate: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     public var effectiveFrom: String
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let operatorId = Column(CodingKeys.operatorId)
+        public static let effectiveFrom = Column(CodingKeys.effectiveFrom)
+    }
 }
 
 /// One row of the minimum wage table: from a date, for an age and up, an hourly amount.
@@ -22,6 +28,12 @@ public struct MinimumWageRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var effectiveFrom: String
     public var minAge: Int
     public var hourlyCents: Int
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let effectiveFrom = Column(CodingKeys.effectiveFrom)
+        public static let minAge = Column(CodingKeys.minAge)
+    }
 }
 
 extension LabStore {
@@ -38,23 +50,14 @@ extension LabStore {
     }
 
     public func rates(operatorId: Int64) async throws -> [Rate] {
-        try await read { db in try Rate.filter(Column("operatorId") == operatorId).order(Column("effectiveFrom")).fetchAll(db) }
+        try await read { db in
+            try Rate.filter(Rate.Columns.operatorId == operatorId).order(Rate.Columns.effectiveFrom).fetchAll(db)
+        }
     }
 
     public func minimumWageRows() async throws -> [MinimumWageRecord] {
-        try await read { db in try MinimumWageRecord.order(Column("effectiveFrom"), Column("minAge")).fetchAll(db) }
-    }
-
-    /// Ended shifts' stored segments overlapping a period, with the operator they belong to.
-    public func segments(from: Date, to: Date) async throws -> [(operatorId: Int64, kind: String, start: Date, end: Date)] {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT shift.operatorId AS operatorId, timeSegment.kind AS kind, timeSegment.startedAt AS s, timeSegment.endedAt AS e
-                FROM timeSegment JOIN shift ON shift.id = timeSegment.shiftId
-                WHERE timeSegment.endedAt IS NOT NULL AND timeSegment.endedAt > ? AND timeSegment.startedAt < ?
-                ORDER BY shift.operatorId, timeSegment.startedAt
-                """, arguments: [from, to])
-            return rows.map { (operatorId: $0["operatorId"], kind: $0["kind"], start: $0["s"], end: $0["e"]) }
+            try MinimumWageRecord.order(MinimumWageRecord.Columns.effectiveFrom, MinimumWageRecord.Columns.minAge).fetchAll(db)
         }
     }
 }

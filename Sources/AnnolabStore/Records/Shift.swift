@@ -1,4 +1,4 @@
-// Shifts, their extra pauses and the time segments that the pay ledger reads.
+// Shifts: when an operator's working time began, with the profile it runs on, and how it ended.
 import AnnolabCore
 import Foundation
 import GRDB
@@ -16,7 +16,7 @@ public struct Shift: Codable, Sendable, Equatable, FetchableRecord, MutablePersi
     public var shiftMinutes: Int
     public var dailyCapMinutes: Int
     public var startedById: Int64?
-    /// plannedLength | dailyCap | byOperator | byCoach | profileChanged
+    /// A ``ShiftEndReason`` raw value; nil while the shift runs.
     public var endReason: String?
     /// When a new profile takes over this shift (the next work block after the coach's change).
     public var switchAt: Date?
@@ -45,46 +45,71 @@ public struct Shift: Codable, Sendable, Equatable, FetchableRecord, MutablePersi
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let operatorId = Column(CodingKeys.operatorId)
+        public static let startedAt = Column(CodingKeys.startedAt)
+        public static let plannedEndAt = Column(CodingKeys.plannedEndAt)
+        public static let endedAt = Column(CodingKeys.endedAt)
+        public static let endReason = Column(CodingKeys.endReason)
+        public static let switchAt = Column(CodingKeys.switchAt)
+    }
 }
 
-/// A stored stretch of a shift: work, pause, extra pause or waiting.
-public struct StoredSegment: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "timeSegment"
-    public var id: Int64?
-    public var shiftId: Int64
-    public var kind: String
-    public var startedAt: Date
-    public var endedAt: Date?
+extension DerivableRequest<Shift> {
+    /// The shifts of one operator.
+    func filter(operatorId: Int64) -> Self {
+        filter(Shift.Columns.operatorId == operatorId)
+    }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    /// Shifts not closed in the store: running, or over by the clock and not settled yet.
+    func notEnded() -> Self {
+        filter(Shift.Columns.endedAt == nil)
+    }
+
+    /// The latest shift first.
+    func latestFirst() -> Self {
+        order(Shift.Columns.startedAt.desc, Shift.Columns.id.desc)
+    }
 }
 
 extension LabStore {
     /// Operators with a shift that is not closed in the store.
     public func operatorsWithOpenShifts() async throws -> [Int64] {
-        try await read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT operatorId FROM shift WHERE endedAt IS NULL") }
+        try await read { db in
+            try Shift.all().notEnded().select(Shift.Columns.operatorId, as: Int64.self).distinct().fetchAll(db)
+        }
+    }
+
+    /// How many operators have a shift running at `now`: not closed, and not past its planned end.
+    public func operatorsOnShift(at now: Date) async throws -> Int {
+        try await read { db in
+            try Shift.all().notEnded().filter(Shift.Columns.plannedEndAt > now)
+                .select(count(distinct: Shift.Columns.operatorId), as: Int.self).fetchOne(db) ?? 0
+        }
     }
 
     /// The operator's most recent shift, ended or not.
     public func latestShift(operatorId: Int64) async throws -> Shift? {
-        try await read { db in
-            try Shift.filter(Column("operatorId") == operatorId).order(Column("startedAt").desc, Column("id").desc).fetchOne(db)
-        }
+        try await read { db in try Shift.all().filter(operatorId: operatorId).latestFirst().fetchOne(db) }
     }
 
     public func shifts(operatorId: Int64, from: Date, to: Date) async throws -> [Shift] {
         try await read { db in
-            try Shift.filter(Column("operatorId") == operatorId && Column("startedAt") >= from && Column("startedAt") < to)
-                .order(Column("startedAt")).fetchAll(db)
+            try Shift.all().filter(operatorId: operatorId)
+                .filter(Shift.Columns.startedAt >= from && Shift.Columns.startedAt < to)
+                .order(Shift.Columns.startedAt).fetchAll(db)
         }
     }
 
     /// Starts a shift unless one is running. Returns the running or new shift.
     public func startShift(_ shift: Shift) async throws -> Shift {
         try await write { db in
-            if let running = try Shift.filter(Column("operatorId") == shift.operatorId && Column("endedAt") == nil)
-                .order(Column("startedAt").desc).fetchOne(db), running.plannedEndAt > shift.startedAt {
-                throw LabError(.conflict, "shift_running", "A shift is already running.")
+            if let running = try Shift.all().filter(operatorId: shift.operatorId).notEnded().latestFirst().fetchOne(db),
+               running.plannedEndAt > shift.startedAt {
+                throw LabError(.conflict, .shiftRunning, "A shift is already running.")
             }
             var shift = shift
             try shift.insert(db)
@@ -95,85 +120,35 @@ extension LabStore {
     /// Marks when a running shift switches to the operator's new profile (nil: no switch).
     public func setShiftSwitch(id: Int64, at moment: Date?) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE shift SET switchAt = ? WHERE id = ? AND endedAt IS NULL", arguments: [moment, id])
+            _ = try Shift.filter(key: id).notEnded().updateAll(db, Shift.Columns.switchAt.set(to: moment))
         }
     }
 
-    /// The extra pauses of a shift, oldest first; the last may still be open.
-    public func extraPauses(shiftId: Int64) async throws -> [StoredSegment] {
-        try await read { db in
-            try StoredSegment.filter(Column("shiftId") == shiftId && Column("kind") == "extraPause")
-                .order(Column("startedAt")).fetchAll(db)
-        }
-    }
-
-    public func startExtraPause(shiftId: Int64, at now: Date) async throws {
-        try await write { db in
-            let open = try StoredSegment.filter(Column("shiftId") == shiftId && Column("kind") == "extraPause"
-                                                && Column("endedAt") == nil).fetchCount(db)
-            guard open == 0 else { return }
-            var segment = StoredSegment(id: nil, shiftId: shiftId, kind: "extraPause", startedAt: now, endedAt: nil)
-            try segment.insert(db)
-        }
-    }
-
-    public func endExtraPause(shiftId: Int64, at now: Date) async throws {
-        try await write { db in
-            try db.execute(sql: "UPDATE timeSegment SET endedAt = ? WHERE shiftId = ? AND kind = 'extraPause' AND endedAt IS NULL",
-                           arguments: [now, shiftId])
-        }
-    }
-
-    /// Closes a shift and writes its ledger segments (work, pause, extra pause), in one transaction.
-    public func endShift(id: Int64, at end: Date, reason: String, segments: [(kind: String, start: Date, end: Date)]) async throws {
+    /// Closes a shift and writes its ledger segments (work, pause, waiting), in one transaction.
+    /// The shift's extra pauses are already stored; one still running ends with the shift.
+    public func endShift(id: Int64, at end: Date, reason: ShiftEndReason, segments: [TimeSegment]) async throws {
         try await write { db in
             guard let shift = try Shift.fetchOne(db, key: id), shift.endedAt == nil else { return }
-            try db.execute(sql: "UPDATE timeSegment SET endedAt = ? WHERE shiftId = ? AND kind = 'extraPause' AND endedAt IS NULL",
-                           arguments: [end, id])
-            try db.execute(sql: "DELETE FROM timeSegment WHERE shiftId = ? AND kind != 'extraPause'", arguments: [id])
-            for segment in segments where segment.kind != "extraPause" {
+            try StoredSegment.all().extraPauses(ofShift: id).running().updateAll(db, StoredSegment.Columns.endedAt.set(to: end))
+            try StoredSegment.filter(StoredSegment.Columns.shiftId == id && StoredSegment.Columns.kind != TimeSegment.Kind.extraPause)
+                .deleteAll(db)
+            for segment in segments where segment.kind != .extraPause {
                 var row = StoredSegment(id: nil, shiftId: id, kind: segment.kind, startedAt: segment.start, endedAt: segment.end)
                 try row.insert(db)
             }
-            try db.execute(sql: "UPDATE shift SET endedAt = ?, endReason = ? WHERE id = ?", arguments: [end, reason, id])
+            try Shift.filter(key: id).updateAll(db, Shift.Columns.endedAt.set(to: end), Shift.Columns.endReason.set(to: reason))
         }
     }
-}
 
-/// What a project's cost is computed from: each ended shift in which someone answered on the
-/// project, with its stored time segments and the effort spent on each project in it.
-public struct ShiftEffort: Sendable {
-    public var shiftId: Int64
-    public var segments: [(kind: String, start: Date, end: Date)]
-    /// Seconds spent on answers, per project, during the shift.
-    public var effortByProject: [Int64: Double]
-}
-
-extension LabStore {
-    public func shiftEfforts(projectId: Int64) async throws -> [ShiftEffort] {
-        try await read { db in
-            let shiftIds = try Int64.fetchAll(db, sql: """
-                SELECT DISTINCT shift.id FROM shift
-                JOIN answer ON answer.operatorId = shift.operatorId
-                    AND answer.createdAt >= shift.startedAt AND answer.createdAt <= shift.endedAt
-                JOIN microtask ON microtask.id = answer.microtaskId
-                WHERE shift.endedAt IS NOT NULL AND microtask.projectId = ?
-                """, arguments: [projectId])
-            return try shiftIds.map { shiftId in
-                let segments = try Row.fetchAll(db, sql: """
-                    SELECT kind, startedAt, endedAt FROM timeSegment WHERE shiftId = ? AND endedAt IS NOT NULL
-                    """, arguments: [shiftId]).map { (kind: $0["kind"] as String, start: $0["startedAt"] as Date, end: $0["endedAt"] as Date) }
-                let efforts = try Row.fetchAll(db, sql: """
-                    SELECT microtask.projectId AS projectId, SUM(answer.secondsSpent) AS seconds
-                    FROM shift JOIN answer ON answer.operatorId = shift.operatorId
-                        AND answer.createdAt >= shift.startedAt AND answer.createdAt <= shift.endedAt
-                    JOIN microtask ON microtask.id = answer.microtaskId
-                    WHERE shift.id = ? GROUP BY microtask.projectId
-                    """, arguments: [shiftId])
-                var effort: [Int64: Double] = [:]
-                for row in efforts { effort[row["projectId"]] = row["seconds"] }
-                return ShiftEffort(shiftId: shiftId, segments: segments, effortByProject: effort)
-            }
+    /// The same for a caller that still spells the reason and the kinds as text.
+    @available(*, deprecated, message: "Pass the ShiftEndReason and the TimeSegments themselves.")
+    public func endShift(id: Int64, at end: Date, reason: String, segments: [(kind: String, start: Date, end: Date)]) async throws {
+        let typed = segments.compactMap { segment in
+            TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
         }
+        guard let reason = ShiftEndReason(rawValue: reason), typed.count == segments.count else {
+            throw LabError(.internalFailure, "storage_failure", "The lab could not store this. Nothing was changed. Please try again.")
+        }
+        try await endShift(id: id, at: end, reason: reason, segments: typed)
     }
 }
