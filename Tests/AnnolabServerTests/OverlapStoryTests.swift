@@ -58,7 +58,7 @@ struct OverlapStoryTests {
         #expect(try await lab.next(c) == nil)
         let stored = try await lab.store.microtasks(projectId: project.id!)
         let agreed = try #require(stored.first { $0.id == agreeTask })
-        #expect(agreed.status == "complete" && agreed.answerCount == 2)
+        #expect(agreed.status == .complete && agreed.answerCount == 2)
         let disputed = try #require(stored.first { $0.id != agreeTask })
         #expect(disputed.answerCount == 3)
         #expect(disputed.requiredAnswers >= 3)
@@ -78,6 +78,42 @@ struct OverlapStoryTests {
         try await lab.answer(quick, second, choice: "A")
         let late = await #expect(throws: LabError.self) { try await lab.answer(slow, first, choice: "B") }
         #expect(late?.code == "lease_expired")
+    }
+
+    @Test("a lease whose time ran out is stored as expired once someone else finished its microtask")
+    func expiredLeaseStored() async throws {
+        let lab = try await EngineLab.make()
+        let slow = try await lab.addOperator("Slow"), quick = try await lab.addOperator("Quick")
+        _ = try await lab.addChoiceProject(count: 1, overlap: 1)
+        for op in [slow, quick] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        let first = try #require(try await lab.next(slow))
+        lab.clock.advance(minutes: 11)
+        let second = try #require(try await lab.next(quick))
+        #expect(try await lab.store.assignment(id: first.assignmentId)?.state == .leased, "run out, but nothing is finished yet")
+        try await lab.answer(quick, second, choice: "A")
+        #expect(try await lab.store.assignment(id: second.assignmentId)?.state == .answered)
+        #expect(try await lab.store.assignment(id: first.assignmentId)?.state == .expired)
+        let late = await #expect(throws: LabError.self) { try await lab.answer(slow, first, choice: "B") }
+        #expect(late?.code == .leaseExpired)
+    }
+
+    @Test("an answer on a lease whose place went to someone else is refused, and the lease is stored as expired")
+    func expiredLeaseAnswered() async throws {
+        let lab = try await EngineLab.make()
+        let a = try await lab.addOperator("A"), b = try await lab.addOperator("B"), c = try await lab.addOperator("C")
+        _ = try await lab.addChoiceProject(count: 1, overlap: 2)
+        for op in [a, b, c] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        let fromA = try #require(try await lab.next(a))
+        let fromB = try #require(try await lab.next(b))
+        lab.clock.advance(minutes: 11)
+        _ = try await lab.engine.renew(operatorId: b, assignmentId: fromB.assignmentId)   // B keeps theirs alive
+        let fromC = try #require(try await lab.next(c))                                   // A's place goes to C
+        let late = await #expect(throws: LabError.self) { try await lab.answer(a, fromA, choice: "A") }
+        #expect(late?.code == .leaseExpired)
+        #expect(try await lab.store.assignment(id: fromA.assignmentId)?.state == .expired)
+        try await lab.answer(b, fromB, choice: "A")
+        try await lab.answer(c, fromC, choice: "A")
+        #expect(try await lab.store.assignment(id: fromA.assignmentId)?.state == .expired, "ended once, and it stays so")
     }
 
     @Test("an answer on an expired lease is still accepted when nobody else took the microtask")
@@ -106,6 +142,30 @@ struct OverlapStoryTests {
         let other = await #expect(throws: LabError.self) { try await lab.answer(op, served, choice: "B", key: "k-2") }
         #expect(other?.code == "already_answered")
         #expect(try await lab.store.answers(projectId: project.id!).count == 1)
+    }
+
+    @Test("an operator's answers are read back newest first, each with what the others answered on it")
+    func answersInContext() async throws {
+        let lab = try await EngineLab.make()
+        let a = try await lab.addOperator("A"), b = try await lab.addOperator("B"), c = try await lab.addOperator("C")
+        _ = try await lab.addChoiceProject(count: 2, overlap: 3)
+        for op in [a, b, c] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        var mine: [Int64] = []
+        for _ in 0..<2 {
+            let served = try #require(try await lab.next(a))
+            try await lab.answer(a, served, choice: "A")
+            mine.append(served.microtaskId)
+        }
+        for op in [b, c] {
+            while let served = try await lab.next(op) { try await lab.answer(op, served, choice: op == b ? "A" : "B") }
+        }
+        let read = try await lab.store.answersInContext(operatorId: a)
+        #expect(read.map(\.answer.microtaskId) == mine.reversed())
+        for entry in read {
+            #expect(entry.kind == .choice)
+            #expect(entry.others == [#"{"choice":"A"}"#, #"{"choice":"B"}"#], "B's answer, then C's")
+        }
+        #expect(try await lab.store.answersInContext(operatorId: a, limit: 1).count == 1)
     }
 
     @Test("nobody gets the same microtask twice, even after skipping it")
@@ -152,9 +212,11 @@ struct OverlapStoryTests {
 
 @Suite("Job carving")
 struct JobCarvingTests {
-    @Test("a box the operators did not agree on becomes a yes/no check for someone who does not draw")
-    func boxChecks() async throws {
-        let lab = try await EngineLab.make()
+    let car = LabeledBox(label: "car", x: 100, y: 100, w: 200, h: 100)
+    let person = LabeledBox(label: "person", x: 400, y: 200, w: 50, h: 120)
+
+    /// A street picture for three drawers, and a checker who only judges boxes.
+    func street(_ lab: EngineLab) async throws -> (project: Project, drawers: [Int64], checker: Int64) {
         let drawers = [try await lab.addOperator("Drawer 1"), try await lab.addOperator("Drawer 2"), try await lab.addOperator("Drawer 3")]
         let checker = try await lab.addOperator("Checker") { $0.taskKinds = [.imageBoxVerify] }
         let project = try await lab.store.createProject(
@@ -168,9 +230,14 @@ struct JobCarvingTests {
                       requiredAnswers: 3),
         ]))
         for op in drawers + [checker] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
+        return (project, drawers, checker)
+    }
+
+    @Test("a box the operators did not agree on becomes a yes/no check for someone who does not draw")
+    func boxChecks() async throws {
+        let lab = try await EngineLab.make()
+        let (_, drawers, checker) = try await street(lab)
         #expect(try await lab.next(checker) == nil, "nothing to check before the drawers are done")
-        let car = LabeledBox(label: "car", x: 100, y: 100, w: 200, h: 100)
-        let person = LabeledBox(label: "person", x: 400, y: 200, w: 50, h: 120)
         let drawn: [[LabeledBox]] = [[car, person], [car, person], [car]]   // only two of three saw the person
         for (op, boxes) in zip(drawers, drawn) {
             let served = try #require(try await lab.next(op))
@@ -190,5 +257,27 @@ struct JobCarvingTests {
                                             answer: AnswerBody(choice: "yes"), idempotencyKey: nil)
         }
         #expect(refused?.kind == .notFound)
+    }
+
+    @Test("when the checks cannot be stored, the answer that finished the picture is still taken and stored")
+    func boxChecksFailing() async throws {
+        let lab = try await EngineLab.make()
+        let (project, drawers, checker) = try await street(lab)
+        try await lab.store.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuseBoxChecks BEFORE INSERT ON microtask WHEN NEW.kind = 'image-box-verify'
+                BEGIN SELECT RAISE(ABORT, 'no box checks today'); END
+                """)
+        }
+        let drawn: [[LabeledBox]] = [[car, person], [car, person], [car]]
+        for (op, boxes) in zip(drawers, drawn) {
+            let served = try #require(try await lab.next(op))
+            let reply = try await lab.engine.answer(operatorId: op, assignmentId: served.assignmentId,
+                                                    answer: AnswerBody(boxes: boxes), idempotencyKey: nil)
+            #expect(!reply.repeated && reply.response == #"{"accepted":true}"#)
+        }
+        #expect(try await lab.store.answers(projectId: project.id!).count == 3)
+        #expect(try await lab.store.microtasks(projectId: project.id!).map(\.kind) == [.imageBoxes], "no check was half made")
+        #expect(try await lab.next(checker) == nil)
     }
 }

@@ -73,7 +73,8 @@ extension LabStore {
     public func readExportBoxAnswers<T: Sendable>(projectId: Int64,
                                                   _ consume: @Sendable (inout ExportBoxAnswerCursor) throws -> T) async throws -> T {
         try await read { db in
-            var cursor = ExportBoxAnswerCursor(rows: try Row.fetchCursor(db, sql: Self.boxAnswersSQL, arguments: [projectId]))
+            var cursor = ExportBoxAnswerCursor(rows: try Row.fetchCursor(db, sql: Self.boxAnswersSQL,
+                                                                          arguments: [projectId, TaskKind.imageBoxes]))
             return try consume(&cursor)
         }
     }
@@ -83,14 +84,15 @@ extension LabStore {
     static let boxAnswersSQL = """
         SELECT m.itemId, m.id, a.operatorId, m.payload, a.body
         FROM item i CROSS JOIN microtask m ON m.itemId = i.id CROSS JOIN answer a ON a.microtaskId = m.id
-        WHERE i.projectId = ? AND m.kind = 'image-boxes' AND m.isGold = 0 AND a.isGold = 0
+        WHERE i.projectId = ? AND m.kind = ? AND m.isGold = 0 AND a.isGold = 0
         ORDER BY i.id, m.id, a.createdAt, a.id
         """
 
     /// SQLite's plan for the box answer cursor, for tests that check it needs no full sort.
     public func exportBoxAnswersPlan(projectId: Int64) async throws -> [String] {
         try await read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.boxAnswersSQL, arguments: [projectId]).map { $0["detail"] }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.boxAnswersSQL, arguments: [projectId, TaskKind.imageBoxes])
+                .map { $0["detail"] }
         }
     }
 }
@@ -122,7 +124,7 @@ extension LabStore {
         try await write { db in
             let assignment = try db.cachedStatement(sql: """
                 INSERT INTO assignment (microtaskId, operatorId, leasedAt, leaseExpiresAt, state, finishedAt)
-                VALUES (?, ?, ?, ?, 'answered', ?)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """)
             let answer = try db.cachedStatement(sql: """
                 INSERT INTO answer (assignmentId, microtaskId, operatorId, body, secondsSpent, createdAt, response, isGold)
@@ -130,16 +132,16 @@ extension LabStore {
                 """)
             let count = try db.cachedStatement(sql: """
                 UPDATE microtask SET answerCount = answerCount + 1,
-                    status = CASE WHEN status = 'open' AND answerCount + 1 >= requiredAnswers THEN 'complete' ELSE status END
+                    status = CASE WHEN status = ? AND answerCount + 1 >= requiredAnswers THEN ? ELSE status END
                 WHERE id = ?
                 """)
             for given in answers {
                 let leased = given.createdAt.addingTimeInterval(-given.secondsSpent)
                 try assignment.execute(arguments: [given.microtaskId, given.operatorId, leased,
-                                                   leased.addingTimeInterval(600), given.createdAt])
+                                                   leased.addingTimeInterval(600), Assignment.State.answered, given.createdAt])
                 try answer.execute(arguments: [db.lastInsertedRowID, given.microtaskId, given.operatorId, given.body,
                                                given.secondsSpent, given.createdAt])
-                try count.execute(arguments: [given.microtaskId])
+                try count.execute(arguments: [Microtask.Status.open, Microtask.Status.complete, given.microtaskId])
             }
         }
     }

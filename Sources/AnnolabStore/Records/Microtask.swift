@@ -16,13 +16,21 @@ public struct Microtask: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var isGold: Bool
     public var requiredAnswers: Int
     public var answerCount: Int
-    /// open | complete | withdrawn
-    public var status: String
+    public var status: Status
     public var createdAt: Date
+
+    /// Where a microtask stands: the same three values as the `microtask.status` column's CHECK.
+    ///
+    /// A microtask is `open` while it takes answers and `complete` once it has the answers it
+    /// needs; it never goes back. `withdrawn` (taken out of the work) is allowed by the schema
+    /// and not written by this version.
+    public enum Status: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case open, complete, withdrawn
+    }
 
     public init(id: Int64? = nil, projectId: Int64, itemId: Int64?, kind: TaskKind, payload: String,
                 estimatedSeconds: Int, isGold: Bool = false, requiredAnswers: Int, answerCount: Int = 0,
-                status: String = "open", createdAt: Date = Date()) {
+                status: Status = .open, createdAt: Date = Date()) {
         self.id = id
         self.projectId = projectId
         self.itemId = itemId
@@ -37,6 +45,12 @@ public struct Microtask: Codable, Sendable, Equatable, FetchableRecord, MutableP
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let projectId = Column(CodingKeys.projectId)
+    }
 }
 
 /// A known answer for a gold microtask, with the explanation an operator sees afterwards.
@@ -61,7 +75,9 @@ extension LabStore {
     }
 
     public func microtasks(projectId: Int64) async throws -> [Microtask] {
-        try await read { db in try Microtask.filter(Column("projectId") == projectId).order(Column("id")).fetchAll(db) }
+        try await read { db in
+            try Microtask.filter(Microtask.Columns.projectId == projectId).order(Microtask.Columns.id).fetchAll(db)
+        }
     }
 
     /// Marks microtasks of a project as gold with their known answers, in one transaction.

@@ -54,15 +54,15 @@ public struct LeasedMicrotask: Sendable {
 extension LabStore {
     public func openWork() async throws -> OpenWork {
         try await read { db in
-            let projects = try Project.order(Column("id")).fetchAll(db)
+            let projects = try Project.order(Project.Columns.id).fetchAll(db)
             var fresh: [FreshRun] = []
             var startedIds: [Int64] = []
             // One pass in id order; the payload column is not read for microtasks nobody has had.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, projectId, kind, isGold OR answerCount > 0
                     OR EXISTS (SELECT 1 FROM assignment WHERE assignment.microtaskId = microtask.id) AS started
-                FROM microtask WHERE status = 'open' OR isGold = 1 ORDER BY id
-                """)
+                FROM microtask WHERE status = ? OR isGold = 1 ORDER BY id
+                """, arguments: [Microtask.Status.open])
             // Runs per project and kind, so that microtasks of two projects imported together stay apart.
             struct RunKey: Hashable { var projectId: Int64; var kind: TaskKind }
             var open: [RunKey: Int] = [:]
@@ -88,9 +88,11 @@ extension LabStore {
             // In slices, so that a lab with many started microtasks does not build one huge statement.
             for slice in stride(from: 0, to: startedIds.count, by: 500) {
                 let ids = Array(startedIds[slice..<min(slice + 500, startedIds.count)])
-                started += try Microtask.filter(ids.contains(Column("id"))).order(Column("id")).fetchAll(db)
-                assignments += try Assignment.filter(ids.contains(Column("microtaskId"))).order(Column("id")).fetchAll(db)
-                answers += try AnswerRecord.filter(ids.contains(Column("microtaskId"))).order(Column("id")).fetchAll(db)
+                started += try Microtask.filter(ids.contains(Microtask.Columns.id)).order(Microtask.Columns.id).fetchAll(db)
+                assignments += try Assignment.filter(ids.contains(Assignment.Columns.microtaskId))
+                    .order(Assignment.Columns.id).fetchAll(db)
+                answers += try AnswerRecord.filter(ids.contains(AnswerRecord.Columns.microtaskId))
+                    .order(AnswerRecord.Columns.id).fetchAll(db)
             }
             assignments.sort { ($0.id ?? 0) < ($1.id ?? 0) }
             answers.sort { ($0.id ?? 0) < ($1.id ?? 0) }

@@ -23,6 +23,12 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     /// nil means the template's.
     public var instructions: String?
 
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let clientId = Column(CodingKeys.clientId)
+    }
+
     public init(id: Int64? = nil, clientId: Int64, name: String, template: TaskKind, labels: [String],
                 overlap: Int?, adaptiveMin: Int?, adaptiveMax: Int?, goldRate: Double, deadline: String?,
                 createdAt: Date, instructions: String? = nil) {
@@ -74,8 +80,8 @@ extension LabStore {
     /// The projects of one client, or of every client when `clientId` is nil.
     public func projects(clientId: Int64?) async throws -> [Project] {
         try await read { db in
-            var request = Project.order(Column("id"))
-            if let clientId { request = request.filter(Column("clientId") == clientId) }
+            var request = Project.order(Project.Columns.id)
+            if let clientId { request = request.filter(Project.Columns.clientId == clientId) }
             return try request.fetchAll(db)
         }
     }
@@ -83,15 +89,15 @@ extension LabStore {
     public func progress(projectId: Int64, now: Date = Date()) async throws -> ProjectProgress {
         try await read { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*) AS total, COALESCE(SUM(status = 'complete'), 0) AS done
+                SELECT COUNT(*) AS total, COALESCE(SUM(status = ?), 0) AS done
                 FROM microtask WHERE projectId = ? AND isGold = 0
-                """, arguments: [projectId])
+                """, arguments: [Microtask.Status.complete, projectId])
             let inProgress = try Int.fetchOne(db, sql: """
                 SELECT COUNT(DISTINCT assignment.microtaskId) FROM assignment
                 JOIN microtask ON microtask.id = assignment.microtaskId
-                WHERE microtask.projectId = ? AND microtask.status = 'open'
-                  AND assignment.state = 'leased' AND assignment.leaseExpiresAt > ?
-                """, arguments: [projectId, now]) ?? 0
+                WHERE microtask.projectId = ? AND microtask.status = ?
+                  AND assignment.state = ? AND assignment.leaseExpiresAt > ?
+                """, arguments: [projectId, Microtask.Status.open, Assignment.State.leased, now]) ?? 0
             return ProjectProgress(microtasks: row?["total"] ?? 0, completed: row?["done"] ?? 0, inProgress: inProgress)
         }
     }
@@ -102,8 +108,8 @@ extension LabStore {
             let row = try Row.fetchOne(db, sql: """
                 SELECT COALESCE(SUM(MAX(requiredAnswers - answerCount, 0)), 0) AS needed,
                        COALESCE(SUM(MAX(requiredAnswers - answerCount, 0) * estimatedSeconds), 0) AS seconds
-                FROM microtask WHERE projectId = ? AND status = 'open' AND isGold = 0
-                """, arguments: [projectId])
+                FROM microtask WHERE projectId = ? AND status = ? AND isGold = 0
+                """, arguments: [projectId, Microtask.Status.open])
             return RemainingWork(answersNeeded: row?["needed"] ?? 0, estimatedSeconds: row?["seconds"] ?? 0)
         }
     }
@@ -116,7 +122,8 @@ extension LabStore {
                 SELECT COALESCE(SUM(operatorProfile.dailyCapMinutes), 0) FROM operatorProfile
                 JOIN user ON user.id = operatorProfile.operatorId WHERE user.disabledAt IS NULL
                 """) ?? 0
-            let projects = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT projectId) FROM microtask WHERE status = 'open' AND isGold = 0") ?? 0
+            let projects = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT projectId) FROM microtask WHERE status = ? AND isGold = 0",
+                                            arguments: [Microtask.Status.open]) ?? 0
             return (minutes, projects)
         }
     }
