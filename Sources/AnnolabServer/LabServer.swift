@@ -55,6 +55,8 @@ public struct LabServer: Sendable {
     public let speech: SpeechService
     /// The coaches' live view and alerts; it runs beside the HTTP server.
     public let monitor: CoachMonitor
+    /// Request counts and the lab's figures, served at `/metrics`.
+    let metrics: LabMetrics
     public var importer: ImportService { ImportService(store: store, engine: engine, templates: templates) }
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
@@ -74,6 +76,7 @@ public struct LabServer: Sendable {
         self.engine = engine
         self.templates = templates
         self.speech = SpeechService(folder: store.folder.appendingPathComponent("speech", isDirectory: true))
+        self.metrics = LabMetrics { try await LabFigures.read(from: engine) }
     }
 
     /// The router with every route and middleware; usable without a socket in tests.
@@ -86,12 +89,12 @@ public struct LabServer: Sendable {
         // HEAD answers every GET route with its headers and no body, as HTTP asks.
         let base = Router(context: LabRequestContext.self, options: .autoGenerateHeadEndpoints)
         let router = LabRouter(base)
-        let metrics = RequestMetrics()
         // Outermost first: every response, errors included, gets the protective headers.
         router.add(middleware: SecurityHeadersMiddleware(overHTTPS: options.overHTTPS))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        // Counts and times each request through swift-metrics, into this server's registry (see LabApplication).
+        router.add(middleware: MetricsMiddleware<LabRequestContext>())
         router.add(middleware: MethodNotAllowedMiddleware(routes: RouteIndex { [recorded = router.recorded] in recorded.all }))
         router.add(middleware: FileMiddleware(options.webFolder.path, searchForIndexHtml: false))
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
@@ -115,10 +118,10 @@ public struct LabServer: Sendable {
     }
 
     /// The application, ready to run; `onRunning` receives the bound port (useful with port 0).
-    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> LabApplication {
         var logger = Logger(label: "annolab")
         logger.logLevel = options.logLevel
-        return Application(
+        let application = Application(
             router: makeRouter(),
             server: try options.tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Annolab"),
@@ -126,6 +129,7 @@ public struct LabServer: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger
         )
+        return LabApplication(application: application, metrics: metrics)
     }
 
     /// Serves until SIGINT or SIGTERM; requests under way are finished before it returns.

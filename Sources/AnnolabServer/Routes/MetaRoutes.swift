@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `GET /healthz`, `GET /metrics`, `GET /api/v1/openapi.json`.
 struct MetaRoutes {
-    let metrics: RequestMetrics
+    let metrics: LabMetrics
 
     func register(on router: LabRouter) {
         router.get("healthz") { _, _ in
@@ -13,7 +13,7 @@ struct MetaRoutes {
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
+                     body: .init(byteBuffer: ByteBuffer(string: try await metrics.prometheusText())))
         }
         router.get("api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
