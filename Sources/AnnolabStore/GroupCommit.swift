@@ -19,12 +19,17 @@ import Synchronization
 /// are served again.
 ///
 /// ```swift
-/// let id = try await committer.write { db in try record.insert(db); return record.id! }
+/// let stored = try await committer.write { db in try record.inserted(db) }
 /// ```
 final class GroupCommitter: Sendable {
+    /// Answers one caller with the value its write returned, typed as the caller asked for it.
+    private typealias Reply = @Sendable () -> Void
+
+    /// One caller's write: it runs inside a round's transaction and gives back how to answer the
+    /// caller, who is answered only once the round is committed (and synced, when durable).
     private struct Job: Sendable {
-        let work: @Sendable (Database) throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
+        let work: @Sendable (Database) throws -> Reply
+        let fail: @Sendable (any Error) -> Void
         let durable: Bool
     }
     private struct State {
@@ -47,9 +52,15 @@ final class GroupCommitter: Sendable {
     }
 
     func write<T: Sendable>(durable: Bool = true, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            // The value stays typed from the write to its caller: no cast on the way back.
+            let job = Job(work: { db in
+                              let value = try work(db)
+                              return { continuation.resume(returning: value) }
+                          },
+                          fail: { continuation.resume(throwing: $0) }, durable: durable)
             let startDrain = state.withLock { state -> Bool in
-                state.pending.append(Job(work: { db in try work(db) }, continuation: continuation, durable: durable))
+                state.pending.append(job)
                 if state.draining { return false }
                 state.draining = true
                 return true
@@ -58,10 +69,6 @@ final class GroupCommitter: Sendable {
                 queue.async { self.drain() }
             }
         }
-        guard let value = result as? T else {
-            throw LabError(.internalFailure, "storage_failure", "The lab could not store this. Please try again.")
-        }
-        return value
     }
 
     private func drain() {
@@ -78,16 +85,16 @@ final class GroupCommitter: Sendable {
     }
 
     private func commit(_ batch: [Job]) {
-        let outcomes: [Result<any Sendable, any Error>]
+        let outcomes: [Result<Reply, any Error>]
         do {
             outcomes = try writer.writeWithoutTransaction { db in
                 // Other writes of the store keep syncing in their commit (`FULL`, set when the connection opened).
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                var outcomes: [Result<any Sendable, any Error>] = []
+                var outcomes: [Result<Reply, any Error>] = []
                 try db.inTransaction(.immediate) {
                     for job in batch {
-                        var outcome: Result<any Sendable, any Error> = .failure(CancellationError())
+                        var outcome: Result<Reply, any Error> = .failure(CancellationError())
                         do {
                             try db.inSavepoint {
                                 outcome = .success(try job.work(db))
@@ -104,31 +111,24 @@ final class GroupCommitter: Sendable {
             }
         } catch {
             // The commit itself failed: nothing of this batch is stored.
-            for job in batch { job.continuation.resume(throwing: LabStore.plain(error)) }
+            for job in batch { job.fail(LabStore.plain(error)) }
             return
         }
-        var durable: [(Job, Result<any Sendable, any Error>)] = []
+        var durable: [(Job, Reply)] = []
         for (job, outcome) in zip(batch, outcomes) {
-            if job.durable, case .success = outcome {
-                durable.append((job, outcome))
-            } else {
-                Self.resume(job, with: outcome)
+            switch outcome {
+            case .success(let reply) where job.durable: durable.append((job, reply))
+            case .success(let reply): reply()
+            case .failure(let error as LabError): job.fail(error)
+            case .failure(let error): job.fail(LabStore.plain(error))
             }
         }
         guard !durable.isEmpty else { return }
         // Answered once a sync that began after this commit has finished.
         syncer.afterNextSync { [durable] failure in
-            for (job, outcome) in durable {
-                if let failure { job.continuation.resume(throwing: failure) } else { Self.resume(job, with: outcome) }
+            for (job, reply) in durable {
+                if let failure { job.fail(failure) } else { reply() }
             }
-        }
-    }
-
-    private static func resume(_ job: Job, with outcome: Result<any Sendable, any Error>) {
-        switch outcome {
-        case .success(let value): job.continuation.resume(returning: value)
-        case .failure(let error as LabError): job.continuation.resume(throwing: error)
-        case .failure(let error): job.continuation.resume(throwing: LabStore.plain(error))
         }
     }
 }
