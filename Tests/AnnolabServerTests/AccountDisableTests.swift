@@ -86,8 +86,8 @@ struct AccountDisableTests {
         #expect(anoukAgain.status == 401 && anoukAgain.errorCode == "unknown_badge")
 
         // Anouk's shift is over and her reserved task went back for others.
-        #expect(try await lab.server.engine.shift(operatorId: anoukId).phase == "ended")
-        #expect(try await lab.store.assignment(id: Int64(held))?.state == "released")
+        #expect(try await lab.server.engine.shift(operatorId: anoukId).phase == .ended)
+        #expect(try await lab.store.assignment(id: Int64(held))?.state == .released)
 
         // The admin's list shows both as disabled, everyone else as active.
         let list = try await lab.request("GET", "/api/v1/admin/users", token: admin)

@@ -217,7 +217,7 @@ final class MatrixLab: Sendable {
     /// A lease of operator A that is live now, made again when the last one ended.
     func liveLease() async throws -> TenantLab.Served {
         if let current = held.withLock({ $0 }), let stored = try await t.store.assignment(id: current.assignment),
-           stored.state == "leased", stored.leaseExpiresAt > t.clock.now() {
+           stored.state == .leased, stored.leaseExpiresAt > t.clock.now() {
             return current
         }
         let lease = try await freshLease()

@@ -159,7 +159,7 @@ struct WorkPageSupportTests {
         #expect(try await lab.request("GET", "/api/v1/tasks/next", token: anouk).status == 204, "three reserved at most")
         _ = try await lab.request("POST", "/api/v1/shift/end", token: anouk)
         for id in held {
-            #expect(try await lab.store.assignment(id: Int64(id))?.state == "released")
+            #expect(try await lab.store.assignment(id: Int64(id))?.state == .released)
         }
         _ = try await lab.request("POST", "/api/v1/shift/start", token: anouk)
         #expect(try await lab.request("GET", "/api/v1/tasks/next", token: anouk).status == 200, "the fourth picture is served")

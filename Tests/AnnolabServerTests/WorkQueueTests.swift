@@ -35,7 +35,7 @@ struct WorkQueueTests {
             return nil
         }
         let counted = queue.countAnswer(assignmentId: assignmentId, answer: AnswerBody(choice: "A"), now: now) { task, answers in
-            (task.required, answers.count >= task.required)
+            .init(required: task.required, done: answers.count >= task.required)
         }
         #expect(counted != nil)
         queue.finishAnswer(assignmentId: assignmentId, now: now)
@@ -59,6 +59,13 @@ struct WorkQueueTests {
         let moved = lease.move(to: .leased)
         #expect(!moved)
         #expect(lease.state == .answered)
+    }
+
+    @Test("the store's five states of a lease say the same as the queue's: a skip is a release with a reason")
+    func storedStates() {
+        #expect(Assignment.State.allCases.map(\.rawValue) == ["leased", "answered", "skipped", "expired", "released"],
+                "the same values as the assignment table's CHECK")
+        #expect(Assignment.State.allCases.map(LeaseState.init) == [.leased, .answered, .released, .expired, .released])
     }
 
     @Test("a finished microtask leaves memory, and so does every answered lease")

@@ -1,6 +1,8 @@
 // The lab engine: shifts with work and pause blocks, serving microtasks, taking answers.
+import AnnolabCore
 import AnnolabStore
 import Foundation
+import Logging
 import Synchronization
 
 /// The heart of the lab: who may work now, which microtask comes next, and what an answer counts for.
@@ -31,11 +33,15 @@ public final class LabEngine: Sendable {
     let excludedProjects = Mutex<[Int64: Set<Int64>]>([:])
     /// Who wants to hear of operators' activity (the coach's live view and alerts).
     let observers = Mutex<[@Sendable (Int64, LabActivity) -> Void]>([])
+    /// Where the engine reports what went wrong beside a request that itself succeeded.
+    let logger: Logger
 
     public static func start(store: LabStore, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
                              grace: TimeInterval = 120,
-                             timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) async throws -> LabEngine {
-        let engine = LabEngine(store: store, clock: clock, leaseLength: leaseLength, grace: grace, timeZone: timeZone)
+                             timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt,
+                             logger: Logger = Logger(label: "annolab.engine")) async throws -> LabEngine {
+        let engine = LabEngine(store: store, clock: clock, leaseLength: leaseLength, grace: grace, timeZone: timeZone,
+                               logger: logger)
         engine.queue.load(try await store.openWork(), now: clock.now())
         let denied = try await store.deniedProjects()
         engine.excludedProjects.withLock { $0 = denied }
@@ -43,14 +49,19 @@ public final class LabEngine: Sendable {
         return engine
     }
 
-    init(store: LabStore, clock: any LabClock, leaseLength: TimeInterval, grace: TimeInterval, timeZone: TimeZone) {
+    init(store: LabStore, clock: any LabClock, leaseLength: TimeInterval, grace: TimeInterval, timeZone: TimeZone,
+         logger: Logger) {
         self.store = store
         self.clock = clock
         self.leaseLength = leaseLength
         self.grace = grace
         self.timeZone = timeZone
         self.shifts = ShiftBook(store: store, timeZone: timeZone)
+        self.logger = logger
     }
+
+    /// Box checks carved from finished pictures, with the engine's store, queue and log.
+    var boxChecks: BoxCheckCarving { BoxCheckCarving(store: store, queue: queue, logger: logger) }
 
     // MARK: Projects and microtasks
 
@@ -81,7 +92,7 @@ public final class LabEngine: Sendable {
             && snapshot.shift.dailyCapMinutes == profile.dailyCapMinutes
             && snapshot.shift.chainStart.addingTimeInterval(Double(profile.shiftMinutes) * 60) == snapshot.shift.plannedEndAt
         let switchAt = same ? nil : snapshot.timeline.nextWorkBlockStart(after: now)
-        try await store.setShiftSwitch(id: snapshot.shift.id!, at: switchAt)
+        try await store.setShiftSwitch(id: try snapshot.shift.id.required("shift"), at: switchAt)
         // Changed in place, so that a pause begun meanwhile is not overwritten by an older copy.
         shifts.modify(operatorId: profile.operatorId) { cached in
             if cached.shift.id == snapshot.shift.id { cached.shift.switchAt = switchAt }
@@ -107,29 +118,17 @@ public final class LabEngine: Sendable {
                 workMinutes: profile.workMinutes, pauseMinutes: profile.pauseMinutes,
                 shiftMinutes: Int(plannedEnd.timeIntervalSince(switchAt) / 60), dailyCapMinutes: profile.dailyCapMinutes,
                 startedById: old.startedById, endReason: nil, chainStartedAt: old.chainStart))
-        } catch let error as LabError where error.code == "shift_running" {
+        } catch let error as LabError where error.code == .shiftRunning {
             // Another request made the switch at the same moment: take the shift it stored.
             shifts.forget(operatorId: old.operatorId)
             if let current = try await shifts.snapshot(operatorId: old.operatorId) { snapshot = current }
             return
         }
-        if pauseRuns { try await store.startExtraPause(shiftId: shift.id!, at: switchAt) }
+        if pauseRuns { try await store.startExtraPause(shiftId: try shift.id.required("shift"), at: switchAt) }
         snapshot = ShiftSnapshot(shift: shift, extraPauses: pauseRuns ? [ExtraPause(start: switchAt, end: nil)] : [],
                                  workedEarlierToday: earlier)
         shifts.remember(snapshot)
         notify(old.operatorId, .shiftChanged)
-    }
-
-    // MARK: Activity
-
-    /// Calls `observer` after each change in an operator's work: a shift started or changed,
-    /// a task served, answered or skipped. Observers must be quick; they run on the request.
-    public func observe(_ observer: @escaping @Sendable (Int64, LabActivity) -> Void) {
-        observers.withLock { $0.append(observer) }
-    }
-
-    func notify(_ operatorId: Int64, _ activity: LabActivity) {
-        for observer in observers.withLock({ $0 }) { observer(operatorId, activity) }
     }
 
     /// Reloads which projects coaches kept from which operators.
@@ -142,8 +141,20 @@ public final class LabEngine: Sendable {
 
     /// The shift as the operator and the coach see it.
     public struct ShiftView: Codable, Sendable, Equatable {
-        /// off | work | pause | ended
-        public var phase: String
+        /// The phase as the API names it: an extra pause is a `pause` with `extraPause` set.
+        public enum Phase: String, Codable, Sendable, CaseIterable {
+            case off, work, pause, ended
+
+            init(_ phase: ShiftPhase) {
+                switch phase {
+                case .work: self = .work
+                case .pause, .extraPause: self = .pause
+                case .ended: self = .ended
+                }
+            }
+        }
+
+        public var phase: Phase
         public var extraPause: Bool
         public var blockEndsAt: Date?
         public var resumesAt: Date?
@@ -164,23 +175,19 @@ public final class LabEngine: Sendable {
 
     func view(_ snapshot: ShiftSnapshot?, profile: WorkProfile, now: Date) -> ShiftView {
         guard let snapshot else {
-            return ShiftView(phase: "off", extraPause: false, blockEndsAt: nil, resumesAt: nil, shiftEndsAt: nil,
+            return ShiftView(phase: .off, extraPause: false, blockEndsAt: nil, resumesAt: nil, shiftEndsAt: nil,
                              startedAt: nil, endReason: nil, workMinutesToday: 0, profile: profile,
                              blockSecondsLeft: nil, resumesInSeconds: nil, shiftSecondsLeft: nil, shiftId: nil, blockIndex: nil)
         }
         let state = snapshot.timeline.state(at: now)
-        let phase: String = switch state.phase {
-        case .work: "work"
-        case .pause, .extraPause: "pause"
-        case .ended: "ended"
-        }
+        let phase = ShiftView.Phase(state.phase)
         return ShiftView(phase: phase, extraPause: state.phase == .extraPause, blockEndsAt: state.blockEndsAt,
                          resumesAt: state.resumesAt, shiftEndsAt: state.shiftEndsAt, startedAt: snapshot.shift.startedAt,
                          endReason: state.endReason?.rawValue, workMinutesToday: state.workSecondsToday / 60,
                          profile: snapshot.profile,
-                         blockSecondsLeft: phase == "work" ? state.blockEndsAt.map { wallSeconds(from: now, to: $0) } : nil,
+                         blockSecondsLeft: phase == .work ? state.blockEndsAt.map { wallSeconds(from: now, to: $0) } : nil,
                          resumesInSeconds: state.resumesAt.map { wallSeconds(from: now, to: $0) },
-                         shiftSecondsLeft: phase == "ended" ? nil : wallSeconds(from: now, to: state.shiftEndsAt),
+                         shiftSecondsLeft: phase == .ended ? nil : wallSeconds(from: now, to: state.shiftEndsAt),
                          shiftId: snapshot.shift.id, blockIndex: state.blockIndex)
     }
 
@@ -198,8 +205,7 @@ public final class LabEngine: Sendable {
         guard let stored = cached else {
             throw LabError(.notFound, "operator_not_found", "There is no operator with id \(operatorId).")
         }
-        return (stored, WorkProfile(workMinutes: stored.workMinutes, pauseMinutes: stored.pauseMinutes,
-                                    shiftMinutes: stored.shiftMinutes, dailyCapMinutes: stored.dailyCapMinutes))
+        return (stored, WorkProfile(stored))
     }
 
     /// The operator's shift now; a shift that ran out is closed and written to the pay ledger.
@@ -235,10 +241,9 @@ public final class LabEngine: Sendable {
         // Work as it happened; scheduled pauses whole, even where an extra pause covered them,
         // because a scheduled pause is paid whatever the lab's policy on extra pauses.
         var segments = timeline.segments(until: end).filter { $0.kind != .pause && $0.kind != .extraPause }
-            .map { (kind: $0.kind.rawValue, start: $0.start, end: $0.end) }
         segments += Self.scheduledPauses(start: snapshot.shift.startedAt, end: end, profile: snapshot.profile)
-            .map { (kind: TimeSegment.Kind.pause.rawValue, start: $0.start, end: $0.end) }
-        try await store.endShift(id: snapshot.shift.id!, at: end, reason: reason.rawValue, segments: segments)
+            .map { TimeSegment(kind: .pause, start: $0.start, end: $0.end) }
+        try await store.endShift(id: try snapshot.shift.id.required("shift"), at: end, reason: reason, segments: segments)
         snapshot.shift.endedAt = end
         snapshot.shift.endReason = reason.rawValue
         snapshot.extraPauses = closedPauses
@@ -278,7 +283,7 @@ public final class LabEngine: Sendable {
         }
         let earlier = try await shifts.workedToday(operatorId: operatorId, before: now)
         if earlier >= profile.dailyCapMinutes * 60 {
-            throw LabError(.conflict, "daily_cap_reached",
+            throw LabError(.conflict, .dailyCapReached,
                            "You have worked your \(profile.dailyCapMinutes) minutes for today. Well done. Work starts again tomorrow.")
         }
         let shift = try await store.startShift(Shift(
@@ -288,13 +293,13 @@ public final class LabEngine: Sendable {
             dailyCapMinutes: profile.dailyCapMinutes, startedById: startedBy, endReason: nil))
         let snapshot = ShiftSnapshot(shift: shift, extraPauses: [], workedEarlierToday: earlier)
         shifts.remember(snapshot)
-        notify(operatorId, .shiftStarted(shiftId: shift.id!))
+        notify(operatorId, .shiftStarted(shiftId: try shift.id.required("shift")))
         return view(snapshot, profile: profile, now: now)
     }
 
     func runningSnapshot(operatorId: Int64, now: Date) async throws -> ShiftSnapshot {
         guard let snapshot = try await settledSnapshot(operatorId: operatorId, now: now), snapshot.shift.endedAt == nil else {
-            throw LabError(.conflict, "no_shift", "No shift is running. Start your shift first.")
+            throw LabError(.conflict, .noShift, "No shift is running. Start your shift first.")
         }
         return snapshot
     }
@@ -304,7 +309,7 @@ public final class LabEngine: Sendable {
         let now = clock.now()
         var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         if snapshot.extraPauses.last.map({ $0.end == nil }) != true {
-            try await store.startExtraPause(shiftId: snapshot.shift.id!, at: now)
+            try await store.startExtraPause(shiftId: try snapshot.shift.id.required("shift"), at: now)
             snapshot.extraPauses.append(ExtraPause(start: now, end: nil))
             shifts.remember(snapshot)
             notify(operatorId, .shiftChanged)
@@ -317,7 +322,7 @@ public final class LabEngine: Sendable {
         let now = clock.now()
         var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         if let last = snapshot.extraPauses.indices.last, snapshot.extraPauses[last].end == nil {
-            try await store.endExtraPause(shiftId: snapshot.shift.id!, at: now)
+            try await store.endExtraPause(shiftId: try snapshot.shift.id.required("shift"), at: now)
             snapshot.extraPauses[last].end = now
             shifts.remember(snapshot)
             notify(operatorId, .shiftChanged)
@@ -331,21 +336,10 @@ public final class LabEngine: Sendable {
         var snapshot = try await runningSnapshot(operatorId: operatorId, now: now)
         try await close(&snapshot, at: now, reason: byCoach ? .byCoach : .byOperator)
         // Tasks still reserved go back to the queue at once, for others (and for the next shift).
-        for assignmentId in queue.openLeases(operatorId: operatorId)
-            where queue.end(assignmentId: assignmentId, as: .released, now: now) != nil {
-            try await store.closeAssignment(id: assignmentId, state: "released", at: now)
+        for assignmentId in queue.openLeases(operatorId: operatorId) {
+            try await endLease(assignmentId, as: .released, now: now)
         }
         notify(operatorId, .shiftChanged)
         return view(snapshot, profile: snapshot.profile, now: now)
     }
-}
-
-/// Something an operator did, or that happened to their shift.
-public enum LabActivity: Sendable, Equatable {
-    case shiftStarted(shiftId: Int64)
-    case shiftChanged
-    case served
-    /// An answer was stored; `secondsPastBlockEnd` when it came after its block had ended.
-    case answered(secondsPastBlockEnd: Double?)
-    case skipped
 }

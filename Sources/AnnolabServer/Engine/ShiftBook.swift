@@ -1,4 +1,5 @@
 // Each operator's current shift, read from the store once and kept in memory.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Synchronization
@@ -10,8 +11,7 @@ struct ShiftSnapshot: Sendable {
     var workedEarlierToday: Int
 
     var profile: WorkProfile {
-        WorkProfile(workMinutes: shift.workMinutes, pauseMinutes: shift.pauseMinutes,
-                    shiftMinutes: shift.shiftMinutes, dailyCapMinutes: shift.dailyCapMinutes)
+        WorkProfile(shift)
     }
 
     var timeline: ShiftTimeline {
@@ -42,7 +42,7 @@ final class ShiftBook: Sendable {
 
     private func load(operatorId: Int64) async throws -> ShiftSnapshot? {
         guard let shift = try await store.latestShift(operatorId: operatorId) else { return nil }
-        let pauses = try await store.extraPauses(shiftId: shift.id!).map { ExtraPause(start: $0.startedAt, end: $0.endedAt) }
+        let pauses = try await store.extraPauses(shiftId: try shift.id.required("shift")).map { ExtraPause(start: $0.startedAt, end: $0.endedAt) }
         let earlier = try await workedToday(operatorId: operatorId, before: shift.startedAt)
         return ShiftSnapshot(shift: shift, extraPauses: pauses, workedEarlierToday: earlier)
     }
@@ -52,8 +52,8 @@ final class ShiftBook: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let midnight = calendar.startOfDay(for: moment)
-        let segments = try await store.segments(from: midnight, to: moment)
-        return segments.filter { $0.operatorId == operatorId && $0.kind == "work" }.reduce(0) { total, segment in
+        let segments = try await store.timeSegments(from: midnight, to: moment)
+        return segments.filter { $0.operatorId == operatorId && $0.segment.kind == .work }.map(\.segment).reduce(0) { total, segment in
             total + Int(min(segment.end, moment).timeIntervalSince(max(segment.start, midnight)).rounded())
         }
     }

@@ -1,4 +1,5 @@
 // Taking an answer through the queue: begin, count, finish, or give it up.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 
@@ -9,7 +10,8 @@ extension WorkQueue {
         /// The queue no longer holds this lease (answered, ended, or never this operator's): the store knows.
         case unknown
         /// Its time ran out and its place was given to someone else, or enough people answered.
-        case taken
+        /// With `expired`, the queue ended the lease just now, and the store is to record it `expired`.
+        case taken(expired: Bool)
         /// An answer to it is being stored right now.
         case busy
     }
@@ -21,13 +23,18 @@ extension WorkQueue {
             if lease.state == .answering { return .busy }
             guard let task = state.active[lease.taskId], let project = state.projects[task.projectId] else {
                 // The microtask was finished and has left memory: so does this lease.
-                if lease.move(to: .expired) { state.forget(lease, now: now) }
-                return .taken
+                let ended = lease.move(to: .expired)
+                if ended { state.forget(lease, now: now) }
+                return .taken(expired: ended)
             }
-            if task.done && !task.isGold { return .taken }
+            // Finished by an answer being stored right now: the lease leaves with the microtask.
+            if task.done && !task.isGold { return .taken(expired: false) }
+            // Run out, and its place went to someone else: it cannot come back (as in `renew`).
             if lease.expiresAt <= now, !task.isGold,
                task.answers.count + task.liveHolds(now: now, except: operatorId) >= task.required {
-                return .taken
+                let ended = lease.move(to: .expired)
+                if ended { state.forget(lease, now: now) }
+                return .taken(expired: ended)
             }
             guard lease.move(to: .answering) else { return .unknown }
             state.leases[assignmentId] = lease
@@ -43,29 +50,38 @@ extension WorkQueue {
         var required: Int
         var done: Bool
         /// With `done`: every answer the microtask got, this one included (for box checks).
-        var answers: [AnswerBody]
+        var answers: [AnswerBody] = []
+        /// With `done`: other leases on the microtask whose time ran out. The answer takes their
+        /// places for good, so the store records them `expired` together with it.
+        var expired: [Int64] = []
     }
 
     /// Counts an answer before it is stored, so that answers arriving together see each other:
     /// `decide` gets the microtask and its answers with this one included, and returns its new
     /// overlap and whether it is done. Nil when the microtask was finished meanwhile.
     func countAnswer(assignmentId: Int64, answer: AnswerBody, now: Date,
-                     decide: (TaskFacts, [AnswerBody]) -> (required: Int, done: Bool)) -> Counted? {
+                     decide: (TaskFacts, [AnswerBody]) -> AdaptiveOverlap.Decision) -> Counted? {
         state.withLock { state in
             guard let lease = state.leases[assignmentId], lease.state == .answering,
                   let task = state.active[lease.taskId] else { return nil }
-            if task.isGold { return Counted(required: task.required, done: false, answers: []) }
+            if task.isGold { return Counted(required: task.required, done: false) }
             // Finished while this answer was being checked: its place is no longer needed.
             if task.done { return nil }
             task.answers.append(answer)
             let decision = decide(task.facts, task.answers)
             task.required = max(task.required, decision.required)
-            if decision.done {
-                task.done = true
-                state.projects[task.projectId]?.working -= 1
+            guard decision.done else {
+                state.refresh(task, now: now)
+                return Counted(required: task.required, done: false)
             }
+            task.done = true
+            state.projects[task.projectId]?.working -= 1
             state.refresh(task, now: now)
-            return Counted(required: task.required, done: task.done, answers: task.done ? task.answers : [])
+            // A lease being answered holds its place until `.distantFuture`, so only leases left to run out are here.
+            let expired = task.holds.values.compactMap { hold in
+                hold.expiresAt <= now ? hold.assignmentId : nil
+            }.filter { state.leases[$0]?.state == .leased }.sorted()
+            return Counted(required: task.required, done: true, answers: task.answers, expired: expired)
         }
     }
 

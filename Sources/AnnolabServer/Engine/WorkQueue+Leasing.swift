@@ -1,4 +1,5 @@
 // Picking the next microtask for an operator, and the life of a lease until it is answered or ends.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 

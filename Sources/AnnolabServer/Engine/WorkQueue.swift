@@ -1,4 +1,5 @@
 // The queue of open microtasks, held in memory and rebuilt from the store at start.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Synchronization
@@ -178,7 +179,7 @@ final class WorkQueue: Sendable {
                 guard let id = assignment.id, let task = state.active[assignment.microtaskId] else { continue }
                 task.had.insert(assignment.operatorId)
                 // Still the operator's after a restart: counted in their live leases, handed back when their shift ends.
-                guard assignment.state == LeaseState.leased.rawValue else { continue }
+                guard assignment.state == .leased else { continue }
                 task.holds[assignment.operatorId] = .init(expiresAt: assignment.leaseExpiresAt, assignmentId: id)
                 state.track(Lease(assignmentId: id, taskId: task.id, operatorId: assignment.operatorId,
                                   leasedAt: assignment.leasedAt, expiresAt: assignment.leaseExpiresAt, state: .leased))

@@ -1,4 +1,5 @@
 // The text dialogue's operations, done by the lab engine: the same rules as the visual client.
+import AnnolabCore
 import Foundation
 
 /// Runs the dialogue's operations for one operator on the lab engine, asking only for kinds
@@ -10,10 +11,10 @@ struct EngineDialogueLab: DialogueLab {
 
     func shift(_ view: LabEngine.ShiftView) -> DialogueShift {
         let phase: DialogueShift.Phase = switch view.phase {
-        case "work": .work
-        case "pause": view.extraPause ? .extraPause : .pause
-        case "ended": .ended
-        default: .off
+        case .work: .work
+        case .pause: view.extraPause ? .extraPause : .pause
+        case .ended: .ended
+        case .off: .off
         }
         return DialogueShift(phase: phase, blockSecondsLeft: view.blockSecondsLeft, resumesInSeconds: view.resumesInSeconds,
                              workMinutesToday: view.workMinutesToday)
@@ -31,7 +32,7 @@ struct EngineDialogueLab: DialogueLab {
             served = try await engine.next(operatorId: operatorId, only: LabEngine.byEar)
         } catch is LabEngine.NotNow {
             return .pause(try await status())
-        } catch let error as LabError where error.code == "no_shift" {
+        } catch let error as LabError where error.code == .noShift {
             return .noShift(ended: try await status().phase == .ended)
         }
         guard let served else { return .noWork }
@@ -44,17 +45,9 @@ struct EngineDialogueLab: DialogueLab {
     }
 
     func answer(_ task: DialogueTask, _ answer: AnswerBody) async throws -> DialogueFeedback {
-        let submitted = try await engine.answer(operatorId: operatorId, assignmentId: task.assignmentId, answer: answer,
-                                                idempotencyKey: nil)
-        struct Response: Decodable {
-            struct Feedback: Decodable {
-                var correct: Bool?
-                var message: TaskTemplate.Text?
-            }
-            var feedback: Feedback?
-        }
-        let response = try? JSONDecoder().decode(Response.self, from: Data(submitted.response.utf8))
-        return DialogueFeedback(correct: response?.feedback?.correct, message: response?.feedback?.message)
+        let receipt = try await engine.answer(operatorId: operatorId, assignmentId: task.assignmentId, answer: answer,
+                                              idempotencyKey: nil).receipt()
+        return DialogueFeedback(correct: receipt.feedback?.correct, message: receipt.feedback?.message)
     }
 
     func skip(_ task: DialogueTask) async throws {
@@ -63,7 +56,10 @@ struct EngineDialogueLab: DialogueLab {
 
     func unreadMessages() async throws -> [String] {
         let unread = try await engine.store.messages(operatorId: operatorId).map(\.0).filter { $0.readAt == nil }.reversed()
-        for message in unread { _ = try await engine.store.markMessageRead(id: message.id!, operatorId: operatorId, at: engine.clock.now()) }
+        for message in unread {
+            _ = try await engine.store.markMessageRead(id: try message.id.required("message"), operatorId: operatorId,
+                                                       at: engine.clock.now())
+        }
         return unread.map(\.body)
     }
 

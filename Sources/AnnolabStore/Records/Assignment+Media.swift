@@ -47,7 +47,8 @@ extension LabStore {
     /// A lease counts while it is live; an answer counts for good. The unary `+` keeps SQLite
     /// from reading these through the lease index, which would walk the lab's whole history.
     static let leaseOrAnswer = """
-        (+assignment.state = 'answered' OR (+assignment.state = 'leased' AND +assignment.leaseExpiresAt > :now))
+        (+assignment.state = '\(Assignment.State.answered.rawValue)' OR \
+        (+assignment.state = '\(Assignment.State.leased.rawValue)' AND +assignment.leaseExpiresAt > :now))
         """
 
     // CROSS JOIN fixes the order: first the microtasks showing the file, then their assignments.

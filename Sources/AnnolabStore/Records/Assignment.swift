@@ -5,18 +5,37 @@ import GRDB
 
 /// A microtask served to one operator, leased until `leaseExpiresAt`.
 public struct Assignment: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// Where a lease stands in the store: the same five values as the `assignment.state` column's CHECK.
+    ///
+    /// A lease is `leased` until it ends: `answered` with an answer, `skipped` by its operator
+    /// (with an optional reason), `released` when handed back or no longer needed, `expired` when
+    /// its time ran out and its place went to someone else. The work queue's ``LeaseState`` says
+    /// the same of a lease while it is live, and maps onto these.
+    public enum State: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+        case leased, answered, skipped, expired, released
+    }
+
     public static let databaseTableName = "assignment"
     public var id: Int64?
     public var microtaskId: Int64
     public var operatorId: Int64
     public var leasedAt: Date
     public var leaseExpiresAt: Date
-    /// leased | answered | skipped | expired | released
-    public var state: String
+    public var state: State
     public var skipReason: String?
     public var finishedAt: Date?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let microtaskId = Column(CodingKeys.microtaskId)
+        public static let operatorId = Column(CodingKeys.operatorId)
+        public static let state = Column(CodingKeys.state)
+        public static let leaseExpiresAt = Column(CodingKeys.leaseExpiresAt)
+        public static let finishedAt = Column(CodingKeys.finishedAt)
+    }
 }
 
 /// An operator's answer to a microtask.
@@ -51,6 +70,14 @@ public struct AnswerRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The table's columns, named by the record's own properties.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let assignmentId = Column(CodingKeys.assignmentId)
+        public static let microtaskId = Column(CodingKeys.microtaskId)
+        public static let operatorId = Column(CodingKeys.operatorId)
+    }
 }
 
 extension LabStore {
@@ -62,11 +89,12 @@ extension LabStore {
         // Soft state: committed without waiting for the disk (see GroupCommitter).
         try await groupWrite(durable: false) { db in
             var assignment = Assignment(id: nil, microtaskId: microtaskId, operatorId: operatorId, leasedAt: now,
-                                        leaseExpiresAt: expiry, state: "leased", skipReason: nil, finishedAt: nil)
+                                        leaseExpiresAt: expiry, state: .leased, skipReason: nil, finishedAt: nil)
             // Prepared once per connection, times written directly: this runs for every task served.
             try db.cachedStatement(sql: """
-                INSERT INTO assignment (microtaskId, operatorId, leasedAt, leaseExpiresAt, state) VALUES (?, ?, ?, ?, 'leased')
-                """).execute(arguments: [microtaskId, operatorId, FastText.storeTime(now), FastText.storeTime(expiry)])
+                INSERT INTO assignment (microtaskId, operatorId, leasedAt, leaseExpiresAt, state) VALUES (?, ?, ?, ?, ?)
+                """).execute(arguments: [microtaskId, operatorId, FastText.storeTime(now), FastText.storeTime(expiry),
+                                         Assignment.State.leased])
             assignment.id = db.lastInsertedRowID
             guard withTask else { return LeasedMicrotask(assignment: assignment, payload: nil, requiredAnswers: nil) }
             let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT payload, requiredAnswers FROM microtask WHERE id = ?"),
@@ -80,19 +108,22 @@ extension LabStore {
     }
 
     public func answer(assignmentId: Int64) async throws -> AnswerRecord? {
-        try await read { db in try AnswerRecord.filter(Column("assignmentId") == assignmentId).fetchOne(db) }
+        try await read { db in try AnswerRecord.filter(AnswerRecord.Columns.assignmentId == assignmentId).fetchOne(db) }
     }
 
     /// Stores an answer, closes its assignment and counts it on the microtask, in one savepoint
-    /// of a group commit. `required` and `status` are the microtask's new overlap and state;
-    /// both only ever grow (open to complete), so answers committed out of order cannot undo them.
+    /// of a group commit. `required` is the microtask's new overlap and `complete` whether this
+    /// answer finishes it; both only ever grow (open to complete), so answers committed out of
+    /// order cannot undo them. `expired` are other leases on the microtask whose time ran out:
+    /// an answer that finishes it takes their places for good, so they end `expired` with it.
     /// An assignment that already has an answer is refused: an answer is counted once.
-    public func recordAnswer(_ answer: AnswerRecord, required: Int, status: String) async throws -> AnswerRecord {
+    public func recordAnswer(_ answer: AnswerRecord, required: Int, complete: Bool,
+                             expired: [Int64] = []) async throws -> AnswerRecord {
         try await groupWrite { db in
             // Prepared once per connection, times written directly: this runs for every answer.
             if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM answer WHERE assignmentId = ?"),
                                  arguments: [answer.assignmentId]) != nil {
-                throw LabError(.conflict, "already_answered", "This task was already answered.")
+                throw LabError(.conflict, .alreadyAnswered, "This task was already answered.")
             }
             var answer = answer
             let createdAt = FastText.storeTime(answer.createdAt)
@@ -103,22 +134,29 @@ extension LabStore {
                                          answer.idempotencyKey, answer.secondsSpent, createdAt, answer.response,
                                          answer.isGold, answer.goldCorrect])
             answer.id = db.lastInsertedRowID
-            try db.cachedStatement(sql: "UPDATE assignment SET state = 'answered', finishedAt = ? WHERE id = ?")
-                .execute(arguments: [createdAt, answer.assignmentId])
+            try db.cachedStatement(sql: "UPDATE assignment SET state = ?, finishedAt = ? WHERE id = ?")
+                .execute(arguments: [Assignment.State.answered, createdAt, answer.assignmentId])
+            // The microtask's status column says `open` or `complete` (its CHECK also knows `withdrawn`).
             try db.cachedStatement(sql: """
                 UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = MAX(requiredAnswers, ?),
-                    status = CASE WHEN status = 'complete' THEN 'complete' ELSE ? END
+                    status = CASE WHEN status = 'complete' OR ? THEN 'complete' ELSE 'open' END
                 WHERE id = ?
-                """).execute(arguments: [required, status, answer.microtaskId])
+                """).execute(arguments: [required, complete, answer.microtaskId])
+            if !expired.isEmpty {
+                try Assignment.filter(expired.contains(Assignment.Columns.id) && Assignment.Columns.state == Assignment.State.leased)
+                    .updateAll(db, Assignment.Columns.state.set(to: Assignment.State.expired),
+                               Assignment.Columns.finishedAt.set(to: answer.createdAt))
+            }
             return answer
         }
     }
 
     /// Closes an assignment without an answer: skipped by the operator, released, or expired.
-    public func closeAssignment(id: Int64, state: String, reason: String? = nil, at now: Date) async throws {
+    /// Only a lease still `leased` is closed; one that ended already keeps how it ended.
+    public func closeAssignment(id: Int64, state: Assignment.State, reason: String? = nil, at now: Date) async throws {
         _ = try await groupWrite { db in
-            try db.execute(sql: "UPDATE assignment SET state = ?, skipReason = ?, finishedAt = ? WHERE id = ? AND state = 'leased'",
-                           arguments: [state, reason, now, id])
+            try db.execute(sql: "UPDATE assignment SET state = ?, skipReason = ?, finishedAt = ? WHERE id = ? AND state = ?",
+                           arguments: [state, reason, now, id, Assignment.State.leased])
             return db.changesCount
         }
     }
@@ -127,8 +165,8 @@ extension LabStore {
     public func renewLease(id: Int64, until expiry: Date) async throws {
         // Soft state, like the lease itself (see GroupCommitter).
         _ = try await groupWrite(durable: false) { db in
-            try db.execute(sql: "UPDATE assignment SET leaseExpiresAt = ? WHERE id = ? AND state = 'leased'",
-                           arguments: [expiry, id])
+            try db.execute(sql: "UPDATE assignment SET leaseExpiresAt = ? WHERE id = ? AND state = ?",
+                           arguments: [expiry, id, Assignment.State.leased])
             return 0
         }
     }
@@ -174,18 +212,28 @@ public struct AnswerInContext: Sendable {
 
 extension LabStore {
     /// An operator's answers with their microtask's kind and the other answers on it, newest first.
+    ///
+    /// One query: the operator's latest answers, each joined to its microtask and to everyone
+    /// else's answers on it (one row per other answer, or one row with none), read in order.
     public func answersInContext(operatorId: Int64, limit: Int = 500) async throws -> [AnswerInContext] {
         try await read { db in
-            let mine = try AnswerRecord.fetchAll(db, sql: """
-                SELECT * FROM answer WHERE operatorId = ? ORDER BY id DESC LIMIT ?
+            var result: [AnswerInContext] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT mine.*, microtask.kind AS microtaskKind, other.body AS otherBody
+                FROM (SELECT * FROM answer WHERE operatorId = ? ORDER BY id DESC LIMIT ?) AS mine
+                LEFT JOIN microtask ON microtask.id = mine.microtaskId
+                LEFT JOIN answer AS other ON other.microtaskId = mine.microtaskId AND other.operatorId != mine.operatorId
+                ORDER BY mine.id DESC, other.id
                 """, arguments: [operatorId, limit])
-            return try mine.map { answer in
-                let kind = try String.fetchOne(db, sql: "SELECT kind FROM microtask WHERE id = ?", arguments: [answer.microtaskId])
-                let others = try String.fetchAll(db, sql: """
-                    SELECT body FROM answer WHERE microtaskId = ? AND operatorId != ?
-                    """, arguments: [answer.microtaskId, operatorId])
-                return AnswerInContext(answer: answer, kind: kind.flatMap(TaskKind.init(rawValue:)) ?? .choice, others: others)
+            while let row = try rows.next() {
+                let id: Int64 = row["id"]
+                if result.last?.answer.id != id {
+                    let kind = (row["microtaskKind"] as String?).flatMap(TaskKind.init(rawValue:)) ?? .choice
+                    result.append(AnswerInContext(answer: try AnswerRecord(row: row), kind: kind, others: []))
+                }
+                if let other: String = row["otherBody"] { result[result.count - 1].others.append(other) }
             }
+            return result
         }
     }
 }
