@@ -1,4 +1,5 @@
 // The operator's routes: the shift, the next task, answers, skips.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -19,14 +20,14 @@ struct OperatorRoutes {
 
     func register(on router: LabRouter) {
         let shift = router.group("api/v1/shift").add(middleware: RoleMiddleware(.operator))
-        shift.get { _, context in try await engine.shift(operatorId: try context.requireUser().id!) }
+        shift.get { _, context in try await engine.shift(operatorId: try context.requireUserID()) }
         shift.post("start") { _, context in
-            let user = try context.requireUser()
-            return try await engine.startShift(operatorId: user.id!, startedBy: user.id)
+            let userId = try context.requireUserID()
+            return try await engine.startShift(operatorId: userId, startedBy: userId)
         }
-        shift.post("pause") { _, context in try await engine.pause(operatorId: try context.requireUser().id!) }
-        shift.post("resume") { _, context in try await engine.resume(operatorId: try context.requireUser().id!) }
-        shift.post("end") { _, context in try await engine.endShift(operatorId: try context.requireUser().id!, byCoach: false) }
+        shift.post("pause") { _, context in try await engine.pause(operatorId: try context.requireUserID()) }
+        shift.post("resume") { _, context in try await engine.resume(operatorId: try context.requireUserID()) }
+        shift.post("end") { _, context in try await engine.endShift(operatorId: try context.requireUserID(), byCoach: false) }
 
         router.group("api/v1/tasks").add(middleware: RoleMiddleware(.operator)).get("next", use: next)
         let me = router.group("api/v1/me").add(middleware: RoleMiddleware(.operator))
@@ -49,13 +50,14 @@ struct OperatorRoutes {
     }
 
     @Sendable func next(_ request: Request, context: LabRequestContext) async throws -> Response {
-        let user = try context.requireUser()
+        let userId = try context.requireUserID()
         let served: LabEngine.Served?
         do {
-            served = try await engine.next(operatorId: user.id!)
+            served = try await engine.next(operatorId: userId)
         } catch LabEngine.NotNow.pause(let resumesAt, let extraPause) {
             let resumesIn = resumesAt.map { engine.wallSeconds(from: engine.clock.now(), to: $0) }
-            return try Self.pauseResponse(resumesAt: resumesAt, resumesInSeconds: resumesIn, extraPause: extraPause)
+            return try PauseReply(resumesAt: resumesAt, resumesInSeconds: resumesIn, extraPause: extraPause)
+                .response(from: request, context: context)
         }
         guard let served else { return Response(status: .noContent) }
         let intro = try await introJSON(for: served)
@@ -90,40 +92,11 @@ struct OperatorRoutes {
         return json
     }
 
-    /// 423 in a pause: the error shape plus the phase and when work resumes.
-    static func pauseResponse(resumesAt: Date?, resumesInSeconds: Double?, extraPause: Bool) throws -> Response {
-        struct Body: Encodable {
-            var error: ErrorBody.Detail
-            var phase: String
-            var resumesAt: Date?
-            var resumesInSeconds: Double?
-            var extraPause: Bool
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(error, forKey: .error)
-                try container.encode(phase, forKey: .phase)
-                try container.encode(resumesAt, forKey: .resumesAt)   // null during an extra pause
-                try container.encode(resumesInSeconds, forKey: .resumesInSeconds)
-                try container.encode(extraPause, forKey: .extraPause)
-            }
-            enum CodingKeys: String, CodingKey { case error, phase, resumesAt, resumesInSeconds, extraPause }
-        }
-        let message = extraPause
-            ? "You are on a pause. Take your time; choose resume when you are ready."
-            : "It is pause time. Work starts again when the pause ends."
-        let data = try LabJSON.encoder.encode(Body(error: .init(code: "pause", message: message), phase: "pause",
-                                                   resumesAt: resumesAt, resumesInSeconds: resumesInSeconds,
-                                                   extraPause: extraPause))
-        return Response(status: .init(code: 423, reasonPhrase: "Locked"),
-                        headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
     /// The operator's own learning feedback: practice questions and agreement, never a ranking.
     @Sendable func quality(_ request: Request, context: LabRequestContext) async throws -> LearningFeedback {
-        let user = try context.requireUser()
+        let userId = try context.requireUserID()
         let decoder = JSONDecoder()
-        let entries = try await engine.store.answersInContext(operatorId: user.id!).compactMap { item -> LearningFeedback.Entry? in
+        let entries = try await engine.store.answersInContext(operatorId: userId).compactMap { item -> LearningFeedback.Entry? in
             guard let mine = try? decoder.decode(AnswerBody.self, from: Data(item.answer.body.utf8)) else { return nil }
             let others = item.others.compactMap { try? decoder.decode(AnswerBody.self, from: Data($0.utf8)) }
             return .init(kind: item.kind, answer: mine, others: others, isGold: item.answer.isGold, goldCorrect: item.answer.goldCorrect)
@@ -145,17 +118,19 @@ struct OperatorRoutes {
 
     /// Messages from the operator's coach (and client feedback the coach passed on), newest first.
     @Sendable func messages(_ request: Request, context: LabRequestContext) async throws -> MessageList {
-        let user = try context.requireUser()
-        return MessageList(messages: try await engine.store.messages(operatorId: user.id!).map { message, sender in
-            MessageView(id: message.id!, text: message.body, from: sender, createdAt: message.createdAt, readAt: message.readAt)
+        let userId = try context.requireUserID()
+        return MessageList(messages: try await engine.store.messages(operatorId: userId).map { message, sender in
+            MessageView(id: try message.id.required("message"), text: message.body, from: sender,
+                        createdAt: message.createdAt, readAt: message.readAt)
         })
     }
 
     @Sendable func readMessage(_ request: Request, context: LabRequestContext) async throws -> Done {
-        let user = try context.requireUser()
-        guard let raw = context.parameters.get("id"), let id = Int64(raw),
-              try await engine.store.markMessageRead(id: id, operatorId: user.id!, at: engine.clock.now()) else {
-            throw LabError(.notFound, "message_not_found", "There is no such message for you.")
+        let userId = try context.requireUserID()
+        let notFound = LabError(.notFound, "message_not_found", "There is no such message for you.")
+        guard try await engine.store.markMessageRead(id: try context.parameters.requireID(else: notFound), operatorId: userId,
+                                                     at: engine.clock.now()) else {
+            throw notFound
         }
         return Done()
     }
@@ -166,13 +141,13 @@ struct OperatorRoutes {
     }
 
     @Sendable func answer(_ request: Request, context: LabRequestContext) async throws -> Response {
-        let user = try context.requireUser()
+        let userId = try context.requireUserID()
         let id = try Self.assignmentId(context)
         let body = try await request.decode(as: AnswerRequest.self, context: context)
         if let key = body.idempotencyKey, key.isEmpty || key.count > 200 {
             throw LabError(.badRequest, "invalid_idempotency_key", "The idempotency key must have 1 to 200 characters.")
         }
-        let result = try await engine.answer(operatorId: user.id!, assignmentId: id, answer: body.answer,
+        let result = try await engine.answer(operatorId: userId, assignmentId: id, answer: body.answer,
                                              idempotencyKey: body.idempotencyKey)
         return Response(status: result.repeated ? .ok : .created,
                         headers: [.contentType: "application/json; charset=utf-8"],
@@ -191,31 +166,29 @@ struct OperatorRoutes {
     }
 
     @Sendable func skip(_ request: Request, context: LabRequestContext) async throws -> Done {
-        let user = try context.requireUser()
+        let userId = try context.requireUserID()
         let id = try Self.assignmentId(context)
         // The body may be left out; one that is sent must be a skip request.
         var buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let body = buffer.readableBytes == 0
             ? SkipRequest() : try LabJSON.decoder.decode(SkipRequest.self, from: buffer.readData(length: buffer.readableBytes) ?? Data())
-        try await engine.skip(operatorId: user.id!, assignmentId: id, reason: body.reason)
+        try await engine.skip(operatorId: userId, assignmentId: id, reason: body.reason)
         return Done()
     }
 
     @Sendable func release(_ request: Request, context: LabRequestContext) async throws -> Done {
-        try await engine.release(operatorId: try context.requireUser().id!, assignmentId: try Self.assignmentId(context))
+        try await engine.release(operatorId: try context.requireUserID(), assignmentId: try Self.assignmentId(context))
         return Done()
     }
 
     @Sendable func renew(_ request: Request, context: LabRequestContext) async throws -> Done {
-        let until = try await engine.renew(operatorId: try context.requireUser().id!, assignmentId: try Self.assignmentId(context))
+        let until = try await engine.renew(operatorId: try context.requireUserID(), assignmentId: try Self.assignmentId(context))
         return Done(leaseExpiresAt: until, leaseSeconds: engine.wallSeconds(from: engine.clock.now(), to: until))
     }
 
+    /// The `{id}` of an assignment route; one that is not a number names no task.
     static func assignmentId(_ context: LabRequestContext) throws -> Int64 {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw) else {
-            throw LabError(.notFound, "assignment_not_found", "There is no such task.")
-        }
-        return id
+        try context.parameters.requireID(else: LabError(.notFound, "assignment_not_found", "There is no such task."))
     }
 }
 
