@@ -1,4 +1,5 @@
 // The certificate and key with which the lab serves HTTPS itself.
+import AnnolabCore
 import Foundation
 import HummingbirdTLS
 

@@ -1,4 +1,5 @@
 // Finds out who sent a request: a session cookie from the browser or a bearer token from a script.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird

@@ -1,4 +1,5 @@
 // A browser request that changes something must come from the lab's own pages, not another site.
+import AnnolabCore
 import Foundation
 import Hummingbird
 

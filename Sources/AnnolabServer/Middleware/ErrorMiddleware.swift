@@ -1,4 +1,5 @@
 // Turns every failure into the lab's JSON error shape, in plain words.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird

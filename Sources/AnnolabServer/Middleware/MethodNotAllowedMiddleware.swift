@@ -1,4 +1,5 @@
 // A known address asked with a method it does not take: 405 with the methods it does take.
+import AnnolabCore
 import Hummingbird
 import Synchronization
 
