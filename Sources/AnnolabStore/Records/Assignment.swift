@@ -136,12 +136,7 @@ extension LabStore {
             answer.id = db.lastInsertedRowID
             try db.cachedStatement(sql: "UPDATE assignment SET state = ?, finishedAt = ? WHERE id = ?")
                 .execute(arguments: [Assignment.State.answered, createdAt, answer.assignmentId])
-            // The microtask's status column says `open` or `complete` (its CHECK also knows `withdrawn`).
-            try db.cachedStatement(sql: """
-                UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = MAX(requiredAnswers, ?),
-                    status = CASE WHEN status = 'complete' OR ? THEN 'complete' ELSE 'open' END
-                WHERE id = ?
-                """).execute(arguments: [required, complete, answer.microtaskId])
+            try db.cachedStatement(sql: Self.countAnswerSQL).execute(arguments: [required, complete, answer.microtaskId])
             if !expired.isEmpty {
                 try Assignment.filter(expired.contains(Assignment.Columns.id) && Assignment.Columns.state == Assignment.State.leased)
                     .updateAll(db, Assignment.Columns.state.set(to: Assignment.State.expired),
@@ -150,6 +145,14 @@ extension LabStore {
             return answer
         }
     }
+
+    /// Counts an answer on its microtask: the overlap only grows, and a complete microtask stays complete.
+    static let countAnswerSQL = """
+        UPDATE microtask SET answerCount = answerCount + 1, requiredAnswers = MAX(requiredAnswers, ?),
+            status = CASE WHEN status = '\(Microtask.Status.complete.rawValue)' OR ? THEN '\(Microtask.Status.complete.rawValue)'
+                          ELSE '\(Microtask.Status.open.rawValue)' END
+        WHERE id = ?
+        """
 
     /// Closes an assignment without an answer: skipped by the operator, released, or expired.
     /// Only a lease still `leased` is closed; one that ended already keeps how it ended.
