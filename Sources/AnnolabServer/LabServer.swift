@@ -1,4 +1,5 @@
 // Assembles the lab's HTTP server: middleware, routes per role, static files, graceful shutdown.
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -109,7 +110,7 @@ public struct LabServer: Sendable {
             .register(on: router)
         MediaRoutes(store: store, clock: engine.clock).register(on: router)
         CoachRoutes(store: store, engine: engine, monitor: monitor, pay: pay).register(on: router)
-        AdminRoutes(store: store, accounts: accounts, engine: engine).register(on: router)
+        AdminRoutes(store: store, accounts: accounts, engine: engine, monitor: monitor).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         PayRoutes(pay: pay).register(on: router)
         TextRoutes(engine: engine, templates: templates, speech: speech).register(on: router)

@@ -1,4 +1,5 @@
 // Backups made while operators answer, brought back whole; broken backups and occupied folders refused.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

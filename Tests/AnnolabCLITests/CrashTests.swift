@@ -3,6 +3,7 @@
 //
 // One round runs in the ordinary test command; `Tests/Crash/run.sh` runs ten
 // (`ANNOLAB_CRASH_ROUNDS=10 swift test --skip-build --filter CrashTests`).
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

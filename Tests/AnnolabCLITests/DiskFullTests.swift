@@ -1,5 +1,6 @@
 // A full disk under a working lab: answers and uploads get a clear 503, nothing acknowledged is lost,
 // and the lab serves on as soon as there is room again.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabServer
 import AnnolabStore

@@ -1,4 +1,5 @@
 // Closing the server with SIGTERM while requests are running loses no committed write.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

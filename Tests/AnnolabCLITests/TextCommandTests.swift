@@ -1,4 +1,5 @@
 // `annolab text` driven through standard input against a real demo lab, as a screen-reader user would.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,5 +1,6 @@
 // The audit log over real HTTP: every change that matters is there with who, when and what,
 // and never a password, a token or the text of a coach's note.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

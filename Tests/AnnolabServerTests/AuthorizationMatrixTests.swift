@@ -1,5 +1,6 @@
 // The authorization matrix: every route the lab serves, asked by everyone who might ask it,
 // with the status each must get, over real HTTP in a lab with two clients and two coaches.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,5 +1,6 @@
 // The coach's routes over real HTTP: the live event stream, own operators only, messages,
 // client feedback through moderation, new datasets and who gets them, the weekly summary.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

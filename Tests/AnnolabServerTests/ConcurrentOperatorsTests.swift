@@ -1,4 +1,5 @@
 // Twenty operators work at once over real HTTP: no answer is lost or counted twice.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

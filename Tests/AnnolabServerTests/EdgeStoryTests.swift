@@ -1,4 +1,5 @@
 // Stories at the edges: forgotten shifts, renewed leases, late answers, rates that start later.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

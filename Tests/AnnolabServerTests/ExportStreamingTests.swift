@@ -1,4 +1,5 @@
 // Streamed downloads: a client's COCO and YOLO exports over HTTP are the files the whole-project consensus gives.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabServer
 import AnnolabStore

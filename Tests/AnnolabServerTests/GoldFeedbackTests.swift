@@ -1,4 +1,5 @@
 // Gold tasks: known answers mixed in, with immediate and kind feedback, and the operator's own summary.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

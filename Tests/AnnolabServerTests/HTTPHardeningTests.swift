@@ -1,4 +1,5 @@
 // Stories of the lab's HTTP surface: headers on every answer, HEAD, 405, body limits, CSRF, repeated answers.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

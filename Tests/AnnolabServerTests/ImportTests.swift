@@ -1,4 +1,5 @@
 // Stories of uploads: how many microtasks each file becomes, and what happens to bad files.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabServer
 import AnnolabStore

@@ -1,5 +1,6 @@
 // Tenant isolation of media, items and exports: who may see which picture or sound, told as
 // stories of a lab with two client companies and two coaches' groups.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,6 +1,7 @@
 // The API document says what every route reads and answers, and it cannot drift from the Swift
 // types the routes decode: a script writer, or a fuzzer, can trust it.
 @testable import AnnolabServer
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Testing

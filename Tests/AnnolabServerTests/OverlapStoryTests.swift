@@ -1,4 +1,5 @@
 // Stories of who answers what: overlap, adaptive overlap, leases, repeats.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,4 +1,5 @@
 // Stories of pay: by the hour whatever the number of answers, never below the minimum wage.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,4 +1,5 @@
 // Stories of shifts with an injected clock: blocks, pauses, the daily cap and the grace.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,4 +1,5 @@
 // The text mode and its spoken prompts over real HTTP: espeak-ng, the cache, audio mode.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,5 +1,6 @@
 // What the operator's work page relies on: wall-clock counters, personal settings, and the
 // coach's profile changes (task kinds, block lengths), over real HTTP.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

@@ -1,5 +1,6 @@
 // The work queue at a lab's size: what it holds stays with the live work, not with the work done.
 @testable import AnnolabServer
+import AnnolabCore
 import AnnolabStore
 import Foundation
 import Testing

@@ -1,5 +1,5 @@
 // How a LabError becomes an HTTP response of the shape API.md promises.
-@_exported import AnnolabCore
+import AnnolabCore
 import Foundation
 import Hummingbird
 

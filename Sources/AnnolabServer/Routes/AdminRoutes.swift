@@ -10,6 +10,8 @@ struct AdminRoutes {
     let accounts: AccountService
     /// Ends a disabled operator's open shift and hands their reserved tasks back.
     let engine: LabEngine
+    /// Holds the alert thresholds the admin sets for the coaches' monitor.
+    let monitor: CoachMonitor
 
     struct UserView: Codable, Sendable {
         var id: Int64
@@ -45,6 +47,7 @@ struct AdminRoutes {
         group.post("users", use: addUser)
         group.post("users/{id}/disable", use: disableUser)
         group.get("audit", use: auditLog)
+        AlertThresholds(monitor: monitor).register(on: router)
     }
 
     @Sendable func users(_ request: Request, context: LabRequestContext) async throws -> UserList {

@@ -1,4 +1,5 @@
 // `annolab backup`: one file holding a consistent copy of a lab, made while it serves.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabServer
 import AnnolabStore

@@ -1,4 +1,5 @@
 // `annolab bench export`: COCO and YOLO exports of a big finished picture project, timed as whole `annolab export` processes.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import ArgumentParser

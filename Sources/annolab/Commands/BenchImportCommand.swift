@@ -1,4 +1,5 @@
 // `annolab bench import`: how fast uploads become microtasks (decode, tile, cut, store).
+import AnnolabCore
 import AnnolabMedia
 import AnnolabServer
 import AnnolabStore

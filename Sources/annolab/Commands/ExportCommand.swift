@@ -1,4 +1,5 @@
 // `annolab export`: a project's consensus in a format the client's tools read.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import ArgumentParser

@@ -1,4 +1,5 @@
 // `annolab restore`: a backup file brought back into a new data folder, checked before it is used.
+import AnnolabCore
 import AnnolabMedia
 import AnnolabServer
 import AnnolabStore

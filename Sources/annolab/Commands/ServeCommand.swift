@@ -1,4 +1,5 @@
 // `annolab serve`: runs the lab on a data folder.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import ArgumentParser

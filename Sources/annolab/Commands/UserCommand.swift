@@ -1,4 +1,5 @@
 // `annolab user add` and `annolab user disable`: the people in the lab, printed as JSON.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import ArgumentParser

@@ -1,4 +1,5 @@
 // A lab engine on a temporary store with a clock turned by hand, for story tests of the rules.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation

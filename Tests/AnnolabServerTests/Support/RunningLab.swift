@@ -1,4 +1,5 @@
 // A real lab server on a loopback port, with a small HTTP client, for server tests.
+import AnnolabCore
 import AnnolabServer
 import AnnolabStore
 import Foundation
