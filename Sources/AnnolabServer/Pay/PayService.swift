@@ -56,17 +56,14 @@ struct PayService: Sendable {
         // The store compares times as text, so a bound past the year 9999 would sort before every
         // stored time; the period's end is kept within the last representable day.
         let start = try startOfDay(from), end = min(try startOfDay(to).addingTimeInterval(86400 * 1.5), Self.latestStoredTime)
-        let stored = try await store.segments(from: start.addingTimeInterval(-86400), to: end)
+        let stored = try await store.timeSegments(from: start.addingTimeInterval(-86400), to: end)
         let table = try await minimumWage()
         let policy = try await policy()
         guard let beforeAnyRate = CalendarDate(year: 1900, month: 1, day: 1) else { throw Self.calendarFailure("1900-01-01") }
         var rows: [PayrollRow] = []
         for (operatorId, segments) in Dictionary(grouping: stored, by: \.operatorId).sorted(by: { $0.key < $1.key }) {
             guard let user = try await store.user(id: operatorId) else { continue }
-            let timeSegments = segments.compactMap { segment in
-                TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
-            }
-            let perDay = PayLedger.paidSecondsPerDay(segments: timeSegments, policy: policy, timeZone: timeZone)
+            let perDay = PayLedger.paidSecondsPerDay(segments: segments.map(\.segment), policy: policy, timeZone: timeZone)
                 .filter { $0.key >= from && $0.key <= to }
             // Before the first agreed rate, the operator is paid the minimum wage for their age:
             // a zero rate is always lifted to the floor, and a day without a floor is refused below.
@@ -110,10 +107,7 @@ struct PayService: Sendable {
         var parts: [(paidSeconds: Int, effortByProject: [Int64: Double])] = []
         let projectId = try project.id.required("project")
         for shift in try await store.shiftEfforts(projectId: projectId) {
-            let segments = shift.segments.compactMap { segment in
-                TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
-            }
-            let paid = PayLedger.paidSecondsPerDay(segments: segments, policy: policy, timeZone: timeZone).values.reduce(0, +)
+            let paid = PayLedger.paidSecondsPerDay(segments: shift.timeSegments, policy: policy, timeZone: timeZone).values.reduce(0, +)
             parts.append((paidSeconds: paid, effortByProject: shift.effortByProject))
         }
         let seconds = ProjectCost.attribute(parts)[projectId] ?? 0

@@ -139,16 +139,4 @@ extension LabStore {
             try Shift.filter(key: id).updateAll(db, Shift.Columns.endedAt.set(to: end), Shift.Columns.endReason.set(to: reason))
         }
     }
-
-    /// The same for a caller that still spells the reason and the kinds as text.
-    @available(*, deprecated, message: "Pass the ShiftEndReason and the TimeSegments themselves.")
-    public func endShift(id: Int64, at end: Date, reason: String, segments: [(kind: String, start: Date, end: Date)]) async throws {
-        let typed = segments.compactMap { segment in
-            TimeSegment.Kind(rawValue: segment.kind).map { TimeSegment(kind: $0, start: segment.start, end: segment.end) }
-        }
-        guard let reason = ShiftEndReason(rawValue: reason), typed.count == segments.count else {
-            throw LabError(.internalFailure, "storage_failure", "The lab could not store this. Nothing was changed. Please try again.")
-        }
-        try await endShift(id: id, at: end, reason: reason, segments: typed)
-    }
 }

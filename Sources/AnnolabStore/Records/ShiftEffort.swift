@@ -10,12 +10,6 @@ public struct ShiftEffort: Sendable {
     public var timeSegments: [TimeSegment]
     /// Seconds spent on answers, per project, during the shift.
     public var effortByProject: [Int64: Double]
-
-    /// The segments with each kind spelled out, for callers that still read it as text.
-    @available(*, deprecated, renamed: "timeSegments")
-    public var segments: [(kind: String, start: Date, end: Date)] {
-        timeSegments.map { (kind: $0.kind.rawValue, start: $0.start, end: $0.end) }
-    }
 }
 
 extension LabStore {

@@ -79,12 +79,4 @@ extension LabStore {
             }
         }
     }
-
-    /// The same with each kind spelled out, for callers that still read it as text.
-    @available(*, deprecated, renamed: "timeSegments(from:to:)")
-    public func segments(from: Date, to: Date) async throws -> [(operatorId: Int64, kind: String, start: Date, end: Date)] {
-        try await timeSegments(from: from, to: to).map { entry in
-            (operatorId: entry.operatorId, kind: entry.segment.kind.rawValue, start: entry.segment.start, end: entry.segment.end)
-        }
-    }
 }
