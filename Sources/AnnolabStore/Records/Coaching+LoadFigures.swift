@@ -24,8 +24,8 @@ extension LabStore {
     public func skips(operatorId: Int64, since: Date) async throws -> [Date] {
         try await read { db in
             try Date.fetchAll(db, sql: """
-                SELECT finishedAt FROM assignment WHERE operatorId = ? AND state = 'skipped' AND finishedAt >= ? ORDER BY finishedAt
-                """, arguments: [operatorId, since])
+                SELECT finishedAt FROM assignment WHERE operatorId = ? AND state = ? AND finishedAt >= ? ORDER BY finishedAt
+                """, arguments: [operatorId, Assignment.State.skipped, since])
         }
     }
 
@@ -35,9 +35,9 @@ extension LabStore {
         try await read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM timeSegment JOIN shift ON shift.id = timeSegment.shiftId
-                WHERE shift.operatorId = ? AND timeSegment.kind = 'extraPause' AND timeSegment.startedAt >= ?
+                WHERE shift.operatorId = ? AND timeSegment.kind = ? AND timeSegment.startedAt >= ?
                   AND NOT (shift.chainStartedAt IS NOT NULL AND timeSegment.startedAt = shift.startedAt)
-                """, arguments: [operatorId, since]) ?? 0
+                """, arguments: [operatorId, TimeSegment.Kind.extraPause, since]) ?? 0
         }
     }
 

@@ -34,7 +34,7 @@ extension LabStore {
 
     public func notifyCoaches(projectId: Int64, kind: String, at now: Date) async throws -> [Int64] {
         try await write { db in
-            let coaches = try Int64.fetchAll(db, sql: "SELECT id FROM user WHERE role = 'coach' AND disabledAt IS NULL")
+            let coaches = try Int64.fetchAll(db, sql: "SELECT id FROM user WHERE role = ? AND disabledAt IS NULL", arguments: [Role.coach])
             for coachId in coaches {
                 var notice = CoachNotification(id: nil, coachId: coachId, projectId: projectId, kind: kind, createdAt: now, decidedAt: nil)
                 try notice.insert(db)
