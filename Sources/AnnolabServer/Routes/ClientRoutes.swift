@@ -107,7 +107,15 @@ struct ClientRoutes {
         }
         let projectId = try project.id.required("project")
         let report = try await importer.importFiles(files, into: projectId, strict: strict, actor: user.id)
-        if report.microtasks > 0 { try? await monitor.datasetUploaded(projectId: projectId, projectName: project.name) }
+        if report.microtasks > 0 {
+            // The upload is stored whatever happens here; a coach's notice that could not be
+            // made is logged, not turned into a failed upload.
+            do {
+                try await monitor.datasetUploaded(projectId: projectId, projectName: project.name)
+            } catch {
+                context.logger.error("The coaches could not be told of a new dataset", metadata: ["project": "\(projectId)", "error": "\(error)"])
+            }
+        }
         return EditedResponse(status: .created, response: UploadReport(report))
     }
 
