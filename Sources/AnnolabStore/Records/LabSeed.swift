@@ -46,14 +46,11 @@ extension LabStore {
             try client.insert(db)
             var ids: [String: Int64] = [:]
             for person in seed.people {
-                var new = person.user
-                if new.role == .client { new.clientId = client.id }
-                var user = User(id: nil, role: new.role, name: new.name, email: new.email, passwordHash: new.passwordHash,
-                                badge: new.badge, clientId: new.clientId, birthdate: new.birthdate,
-                                language: new.language, createdAt: now, disabledAt: nil)
+                var user = person.user.stored(at: now)
+                if user.role == .client { user.clientId = client.id }
                 try user.insert(db)
                 ids[person.key] = user.id
-                if new.role == .operator {
+                if user.role == .operator {
                     try OperatorProfile(operatorId: user.id!, coachId: person.coachKey.flatMap { ids[$0] }).insert(db)
                 }
             }

@@ -42,29 +42,26 @@ extension DerivableRequest<User> {
     }
 }
 
-/// What it takes to add a person to the lab.
+/// What it takes to add a person to the lab: the person as they will be stored, and for an
+/// operator the coach they work under.
 public struct NewUser: Sendable {
-    public var role: Role
-    public var name: String
-    public var email: String?
-    public var passwordHash: String?
-    public var badge: String?
-    public var clientId: Int64?
+    /// The person without an id; `createdAt` is set when the person is stored.
+    public var person: User
     public var coachId: Int64?
-    public var birthdate: String?
-    public var language: String
 
     public init(role: Role, name: String, email: String? = nil, passwordHash: String? = nil, badge: String? = nil,
                 clientId: Int64? = nil, coachId: Int64? = nil, birthdate: String? = nil, language: String = "nl") {
-        self.role = role
-        self.name = name
-        self.email = email
-        self.passwordHash = passwordHash
-        self.badge = badge
-        self.clientId = clientId
+        person = User(id: nil, role: role, name: name, email: email, passwordHash: passwordHash, badge: badge,
+                      clientId: clientId, birthdate: birthdate, language: language,
+                      createdAt: Date(timeIntervalSince1970: 0), disabledAt: nil)
         self.coachId = coachId
-        self.birthdate = birthdate
-        self.language = language
+    }
+
+    /// The person as stored at `now`.
+    func stored(at now: Date) -> User {
+        var user = person
+        user.createdAt = now
+        return user
     }
 }
 
@@ -77,22 +74,20 @@ extension LabStore {
                     throw LabError(.unprocessable, "unknown_coach", "There is no coach with id \(coachId).")
                 }
             }
-            if let clientId = new.clientId, try Client.fetchOne(db, key: clientId) == nil {
+            if let clientId = new.person.clientId, try Client.fetchOne(db, key: clientId) == nil {
                 throw LabError(.unprocessable, "unknown_client", "There is no client with id \(clientId).")
             }
-            if let email = new.email,
+            if let email = new.person.email,
                try User.all().filter(email: email).fetchCount(db) > 0 {
                 throw LabError(.conflict, "email_taken", "Someone in the lab already uses the email address \(email).")
             }
-            if let badge = new.badge, try User.all().filter(badge: badge).fetchCount(db) > 0 {
+            if let badge = new.person.badge, try User.all().filter(badge: badge).fetchCount(db) > 0 {
                 throw LabError(.conflict, "badge_taken", "The badge \(badge) is already given to someone else.")
             }
-            var user = User(id: nil, role: new.role, name: new.name, email: new.email, passwordHash: new.passwordHash,
-                            badge: new.badge, clientId: new.clientId, birthdate: new.birthdate,
-                            language: new.language, createdAt: now, disabledAt: nil)
+            var user = new.stored(at: now)
             try user.insert(db)
-            if new.role == .operator {
-                let profile = OperatorProfile(operatorId: user.id!, coachId: new.coachId)
+            if user.role == .operator, let operatorId = user.id {
+                let profile = OperatorProfile(operatorId: operatorId, coachId: new.coachId)
                 try profile.insert(db)
             }
             return user
