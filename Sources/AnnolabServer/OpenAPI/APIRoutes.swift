@@ -14,7 +14,7 @@ enum APIRoutes {
     static let meta: [APIRoute] = [
         APIRoute(.get, "/healthz", "health", "Says ok when the server is up.", .everyone,
                  answer: .media(200, ["text/plain": .cases(["ok"])], "The server is up.")),
-        APIRoute(.get, "/metrics", "metrics", "Request counters in Prometheus text format.", .everyone,
+        APIRoute(.get, "/metrics", "metrics", "Request counters and durations, uptime and the lab's gauges (operators on shift, open leases, queue depth, commit batch size) in Prometheus text format.", .everyone,
                  answer: .media(200, ["text/plain": .string], "Counters by status, time spent, uptime.")),
         APIRoute(.get, "/api/v1/openapi.json", "openapi", "This document.", .everyone,
                  answer: .json(200, .object(required: ["openapi": .string, "info": .anything, "paths": .anything,
