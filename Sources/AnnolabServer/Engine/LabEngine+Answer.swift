@@ -112,7 +112,7 @@ extension LabEngine {
         }
         let receipt = AnswerReceipt(feedback: feedback)
         // The reply is encoded here once: stored with the answer for repeats, and sent as it is.
-        let response = String(decoding: try LabJSON.encoder.encode(receipt), as: UTF8.self)
+        let response = try receipt.json(encoder: LabJSON.encoder)
         let record = AnswerRecord(assignmentId: lease.assignmentId, microtaskId: task.id, operatorId: lease.operatorId,
                                   body: String(decoding: try JSONEncoder().encode(answer), as: UTF8.self),
                                   idempotencyKey: key, secondsSpent: min(now.timeIntervalSince(lease.leasedAt), leaseLength),

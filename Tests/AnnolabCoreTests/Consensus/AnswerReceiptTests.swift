@@ -14,6 +14,8 @@ struct AnswerReceiptTests {
     @Test("an ordinary answer is acknowledged with accepted alone")
     func plain() throws {
         #expect(try json(AnswerReceipt()) == #"{"accepted":true}"#)
+        #expect(AnswerReceipt.acceptedJSON == (try json(AnswerReceipt())))
+        #expect(try AnswerReceipt().json(encoder: JSONEncoder()) == AnswerReceipt.acceptedJSON)
     }
 
     @Test("a practice question that matched is praised in both languages")
