@@ -100,15 +100,9 @@ struct OverlapStoryTests {
 
     @Test("an answer on a lease whose place went to someone else is refused, and the lease is stored as expired")
     func expiredLeaseAnswered() async throws {
-        let lab = try await EngineLab.make()
-        let a = try await lab.addOperator("A"), b = try await lab.addOperator("B"), c = try await lab.addOperator("C")
-        _ = try await lab.addChoiceProject(count: 1, overlap: 2)
-        for op in [a, b, c] { _ = try await lab.engine.startShift(operatorId: op, startedBy: op) }
-        let fromA = try #require(try await lab.next(a))
-        let fromB = try #require(try await lab.next(b))
-        lab.clock.advance(minutes: 11)
-        _ = try await lab.engine.renew(operatorId: b, assignmentId: fromB.assignmentId)   // B keeps theirs alive
-        let fromC = try #require(try await lab.next(c))                                   // A's place goes to C
+        let story = try await TakenPlace.make()
+        let (lab, a, b, c) = (story.lab, story.a, story.b, story.c)
+        let (fromA, fromB, fromC) = (story.fromA, story.fromB, story.fromC)
         let late = await #expect(throws: LabError.self) { try await lab.answer(a, fromA, choice: "A") }
         #expect(late?.code == .leaseExpired)
         #expect(try await lab.store.assignment(id: fromA.assignmentId)?.state == .expired)
