@@ -35,9 +35,6 @@ struct LabMetricsFactory: MetricsFactory {
     private let seconds: Prometheus.Counter
     /// The per-status totals, made once each: Hummingbird asks for its counter on every request.
     private let totals: StatusTotals
-    private let counters = MadeHandlers<any CounterHandler>()
-    private let timers = MadeHandlers<any TimerHandler>()
-    private let meters = MadeHandlers<any MeterHandler>()
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -47,20 +44,16 @@ struct LabMetricsFactory: MetricsFactory {
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        counters.handler(label: label, dimensions: dimensions) {
-            let counter = prometheus.makeCounter(label: label, dimensions: dimensions)
-            guard label == HummingbirdLabel.requests,
-                  let status = dimensions.first(where: { $0.0 == HummingbirdLabel.status })?.1 else { return counter }
-            return CountedInTotal(counter, total: totals.counter(status: status))
-        }
+        let counter = prometheus.makeCounter(label: label, dimensions: dimensions)
+        guard label == HummingbirdLabel.requests,
+              let status = dimensions.first(where: { $0.0 == HummingbirdLabel.status })?.1 else { return counter }
+        return CountedInTotal(counter, total: totals.counter(status: status))
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        timers.handler(label: label, dimensions: dimensions) {
-            let timer = prometheus.makeTimer(label: label, dimensions: dimensions)
-            guard label == HummingbirdLabel.duration else { return timer }
-            return TimedInTotal(timer, total: seconds)
-        }
+        let timer = prometheus.makeTimer(label: label, dimensions: dimensions)
+        guard label == HummingbirdLabel.duration else { return timer }
+        return TimedInTotal(timer, total: seconds)
     }
 
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
@@ -72,16 +65,14 @@ struct LabMetricsFactory: MetricsFactory {
     }
 
     func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        meters.handler(label: label, dimensions: dimensions) { prometheus.makeMeter(label: label, dimensions: dimensions) }
+        prometheus.makeMeter(label: label, dimensions: dimensions)
     }
 
     func destroyCounter(_ handler: any CounterHandler) {
-        counters.forget(handler)
         prometheus.destroyCounter((handler as? CountedInTotal)?.counter ?? handler)
     }
 
     func destroyTimer(_ handler: any TimerHandler) {
-        timers.forget(handler)
         prometheus.destroyTimer((handler as? TimedInTotal)?.timer ?? handler)
     }
 
@@ -94,7 +85,6 @@ struct LabMetricsFactory: MetricsFactory {
     }
 
     func destroyMeter(_ handler: any MeterHandler) {
-        meters.forget(handler)
         prometheus.destroyMeter(handler)
     }
 }
