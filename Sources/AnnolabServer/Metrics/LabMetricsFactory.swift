@@ -1,7 +1,6 @@
 // The swift-metrics factory behind one lab server: Prometheus, and the request totals /metrics has always served.
 import Metrics
 import Prometheus
-import Synchronization
 
 /// Hands every metric to Prometheus, and adds Hummingbird's request counts and durations to the
 /// two totals `/metrics` served before it recorded through swift-metrics, so that a dashboard
@@ -33,21 +32,18 @@ struct LabMetricsFactory: MetricsFactory {
     let registry: PrometheusCollectorRegistry
     private let prometheus: PrometheusMetricsFactory
     private let seconds: Prometheus.Counter
-    /// The per-status totals, made once each: Hummingbird asks for its counter on every request.
-    private let totals: StatusTotals
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         prometheus = PrometheusMetricsFactory(registry: registry)
         seconds = registry.makeCounter(descriptor: Self.secondsTotal)
-        totals = StatusTotals(registry: registry)
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         let counter = prometheus.makeCounter(label: label, dimensions: dimensions)
         guard label == HummingbirdLabel.requests,
               let status = dimensions.first(where: { $0.0 == HummingbirdLabel.status })?.1 else { return counter }
-        return CountedInTotal(counter, total: totals.counter(status: status))
+        return CountedInTotal(counter, total: registry.makeCounter(descriptor: Self.requestsTotal, labels: [("status", status)]))
     }
 
     func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
@@ -86,25 +82,6 @@ struct LabMetricsFactory: MetricsFactory {
 
     func destroyMeter(_ handler: any MeterHandler) {
         prometheus.destroyMeter(handler)
-    }
-}
-
-/// `annolab_http_requests_total` per status code, each counter made once.
-private final class StatusTotals: Sendable {
-    private let registry: PrometheusCollectorRegistry
-    private let made = Mutex<[String: Prometheus.Counter]>([:])
-
-    init(registry: PrometheusCollectorRegistry) {
-        self.registry = registry
-    }
-
-    func counter(status: String) -> Prometheus.Counter {
-        made.withLock { made in
-            if let counter = made[status] { return counter }
-            let counter = registry.makeCounter(descriptor: LabMetricsFactory.requestsTotal, labels: [("status", status)])
-            made[status] = counter
-            return counter
-        }
     }
 }
 
