@@ -44,6 +44,10 @@ final class GroupCommitter: Sendable {
     private let queue = DispatchQueue(label: "annolab.group-commit")
     /// At most this many writes share one transaction, so that one commit never grows unbounded.
     let maxBatch: Int
+    private let lastBatch = Atomic<Int>(0)
+
+    /// How many writes the last round took together (0 before the first): a figure for `/metrics`.
+    var lastBatchSize: Int { lastBatch.load(ordering: .relaxed) }
 
     init(writer: DatabasePool, maxBatch: Int = 256) {
         self.writer = writer
@@ -85,6 +89,7 @@ final class GroupCommitter: Sendable {
     }
 
     private func commit(_ batch: [Job]) {
+        lastBatch.store(batch.count, ordering: .relaxed)
         let outcomes: [Result<Reply, any Error>]
         do {
             outcomes = try writer.writeWithoutTransaction { db in

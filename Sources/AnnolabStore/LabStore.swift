@@ -19,7 +19,6 @@ public final class LabStore: Sendable {
     public let mediaFolder: URL
     let pool: DatabasePool
     let committer: GroupCommitter
-    let batches = CommitBatchCounter()
 
     /// Opens (and creates, when needed) the lab in `folder`, bringing an older schema up to date.
     public init(folder: URL) throws {
@@ -101,15 +100,12 @@ public final class LabStore: Sendable {
     /// `durable: false` only for leases: see ``GroupCommitter``.
     package func groupWrite<T: Sendable>(durable: Bool = true,
                                          _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await committer.write(durable: durable) { [batches] db in
-            batches.count(db)
-            return try body(db)
-        }
+        try await committer.write(durable: durable, body)
     }
 
     /// How many writes shared the last group commit (0 before the first): how much the lab's
     /// writes are bunching up, shown at `/metrics`.
-    public var lastCommitBatchSize: Int { batches.lastBatchSize }
+    public var lastCommitBatchSize: Int { committer.lastBatchSize }
 
     static func plain(_ error: any Error) -> LabError {
         if let cause = StorageFailure.cause(of: error) { return StorageFailure.labError(cause) }
