@@ -81,8 +81,6 @@ struct DiskFullTests {
                                                        tag: "full", untilRefused: true)
         let unclear = full.refused.filter { !($0.status == 503 && $0.code == "storage_full") }
         #expect(unclear.isEmpty, "on a full disk the lab answers 503 storage_full, not: \(unclear.prefix(3))")
-        #expect(full.refused.contains { $0.status == 503 && $0.code == "storage_full" && $0.what == "answer" },
-                "an answer on a full disk gets 503 storage_full (after \(full.acknowledged) more were taken)")
         if let refusal = full.refused.first(where: { $0.status == 503 }) {
             #expect(refusal.message.contains("disk is full"), "the message says what happened: \(refusal.message)")
         }
@@ -96,6 +94,10 @@ struct DiskFullTests {
                     "a held task's answer on a full disk: \(status) \(snippet(body))")
             refusedHeld.append(task)
         }
+        // Whether a lease or an answer meets the full disk first in the round is a race of the
+        // operators' requests; an answer is refused with 503 storage_full in the round or here.
+        #expect(full.refused.contains { $0.status == 503 && $0.code == "storage_full" && $0.what == "answer" } || !refusedHeld.isEmpty,
+                "an answer on a full disk gets 503 storage_full (after \(full.acknowledged) more were taken)")
         let picture = try DiskFullTests.noisyPNG(side: 400)
         let boundary = "annolab-disk-full"
         let upload = DiskFullTests.multipart(name: "noise.png", data: picture, boundary: boundary)
