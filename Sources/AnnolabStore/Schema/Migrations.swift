@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v7-coaching-live", migrate: coachingLive)
         migrator.registerMigration("v8-client-side", migrate: clientSide)
         migrator.registerMigration("v9-media-lookup", migrate: mediaLookup)
+        migrator.registerMigration("v10-fewer-indexes", migrate: fewerIndexes)
         return migrator
     }
 
@@ -315,5 +316,15 @@ enum Schema {
     private static func mediaLookup(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX microtask_media_image ON microtask(json_extract(payload, '$.image.url'))")
         try db.execute(sql: "CREATE INDEX microtask_media_audio ON microtask(json_extract(payload, '$.audio.url'))")
+    }
+
+    /// Drops three indexes that only repeated another one, since every lease and answer had to
+    /// update them: `answer_microtask` is `answer_on_microtaskId` twice; lookups by operator and
+    /// by microtask use the front of the unique keys `(operatorId, idempotencyKey)` of answers and
+    /// `(microtaskId, operatorId)` of assignments.
+    private static func fewerIndexes(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS answer_microtask")
+        try db.execute(sql: "DROP INDEX IF EXISTS answer_on_operatorId")
+        try db.execute(sql: "DROP INDEX IF EXISTS assignment_on_microtaskId")
     }
 }
