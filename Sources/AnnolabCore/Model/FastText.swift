@@ -21,18 +21,15 @@ public enum FastText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The calendar fields of a time in UTC, and its milliseconds (truncated, as the store's formatter does).
+    /// The calendar fields of a time in UTC, and its milliseconds: rounded to the nearest
+    /// millisecond first, then cut to whole seconds, as Foundation's formatters do.
     private static func fields(_ date: Date) -> (tm: tm, milliseconds: Int) {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        var milliseconds = Int(((interval - Double(seconds)) * 1000).rounded(.down))
-        if milliseconds >= 1000 {
-            seconds += 1
-            milliseconds -= 1000
-        }
+        let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(total.floorDivided(by: 1000))
+        let milliseconds = Int(total - Int64(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return (parts, max(0, milliseconds))
+        return (parts, milliseconds)
     }
 
     private static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
@@ -78,5 +75,39 @@ public enum FastText {
         out.append(UInt8(ascii: "."))
         append(milliseconds, width: 3, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A JSON array of strings, escaped as JSON requires (quote, backslash, control characters);
+    /// everything else, non-ASCII letters included, is written as it is.
+    public static func jsonArray(_ strings: [String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (index, string) in strings.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for byte in string.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(byte)
+                case 0..<0x20:
+                    out.append(contentsOf: Array("\\u00".utf8))
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                default:
+                    out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+private extension Int64 {
+    /// Division that rounds down, also for times before 1970.
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let (quotient, remainder) = quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? quotient - 1 : quotient
     }
 }

@@ -62,7 +62,7 @@ struct OperatorRoutes {
         guard let served else { return Response(status: .noContent) }
         let intro = try await introJSON(for: served)
         let media = [served.payload.image?.url, served.payload.audio?.url].compactMap { $0 }
-        let mediaJSON = String(decoding: try LabJSON.encoder.encode(media), as: UTF8.self)
+        let mediaJSON = FastText.jsonArray(media)
         let expiry = FastText.internetTime(served.leaseExpiresAt)
         // Spliced by hand: the stored payload goes out as it is, without being encoded again.
         let leaseSeconds = engine.wallSeconds(from: served.leasedAt, to: served.leaseExpiresAt)
