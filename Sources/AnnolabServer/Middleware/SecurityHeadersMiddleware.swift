@@ -38,31 +38,39 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Header names made once: they are set on every response.
-    private enum Names {
-        static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
-        static let frameOptions = HTTPFields.Element.Name("X-Frame-Options")!
-        static let referrerPolicy = HTTPFields.Element.Name("Referrer-Policy")!
-        static let permissionsPolicy = HTTPFields.Element.Name("Permissions-Policy")!
-        static let openerPolicy = HTTPFields.Element.Name("Cross-Origin-Opener-Policy")!
-        static let resourcePolicy = HTTPFields.Element.Name("Cross-Origin-Resource-Policy")!
-    }
+    /// The headers every response carries, made and checked once: they are set on every response.
+    private static let always: [HTTPFields.Element] = [
+        HTTPFields.Element(name: HTTPFields.Element.Name("X-Content-Type-Options")!, value: "nosniff"),
+        HTTPFields.Element(name: HTTPFields.Element.Name("X-Frame-Options")!, value: "DENY"),
+        HTTPFields.Element(name: HTTPFields.Element.Name("Referrer-Policy")!, value: "same-origin"),
+        HTTPFields.Element(name: HTTPFields.Element.Name("Permissions-Policy")!, value: permissionsPolicy),
+        HTTPFields.Element(name: HTTPFields.Element.Name("Cross-Origin-Opener-Policy")!, value: "same-origin"),
+        HTTPFields.Element(name: HTTPFields.Element.Name("Cross-Origin-Resource-Policy")!, value: "same-origin"),
+        HTTPFields.Element(name: .contentSecurityPolicy, value: contentSecurityPolicy),
+    ]
+    private static let strictTransport = HTTPFields.Element(name: .strictTransportSecurity, value: "max-age=31536000; includeSubDomains")
+    private static let noStore = HTTPFields.Element(name: .cacheControl, value: "no-store")
 
     static func protect(_ headers: inout HTTPFields, path: String, overHTTPS: Bool) {
-        headers[Names.contentTypeOptions] = "nosniff"
-        headers[Names.frameOptions] = "DENY"
-        headers[Names.referrerPolicy] = "same-origin"
-        headers[Names.permissionsPolicy] = permissionsPolicy
-        headers[Names.openerPolicy] = "same-origin"
-        headers[Names.resourcePolicy] = "same-origin"
-        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        for field in always {
+            set(field, in: &headers)
+        }
         if overHTTPS {
-            headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+            set(strictTransport, in: &headers)
         }
         // What the API says about people (names, notes, pay) is never kept in a browser's or a
         // proxy's cache; media and pages set their own caching.
         if headers[.cacheControl] == nil, path.hasPrefix("/api/") {
-            headers[.cacheControl] = "no-store"
+            headers.append(noStore)
+        }
+    }
+
+    /// Sets one header, replacing a value a route may have given it.
+    private static func set(_ field: HTTPFields.Element, in headers: inout HTTPFields) {
+        if headers.contains(field.name) {
+            headers[fields: field.name] = [field]
+        } else {
+            headers.append(field)
         }
     }
 }
