@@ -62,6 +62,7 @@ public struct LabServer: Sendable {
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
     public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
+        FreedMemory.keep()
         let templates = try TemplateCatalog.load(from: options.tasksFolder)
         let engine = try await LabEngine.start(store: store, clock: clock)
         let monitor = CoachMonitor(store: store, engine: engine)
