@@ -111,7 +111,7 @@ extension LabStore {
         try await read { db in try AnswerRecord.filter(AnswerRecord.Columns.assignmentId == assignmentId).fetchOne(db) }
     }
 
-    /// Stores an answer, closes its assignment and counts it on the microtask, in one savepoint
+    /// Stores an answer, closes its assignment and counts it on the microtask, as one write
     /// of a group commit. `required` is the microtask's new overlap and `complete` whether this
     /// answer finishes it; both only ever grow (open to complete), so answers committed out of
     /// order cannot undo them. `expired` are other leases on the microtask whose time ran out:
