@@ -1,6 +1,5 @@
 // The demo lab a newcomer gets from `annolab demo`: accounts, a coach's group, a client's projects.
 import AnnolabCore
-import AnnolabMedia
 import AnnolabStore
 import Foundation
 
@@ -43,43 +42,9 @@ public enum DemoLab {
                                 coachKey: "coach"))
         }
         let now = Date()
-        func project(_ name: String, _ kind: TaskKind, labels: [String], overlap: Int? = nil) -> Project {
-            Project(id: nil, clientId: 0, name: name, template: kind, labels: labels, overlap: overlap,
-                    adaptiveMin: overlap == nil ? 2 : nil, adaptiveMax: overlap == nil ? 5 : nil,
-                    goldRate: 0.1, deadline: nil, createdAt: now)
-        }
-        let projects = [
-            project("Street scenes: cars and people", .imageBoxes, labels: ["car", "person", "bicycle"], overlap: 3),
-            project("Evening news: subtitle check", .subtitleCheck,
-                    labels: ["correct", "text-error", "timing-error", "missing-speech"]),
-            project("Programme sound: what do you hear", .audioTags,
-                    labels: ["music", "speech", "applause", "laughter", "silence", "noise"]),
-            project("Street pictures: what is in them", .choice, labels: ["cars", "people", "both", "nothing"], overlap: 3),
-        ]
+        let projects = DemoProject.seeded.map { $0.project(clientId: 0, createdAt: now) }
         let seed = LabSeed(clientName: "Demo Media", clientHourlyPriceCents: 3500, people: people, projects: projects)
         return try await store.seedIfEmpty(seed) != nil
-    }
-
-    /// Fills the demo projects with the lab's own sample media: pictures with known boxes,
-    /// news subtitles with deliberate errors and their sound, and sounds to tag.
-    public static func addSampleMedia(server: LabServer) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-samples-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let manifest = try SampleMedia.write(to: folder)
-        func files(_ names: [String]) throws -> [(name: String, data: Data)] {
-            try names.map { (name: $0, data: try Data(contentsOf: folder.appendingPathComponent($0))) }
-        }
-        for project in try await server.store.projects(clientId: nil) {
-            let names: [String] = switch project.template {
-            case .imageBoxes: manifest.images.map(\.file)
-            case .choice: manifest.images.filter { $0.width <= 2048 && $0.height <= 2048 }.map(\.file)
-            case .subtitleCheck: [manifest.subtitles.srtFile, manifest.subtitles.wavFile]
-            case .audioTags: manifest.sounds.map(\.file)
-            case .imageBoxVerify: []
-            }
-            guard !names.isEmpty else { continue }
-            _ = try await server.importer.importFiles(try files(names), into: try project.id.required("project"), strict: true, actor: nil)
-        }
     }
 
     /// What `annolab demo` prints once the lab is up.
@@ -96,6 +61,8 @@ public enum DemoLab {
                 lines.append("  operator badge \(login.login)")
             }
         }
+        lines.append("Projects named \"Real ...\" show real photographs, a LibriVox reading with its subtitles and recorded sounds;")
+        lines.append("where each comes from, and its licence, is in Tasks/samples/LICENSES.md.")
         lines.append("Stop with Ctrl-C.")
         return lines.joined(separator: "\n")
     }
