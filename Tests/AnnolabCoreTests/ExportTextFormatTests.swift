@@ -92,11 +92,13 @@ struct ExportCSVTests {
     func subtitleReport() throws {
         let data = SubtitleReportCSV().write([SubtitleFixtures.file])
         let records = try CrowdCSV.parse(Array(data))
-        #expect(records.map(\.fields.count) == Array(repeating: 8, count: 5))
-        #expect(records[0].fields == ["file", "index", "start", "end", "verdict", "confidence", "text", "correction"])
-        #expect(records[1].fields == ["journaal.srt", "1", "0.000", "2.500", "correct", "0.9900", "Goedenavond.", ""])
+        let rules = SubtitleRule.allCases.map(\.rawValue)
+        #expect(records.map(\.fields.count) == Array(repeating: 8 + rules.count, count: 5))
+        #expect(records[0].fields == ["file", "index", "start", "end", "verdict", "confidence", "text", "correction"] + rules)
+        let noFinding = Array(repeating: "", count: rules.count)
+        #expect(records[1].fields == ["journaal.srt", "1", "0.000", "2.500", "correct", "0.9900", "Goedenavond.", ""] + noFinding)
         #expect(records[2].fields == ["journaal.srt", "2", "2.500", "4.250", "text-error", "0.9100", "Het weer: zon.",
-                                      "Het weer: regen --> later zon.\n\nEn wind."])
+                                      "Het weer: regen --> later zon.\n\nEn wind."] + noFinding)
         #expect(records[3].fields[4] == "", "an undecided cue has an empty verdict")
         #expect(records[4].fields[6] == "Tom & Jerry <live>\n\n--> \"quoted\", yes")
         #expect(String(decoding: data, as: UTF8.self).contains("\"Tom & Jerry <live>\n\n--> \"\"quoted\"\", yes\""))

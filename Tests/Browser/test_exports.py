@@ -147,7 +147,7 @@ def test_subtitle_tag_and_choice_exports_read_back(answered_lab, tmp_path):
     validate("vtt", vtt, "--notes", notes)
     report = tmp_path / "subtitles.csv"
     report.write_bytes(download(answered_lab, client, subtitles["id"], "csv"))
-    validate("csv", report, "--columns", "file,index,start,end,verdict,confidence,text,correction")
+    validate("csv", report, "--columns", "file,index,start,end,verdict,confidence,text,correction,characters-per-line,reading-speed,overlapping-cues,empty-cue")
 
     tags = project_of(answered_lab, client, "audio-tags")
     tag_csv = tmp_path / "tags.csv"

@@ -33,6 +33,13 @@ extension TextDialogue {
             let cues = task.payload.cues ?? []
             lines.append(say("Check \(cues.count) subtitles. Say play to hear the programme part.",
                              "Controleer \(cues.count) ondertitels. Zeg speel om het stukje van het programma te horen."))
+            // A cue that breaks a hard rule (an overlap, an empty cue) is pointed out first.
+            let hard = cues.enumerated().filter { $0.element.findings?.contains { $0.severity == .hard } == true }.map { $0.offset + 1 }
+            if !hard.isEmpty, step == .cue(position: 0) {
+                let list = hard.map(String.init).joined(separator: ", ")
+                lines.append(say("A machine check found a clear mistake in subtitle \(list). Listen to that one carefully.",
+                                 "Een machinecontrole vond een duidelijke fout in ondertitel \(list). Luister daar goed naar."))
+            }
             switch step {
             case .cue(let position):
                 lines += cuePrompt(position)
@@ -59,9 +66,12 @@ extension TextDialogue {
     func cuePrompt(_ position: Int) -> [String] {
         guard let task, let cues = task.payload.cues, position < cues.count else { return [] }
         let options = numbered(task.labels.map(labelName))
+        // The subtitle rules' findings are hints, said after the cue and before the question.
+        let hints = (cues[position].findings ?? []).map { say("Hint: \($0.explanation.en)", "Tip: \($0.explanation.nl)") }
         return [
             say("Subtitle \(position + 1) of \(cues.count): \(spoken(cues[position].text))",
                 "Ondertitel \(position + 1) van \(cues.count): \(spoken(cues[position].text))"),
+        ] + hints + [
             say("Is this subtitle right? Say yes or no. Or choose \(options).",
                 "Klopt deze ondertitel? Zeg ja of nee. Of kies \(options)."),
         ]

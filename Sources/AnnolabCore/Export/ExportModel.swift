@@ -90,7 +90,7 @@ public struct ImageAnnotations: Sendable, Hashable, Codable {
 /// let cue = CueResult(index: 3, start: 4.2, end: 6.8, text: "Goedenavond.",
 ///                     verdict: "text-error", confidence: 0.91, correction: "Goede avond.")
 /// ```
-public struct CueResult: Sendable, Hashable, Codable {
+public struct CueResult: Sendable, Equatable, Codable {
     public var index: Int
     public var start: Double
     public var end: Double
@@ -98,9 +98,12 @@ public struct CueResult: Sendable, Hashable, Codable {
     public var verdict: String?
     public var confidence: Double
     public var correction: String?
+    /// What the subtitle rules found in the cue at import.
+    public var findings: [SubtitleFinding]
 
     public init(index: Int, start: Double, end: Double, text: String, verdict: String?,
-                confidence: Double, correction: String? = nil) {
+                confidence: Double, correction: String? = nil, findings: [SubtitleFinding] = []) {
+        self.findings = findings
         self.index = index
         self.start = start
         self.end = end
@@ -120,7 +123,7 @@ public struct CueResult: Sendable, Hashable, Codable {
 /// ```swift
 /// let file = SubtitleFileResult(fileName: "journaal.srt", cues: cues)
 /// ```
-public struct SubtitleFileResult: Sendable, Hashable, Codable {
+public struct SubtitleFileResult: Sendable, Equatable, Codable {
     public var fileName: String
     public var cues: [CueResult]
 

@@ -3,7 +3,10 @@ import Foundation
 
 /// Writes the subtitle-check report as CSV, one row per cue.
 ///
-/// Columns: `file,index,start,end,verdict,confidence,text,correction`. `file` (the upload name)
+/// Columns: `file,index,start,end,verdict,confidence,text,correction`, then one column per
+/// subtitle rule, named by the rule (`characters-per-line`, `reading-speed`, ...): empty where
+/// the cue keeps the rule, else what was measured (e.g. `24.4` characters per second), or `yes`
+/// for a rule that finds a shape rather than a number (markup, a bad line break). `file` (the upload name)
 /// comes first so that one report can hold several subtitle files; `start` and `end` are
 /// seconds with three decimals; `verdict` is empty for an undecided cue; `confidence` has four
 /// decimals; `text` and `correction` are written as they are (line breaks included), quoted per
@@ -14,6 +17,7 @@ import Foundation
 /// ```
 public struct SubtitleReportCSV: Sendable {
     public static let header = ["file", "index", "start", "end", "verdict", "confidence", "text", "correction"]
+        + SubtitleRule.allCases.map(\.rawValue)
 
     public init() {}
 
@@ -26,7 +30,11 @@ public struct SubtitleReportCSV: Sendable {
                     ExportNumber.fixed(cue.start, places: 3), ExportNumber.fixed(cue.end, places: 3),
                     cue.verdict ?? "", ExportNumber.fixed(cue.confidence, places: 4),
                     cue.text, cue.correction ?? "",
-                ])
+                ] + SubtitleRule.allCases.map { rule in
+                    guard let finding = cue.findings.first(where: { $0.rule == rule }) else { return "" }
+                    guard let measured = finding.measured else { return "yes" }
+                    return measured == measured.rounded() ? ExportNumber.fixed(measured, places: 0) : ExportNumber.fixed(measured, places: 1)
+                })
             }
         }
         return table.data()

@@ -1,20 +1,23 @@
-// WebVTT with the lab's findings: every cue as it was, and a NOTE before each cue the consensus flagged.
+// WebVTT with the lab's findings: every cue as it was, and a NOTE before each cue the consensus or a subtitle rule flagged.
 //
 // Syntax: W3C, "WebVTT: The Web Video Text Tracks Format" (Candidate Recommendation), sections
 // 4.1 (file structure, cues, NOTE comment blocks) and 4.2.1 (cue text escapes).
 import Foundation
 
-/// Writes a subtitle file's cues as WebVTT with the subtitle-check verdicts as NOTE blocks.
+/// Writes a subtitle file's cues as WebVTT with the subtitle-check verdicts and the subtitle
+/// rules' findings as NOTE blocks.
 ///
 /// The file is `WEBVTT`, a blank line, then per cue in index order: for a flagged cue (a
-/// verdict other than `correct`) a comment block
+/// verdict other than `correct`, or a cue a subtitle rule flagged at import) a comment block
 /// ```
 /// NOTE cue 3: text-error (confidence 0.9100)
 /// Proposed correction: Goede avond.
+/// Rule reading-speed (advice): This cue may be too fast to read: 24.4 characters per second (the limit is 20).
 /// ```
 /// then the cue itself: its index as identifier, `HH:MM:SS.mmm --> HH:MM:SS.mmm`, and its text.
-/// Undecided cues (no verdict) get no note. The correction line is there when a correction was
-/// proposed.
+/// The first line gives the people's verdict (`no verdict yet` while nobody decided); an
+/// undecided or correct cue without findings gets no note. The correction line is there when a
+/// correction was proposed; one `Rule` line per finding, hard rules first, in English.
 ///
 /// What the spec requires, and how it is kept:
 /// - Cue text may not hold `&` or `<` unescaped, nor a blank line (which ends the cue); `&`,
@@ -50,7 +53,7 @@ public struct WebVTTExport: Sendable {
     public func text(_ file: SubtitleFileResult) -> String {
         var out = "WEBVTT\n\n"
         for cue in file.cues.sorted(by: { $0.index < $1.index }) {
-            if cue.isFlagged {
+            if cue.isFlagged || !cue.findings.isEmpty {
                 out += note(for: cue) + "\n\n"
             }
             let start = cue.start.isFinite ? max(cue.start, 0) : 0
@@ -66,9 +69,14 @@ public struct WebVTTExport: Sendable {
 
     /// The NOTE block for a flagged cue, without the blank line after it.
     func note(for cue: CueResult) -> String {
-        var note = "NOTE cue \(cue.index): \(Self.noteText(cue.verdict ?? "")) (confidence \(ExportNumber.fixed(cue.confidence, places: 4)))"
+        var note = cue.verdict.map { "NOTE cue \(cue.index): \(Self.noteText($0)) (confidence \(ExportNumber.fixed(cue.confidence, places: 4)))" }
+            ?? "NOTE cue \(cue.index): no verdict yet"
         if let correction = cue.correction.map(Self.noteText), !correction.isEmpty {
             note += "\nProposed correction: " + correction
+        }
+        let findings = cue.findings.filter { $0.severity == .hard } + cue.findings.filter { $0.severity != .hard }
+        for finding in findings {
+            note += "\nRule \(finding.rule.rawValue) (\(finding.severity.rawValue)): " + Self.noteText(finding.explanation.en)
         }
         return note
     }

@@ -42,11 +42,15 @@ public struct MicrotaskPayload: Codable, Sendable, Equatable {
         public var start: Double
         public var end: Double
         public var text: String
-        public init(index: Int, start: Double, end: Double, text: String) {
+        /// What the subtitle rules found in this cue at import: hints for the operator, hard
+        /// rules first, never the answer. Nil when the cue breaks no rule.
+        public var findings: [SubtitleFinding]?
+        public init(index: Int, start: Double, end: Double, text: String, findings: [SubtitleFinding]? = nil) {
             self.index = index
             self.start = start
             self.end = end
             self.text = text
+            self.findings = findings
         }
     }
 

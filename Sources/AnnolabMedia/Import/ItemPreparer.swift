@@ -18,14 +18,22 @@ public struct ItemPreparer: Sendable {
     public var labels: [String]
     public var template: TaskTemplate?
     public var limits: ImportLimits
+    /// The limits the subtitle rules hold each cue of a subtitle file to.
+    public var subtitleRules: SubtitleRuleSettings
 
-    public init(projectId: Int64, kind: TaskKind, labels: [String], template: TaskTemplate?, limits: ImportLimits = ImportLimits()) {
+    public init(projectId: Int64, kind: TaskKind, labels: [String], template: TaskTemplate?, limits: ImportLimits = ImportLimits(),
+                subtitleRules: SubtitleRuleSettings = SubtitleRuleSettings()) {
         self.projectId = projectId
         self.kind = kind
         self.labels = labels
         self.template = template
         self.limits = limits
+        self.subtitleRules = subtitleRules
     }
+
+    /// The key of an item's `meta` that holds what the subtitle rules found in its file
+    /// (a ``SubtitleRuleSummary`` as JSON), for the client's project page.
+    public static let ruleFindingsKey = "ruleFindings"
 
     public struct Result: Sendable {
         public var items: [PreparedItem] = []
@@ -207,10 +215,14 @@ public struct ItemPreparer: Sendable {
             }
             files.append(.init(name: "programme.wav", data: companion.data))
         }
+        // The machine checks run before any person looks: their findings go with each cue as hints.
+        let report = SubtitleChecker(settings: subtitleRules).check(subtitles)
         var microtasks: [PreparedItem.PreparedMicrotask] = []
         for (n, window) in windows.enumerated() {
-            let cues = subtitles.cues[window.cueRange].map {
-                MicrotaskPayload.Cue(index: $0.index, start: $0.start, end: $0.end, text: $0.plainText)
+            let cues = subtitles.cues[window.cueRange].map { cue in
+                let findings = report.findings(forCue: cue.index)
+                return MicrotaskPayload.Cue(index: cue.index, start: cue.start, end: cue.end, text: cue.plainText,
+                                            findings: findings.isEmpty ? nil : findings)
             }
             var audio: MicrotaskPayload.Audio?
             if let sound, window.start < sound.duration {
@@ -225,6 +237,7 @@ public struct ItemPreparer: Sendable {
         var meta = ["cues": "\(subtitles.cues.count)", "windows": "\(windows.count)", "format": "\(subtitles.format)",
                     "encoding": "\(subtitles.encoding)"]
         if let sound { meta["soundSeconds"] = String(format: "%.3f", sound.duration) }
+        meta[Self.ruleFindingsKey] = String(decoding: try JSONEncoder().encode(report.summary), as: UTF8.self)
         return PreparedItem(fileName: name, mediaType: subtitles.format == .webVTT ? "text/vtt" : "application/x-subrip",
                             byteCount: data.count + (companion?.data.count ?? 0), folder: folder, files: files,
                             microtasks: microtasks, meta: meta)

@@ -215,7 +215,8 @@ public struct ExportService: Sendable {
             guard let cues = cuesByItem[itemId] else { return nil }
             return SubtitleFileResult(fileName: item.fileName, cues: cues.sorted { $0.key < $1.key }.map { index, entry in
                 CueResult(index: index, start: entry.cue.start, end: entry.cue.end, text: SubtitleParsing.plainText(entry.cue.text),
-                          verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction)
+                          verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction,
+                          findings: entry.cue.findings ?? [])
             })
         }
     }

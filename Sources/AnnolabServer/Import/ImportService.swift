@@ -34,7 +34,8 @@ public struct ImportService: Sendable {
             throw LabError(.badRequest, "no_files", "Send at least one file, in a part named 'file'.")
         }
         let preparer = ItemPreparer(projectId: projectId, kind: project.template, labels: project.labels,
-                                    template: templates[project.template], limits: limits)
+                                    template: templates[project.template], limits: limits,
+                                    subtitleRules: try project.ruleSettings())
         // Label Studio task lists name the media they need; the media come in the same upload.
         let manifests = files.filter { $0.name.lowercased().hasSuffix(".json") }
         var prepared = preparer.prepare(files.filter { !$0.name.lowercased().hasSuffix(".json") })

@@ -79,7 +79,9 @@ enum ResponseSchemas {
                            "progress": .encoded(ProjectView.Progress.self), "quality": .encoded(ProjectView.Quality.self),
                            "cost": .encoded(ProjectCostReport.self), "exports": .array(.string)],
                 optional: ["overlap": .integer, "adaptiveOverlap": .encoded(ProjectView.Adaptive.self),
-                           "deadline": .calendarDate, "instructions": .encoded(TaskTemplate.Lines.self)])
+                           "deadline": .calendarDate, "instructions": .encoded(TaskTemplate.Lines.self),
+                           "subtitleRules": .encoded(SubtitleRuleSettings.self),
+                           "subtitleFindings": .encoded(SubtitleRuleSummary.self)])
     }
 
     static var projects: JSONSchema { .object(required: ["projects": .array(project)]) }

@@ -1,5 +1,6 @@
 // Creating projects from templates, and how a project is shown to its client.
 import AnnolabCore
+import AnnolabMedia
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -43,6 +44,9 @@ struct ProjectView: ResponseEncodable, Sendable {
     var instructions: TaskTemplate.Lines?
     /// The export formats of this project's kind.
     var exports: [String]
+    /// A subtitle check's limits for the subtitle rules, and how many cues of its files break each.
+    var subtitleRules: SubtitleRuleSettings?
+    var subtitleFindings: SubtitleRuleSummary?
 
     struct Progress: Codable, Sendable {
         var microtasks: Int
@@ -95,6 +99,8 @@ struct ProjectService: Sendable {
         var goldRate: Double?
         var deadline: String?
         var instructions: TaskTemplate.Lines?
+        /// Only for a subtitle check; keys left out keep the defaults.
+        var subtitleRules: SubtitleRuleSettings?
     }
 
     func create(_ new: NewProject, clientId: Int64, actor: Int64?) async throws -> Project {
@@ -157,9 +163,19 @@ struct ProjectService: Sendable {
                                              en: lines.en.map { $0.trimmingCharacters(in: .whitespaces) })
             instructions = String(decoding: try JSONEncoder().encode(trimmed), as: UTF8.self)
         }
+        var subtitleRules: String?
+        if let rules = new.subtitleRules {
+            guard kind == .subtitleCheck else {
+                throw LabError(.unprocessable, "subtitle_rules_need_subtitles",
+                               "Subtitle rules are for a subtitle check; this project is \(kind.rawValue).")
+            }
+            try rules.validate()
+            subtitleRules = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
+        }
         let project = Project(id: nil, clientId: clientId, name: name, template: kind, labels: labels,
                               overlap: new.overlap, adaptiveMin: adaptiveMin, adaptiveMax: adaptiveMax,
-                              goldRate: goldRate, deadline: new.deadline, createdAt: Date(), instructions: instructions)
+                              goldRate: goldRate, deadline: new.deadline, createdAt: Date(), instructions: instructions,
+                              subtitleRules: subtitleRules)
         let created = try await store.createProject(project, actor: actor)
         engine.projectChanged(created)
         return created
@@ -263,6 +279,19 @@ struct ProjectService: Sendable {
                            cost: try await pay.projectCost(project),
                            instructions: try project.instructions.map { try JSONDecoder().decode(TaskTemplate.Lines.self, from: Data($0.utf8)) }
                                ?? templates?[project.template]?.instructions,
-                           exports: Self.exports[project.template] ?? ["jsonl"])
+                           exports: Self.exports[project.template] ?? ["jsonl"],
+                           subtitleRules: project.template == .subtitleCheck ? try project.ruleSettings() : nil,
+                           subtitleFindings: project.template == .subtitleCheck ? try await subtitleFindings(project) : nil)
+    }
+
+    /// What the subtitle rules found in every file of a project, added up.
+    func subtitleFindings(_ project: Project) async throws -> SubtitleRuleSummary {
+        let items = try await store.items(projectId: try project.id.required("project"))
+        let decoder = JSONDecoder()
+        return SubtitleRuleSummary.combining(items.compactMap { item in
+            guard let meta = try? decoder.decode([String: String].self, from: Data(item.meta.utf8)),
+                  let json = meta[ItemPreparer.ruleFindingsKey] else { return nil }
+            return try? decoder.decode(SubtitleRuleSummary.self, from: Data(json.utf8))
+        })
     }
 }

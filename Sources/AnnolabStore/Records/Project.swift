@@ -22,6 +22,9 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
     /// The client's own instructions for operators ({"nl": [lines], "en": [lines]} as JSON);
     /// nil means the template's.
     public var instructions: String?
+    /// The subtitle rules' settings of a subtitle check (``SubtitleRuleSettings`` as JSON);
+    /// nil means the defaults.
+    public var subtitleRules: String?
 
     /// The table's columns, named by the record's own properties.
     public enum Columns {
@@ -31,8 +34,9 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 
     public init(id: Int64? = nil, clientId: Int64, name: String, template: TaskKind, labels: [String],
                 overlap: Int?, adaptiveMin: Int?, adaptiveMax: Int?, goldRate: Double, deadline: String?,
-                createdAt: Date, instructions: String? = nil) {
+                createdAt: Date, instructions: String? = nil, subtitleRules: String? = nil) {
         self.instructions = instructions
+        self.subtitleRules = subtitleRules
         self.id = id
         self.clientId = clientId
         self.name = name
@@ -126,5 +130,13 @@ extension LabStore {
                                             arguments: [Microtask.Status.open]) ?? 0
             return (minutes, projects)
         }
+    }
+}
+
+extension Project {
+    /// The limits this project's subtitle rules use: its own, else the defaults.
+    public func ruleSettings() throws -> SubtitleRuleSettings {
+        guard let subtitleRules else { return SubtitleRuleSettings() }
+        return try SubtitleRuleSettings.decode(Data(subtitleRules.utf8))
     }
 }

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v8-client-side", migrate: clientSide)
         migrator.registerMigration("v9-media-lookup", migrate: mediaLookup)
         migrator.registerMigration("v10-fewer-indexes", migrate: fewerIndexes)
+        migrator.registerMigration("v11-subtitle-rules", migrate: subtitleRules)
         return migrator
     }
 
@@ -326,5 +327,12 @@ enum Schema {
         try db.execute(sql: "DROP INDEX IF EXISTS answer_microtask")
         try db.execute(sql: "DROP INDEX IF EXISTS answer_on_operatorId")
         try db.execute(sql: "DROP INDEX IF EXISTS assignment_on_microtaskId")
+    }
+
+    /// A subtitle check's own limits for the subtitle rules (JSON); nil keeps the defaults.
+    private static func subtitleRules(_ db: Database) throws {
+        try db.alter(table: "project") { t in
+            t.add(column: "subtitleRules", .text)
+        }
     }
 }
