@@ -1,4 +1,4 @@
-// One project: progress, quality and cost in words, adding files (with progress), downloads, a note to the lab.
+// One project: progress, quality (with a subtitle check's rule findings) and cost in words, adding files (with progress), downloads, a note to the lab.
 import { csrfHeaders } from './api.js';
 import { $, T, api, day, el, euro, kindWords, maybe, num, percent, showErrors, start } from './client-common.js';
 
@@ -62,6 +62,18 @@ function show() {
   $('label-table').hidden = !rows.length;
   $('label-rows').replaceChildren(...rows.map((row) => el('tr', {},
     el('th', { scope: 'row', text: row.label }), el('td', { text: num(row.answers ?? 0, 0) }), el('td', { text: percent(row.agreement) }))));
+
+  // A subtitle check's machine findings per rule; other kinds have no rules, so nothing is shown.
+  const found = p.subtitleFindings;
+  $('rules').hidden = !found;
+  $('rules-link').hidden = !found;
+  if (found) {
+    put($('rules-summary'), T('rules.summary', { cues: num(found.cueCount ?? 0, 0), flagged: num(found.flaggedCueCount ?? 0, 0),
+      hard: num(found.hardCueCount ?? 0, 0) }));
+    $('rules-rows').replaceChildren(...(found.rules || []).map((row) => el('tr', {},
+      el('th', { scope: 'row', text: maybe(`rules.name.${row.rule}`, row.rule) }),
+      el('td', { text: maybe(`rules.${row.severity}`, row.severity) }), el('td', { text: num(row.cues ?? 0, 0) }))));
+  }
 
   facts($('cost'), [
     ['cost.hours', T('cost.hoursValue', { hours: num(c.paidHours ?? 0, 2) })],

@@ -1,5 +1,5 @@
 // Subtitle check: hear the clip, then give each cue a verdict (number keys act on the cue you are at),
-// with an optional corrected text when the verdict is not "correct".
+// with an optional corrected text when the verdict is not "correct"; the rules' findings are hints, hard ones named first.
 import { audioPlayer } from '../work-audio.js';
 import { el, keyLabel, labelName, numberKey } from '../work-dom.js';
 
@@ -16,6 +16,9 @@ export function mount(container, task, context) {
   const draft = (context.draft && context.draft.cues) || {};
   const src = (payload.audio && payload.audio.url) || (task.media || [])[0];
   const player = src ? audioPlayer(src, context, base) : null;
+  const says = (f) => f.explanation[lang] || f.explanation.en;
+  const word = (key, v, plain) => (t(key) === key ? plain : t(key, v));
+  const first = [];
 
   const cues = (payload.cues || []).map((cue, position) => {
     const id = `${base}-${position}`;
@@ -26,10 +29,16 @@ export function mount(container, task, context) {
     const correction = el('div', { class: 'correction' },
       el('label', { for: textarea.id, text: t('subtitle.correction', { n: cue.index }) }),
       el('p', { class: 'hint', id: `${id}-fixhint`, text: t('subtitle.correctionHint') }), textarea);
-    const fieldset = el('fieldset', { class: 'cue', 'aria-describedby': `${id}-time ${id}-text` },
-      el('legend', { text: t('subtitle.cue', { n: cue.index }) }),
+    const name = t('subtitle.cue', { n: cue.index });
+    const found = cue.findings || [];
+    const hard = found.find((f) => f.severity === 'hard');
+    if (hard) first.push(word('subtitle.hardFirst', { n: cue.index, text: says(hard) }, `${name}: ${says(hard)}`));
+    const text = found.map(says).join(' ');
+    const fieldset = el('fieldset', { class: 'cue', 'aria-describedby': `${position ? '' : `${base}-first `}${id}-time ${id}-text ${id}-rules` },
+      el('legend', { text: name }),
       el('p', { class: 'cue-text', id: `${id}-text`, text: cue.text }),
       el('p', { class: 'cue-time', id: `${id}-time`, text: t('subtitle.shown', { from: when(cue.start), to: when(cue.end) }) }),
+      el('p', { class: 'hint rule', id: `${id}-rules`, hidden: !text, text: text && word('subtitle.hint', { text }, text) }),
       el('div', { class: 'verdicts' }, ...radios.map((radio, i) => el('span', { class: 'option' }, radio,
         keyLabel(radio.id, i + 1, labelName(task, verdicts[i], lang))))),
       correction);
@@ -45,6 +54,7 @@ export function mount(container, task, context) {
   });
 
   container.append(
+    el('p', { class: 'panel', id: `${base}-first`, hidden: !first.length, text: first.join(' ') }),
     player ? player.element : null,
     el('p', { class: 'hint', text: t('subtitle.keys', { count: verdicts.length }) }),
     el('ol', { class: 'cues', 'aria-label': t('subtitle.list') }, ...cues.map((item) => el('li', {}, item.fieldset))),
