@@ -1,4 +1,4 @@
-// libFuzzer target: any bytes given to the SRT reader and subtitle windows must be read or refused, never crash.
+// libFuzzer target: any bytes given to the SRT reader, subtitle windows and subtitle rules must be read or refused, never crash.
 import AnnolabCore
 import Foundation
 
@@ -12,6 +12,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let file = try SubtitleFile.parse(upload, fileName: "upload.srt")
         if file.format == .subRip, file.cues != cues { fatalError("SubtitleFile and SubRip disagree") }
         checkWindows(try SubtitleWindows.make(from: cues), cues: cues)
+        checkRules(SubtitleChecker().check(cues), cues: cues)
     } catch is LabError {
         // A refusal with a plain message is the right answer to a broken file.
     } catch {
@@ -43,4 +44,17 @@ private func checkWindows(_ windows: [SubtitleWindow], cues: [SubtitleCue]) {
         next = window.cueRange.upperBound
     }
     if next != cues.count { fatalError("windows cover \(next) of \(cues.count) cues") }
+}
+
+/// The subtitle rules never crash on what the reader accepts: each finding names a cue of the
+/// file, carries a plain explanation in both languages, and the counts add up.
+private func checkRules(_ report: SubtitleCheckReport, cues: [SubtitleCue]) {
+    let indexes = Set(cues.map(\.index))
+    for finding in report.findings {
+        if !indexes.contains(finding.cue) { fatalError("a finding names cue \(finding.cue), which the file does not have") }
+        if finding.explanation.en.isEmpty || finding.explanation.nl.isEmpty { fatalError("a finding without an explanation") }
+        if let measured = finding.measured, !measured.isFinite { fatalError("a measured value of \(measured)") }
+    }
+    if report.summary.cueCount != cues.count { fatalError("the summary counts \(report.summary.cueCount) of \(cues.count) cues") }
+    if report.summary.rules.map(\.cues).reduce(0, +) != report.findings.count { fatalError("the per-rule counts do not add up") }
 }
