@@ -1,6 +1,6 @@
 // The sign-in page: a badge for operators, email and password for everyone else.
 import { api, homeOf } from './api.js';
-import { loadLanguage, t, toggleLanguage } from './i18n.js';
+import { t, toggleLanguage, translatePage } from './i18n.js';
 
 const summary = document.getElementById('error-summary');
 const summaryText = document.getElementById('error-text');
@@ -40,7 +40,13 @@ document.getElementById('email-form').addEventListener('submit', (event) => {
 
 document.getElementById('language').addEventListener('click', () => toggleLanguage());
 
-await loadLanguage();
+// The page is in its reader's language, and the focus in the badge field, before the page has finished
+// loading: a badge scanner types into the focused field, and a screen reader starts there, ready for typing.
+// Reached by Tab instead, the field is now and then missed by Orca: when Chromium reports the caret in the
+// field before the focus, Orca moves there without a word and stays in browse mode.
+translatePage();
+document.getElementById('badge').focus();
+
 // Someone already signed in goes straight to their own page.
 try {
   const me = await api('/api/v1/me');

@@ -1,10 +1,14 @@
 // The text mode page: one input field, the conversation in a log, sounds on keys.
 // The dialogue itself runs on the server (POST /api/v1/text), the same one as `annolab text`.
+import textEnglish from '../i18n/text.en.json' with { type: 'json' };
+import textDutch from '../i18n/text.nl.json' with { type: 'json' };
 import { api } from './api.js';
-import { language, t, toggleLanguage } from './i18n.js';
+import { addStrings, language, t, toggleLanguage, translatePage } from './i18n.js';
 import { el } from './work-dom.js';
 import { openPage } from './work-prefs.js';
 import { playTone } from './work-sound.js';
+
+addStrings('text', textEnglish, textDutch);
 
 const $ = (id) => document.getElementById(id);
 const log = $('log');
@@ -128,8 +132,14 @@ async function main() {
   if (!opened) return;
   settings = opened.settings;
   document.title = `${t('text.title')} – Annolab`;
-  input.focus();
   await send('');
 }
 
+// The page is in its reader's language, and the focus in the field, before the page has finished loading.
+// A screen reader then starts in the field, ready for typing. Moved later (after the requests of main),
+// the focus lands while the screen reader reads the page from the top, and Orca stays in browse mode:
+// the letters typed next are taken as navigation keys (h for the next heading) instead of reaching the field.
+translatePage();
+document.title = `${t('text.title')} – Annolab`;
+input.focus();
 main();

@@ -133,13 +133,21 @@ function setBlockClock(secondsLeft) {
   later('blockEnd', secondsLeft + 0.5, refreshShift);
 }
 
+/**
+ * True until the page shows its first screen. That screen leaves the focus at the start of the page: a
+ * screen reader reads a page that has just opened from the top, and a focus moved meanwhile cuts that
+ * reading off, or (Orca) makes it skip the new page's name altogether and say nothing.
+ */
+let opening = true;
+
 function showScreen(name, { focus = true } = {}) {
   screen = name;
   for (const other of screens) $(`screen-${other}`).hidden = other !== name;
   $('pause-area').hidden = !['work', 'wait', 'loading'].includes(name) || !shift || shift.phase !== 'work';
   const heading = $(`screen-${name}`).querySelector('.screen-title');
   document.title = `${heading && heading.textContent ? heading.textContent : t('home.operator.title')} – Annolab`;
-  if (focus && heading) heading.focus();
+  if (focus && heading && !opening) heading.focus();
+  if (name !== 'loading') opening = false;
 }
 
 // ---- the shift ------------------------------------------------------------------------
