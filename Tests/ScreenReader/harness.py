@@ -55,6 +55,10 @@ def run_step(desktop, ear, scenario, step):
         desktop.key(*arguments)
     elif kind == "type":
         desktop.type(arguments[0])
+    elif kind == "call":
+        # Someone else does something in the lab meanwhile (another operator, the coach, the client), over
+        # HTTP: arguments[0] is a function given the lab's address.
+        arguments[0](desktop.url)
     else:
         raise ValueError(f"unknown action {kind}")
     if missing:
@@ -83,11 +87,14 @@ def inner(arguments):
     folder = pathlib.Path(arguments.folder)
     result = {"scenario": scenario.name, "steps": [], "passed": False, "error": None}
     started = time.monotonic()
-    desktop = Desktop(folder, scenario.language, chromium_program(), arguments.annolab, folder / "lab")
+    desktop = Desktop(folder, scenario.language, chromium_program(), arguments.annolab, folder / "lab",
+                      scenario.lab_options)
     ear = Ear(folder)
     try:
         desktop.start_display()
         desktop.start_lab()
+        if scenario.prepare:
+            scenario.prepare(desktop.url)
         desktop.start_speech()
         desktop.start_orca(ear)
         result["orca_start"] = [u.text for u in ear.utterances()]

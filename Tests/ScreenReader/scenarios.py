@@ -3,6 +3,8 @@ never say at each step. A step's phrases may come in any order (lines of one bur
 page's load), so each is looked for on its own in all the step's speech.
 
 Short set (the README's test command): sign-in-en, text-help-en. All: `run.sh --all`."""
+import importlib
+import pathlib
 from dataclasses import dataclass, field
 
 from phrases import NAVIGATION
@@ -12,7 +14,8 @@ from phrases import NAVIGATION
 class Step:
     """One thing the operator does. `action` is ("open", path) for Chromium opening a page at the start,
     ("tab", path) for a page opened from a shortcut into a new tab, ("address", path) for Ctrl+L and the
-    page's address typed (Enter is a step of its own), ("key", name...) or ("type", text)."""
+    page's address typed (Enter is a step of its own), ("key", name...), ("type", text), or ("call", function)
+    for something another person does in the lab meanwhile (the function is given the lab's address)."""
     says: str
     action: tuple
     hear: tuple = ()
@@ -28,6 +31,10 @@ class Scenario:
     steps: list
     short: bool = False
     never: tuple = field(default=())
+    # Options for `annolab demo` (e.g. ("--clock-speed", "10")), and a function given the lab's address that
+    # prepares the lab over HTTP before Chromium starts (a coach's setting, another operator's work).
+    lab_options: tuple = ()
+    prepare: object = None
 
 
 # ---- the words of each language ---------------------------------------------------------------------
@@ -114,6 +121,11 @@ SCENARIOS = [
     Scenario("text-ways-en", "Text mode opened from a shortcut and again with F5, in English", "en",
              text_other_ways(WORDS["en"])),
 ]
+
+
+# Each part of the lab has its scenarios in a module of its own (scenarios_*.py, a list SCENARIOS each).
+for _module in sorted(pathlib.Path(__file__).resolve().parent.glob("scenarios_*.py")):
+    SCENARIOS += importlib.import_module(_module.stem).SCENARIOS
 
 
 def by_name(name):
