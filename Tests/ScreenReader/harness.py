@@ -56,9 +56,9 @@ def run_step(desktop, ear, scenario, step):
     elif kind == "type":
         desktop.type(arguments[0])
     elif kind == "call":
-        # Someone else does something in the lab meanwhile (another operator, the coach, the client), over
-        # HTTP: arguments[0] is a function given the lab's address.
-        arguments[0](desktop.url)
+        # Something that is not a key: another person acting in the lab meanwhile (over HTTP, desktop.url), or
+        # a desktop action (desktop.key, desktop.type, desktop.xdotool); arguments[0] is given the desktop.
+        arguments[0](desktop)
     else:
         raise ValueError(f"unknown action {kind}")
     if missing:

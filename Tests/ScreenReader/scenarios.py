@@ -15,7 +15,8 @@ class Step:
     """One thing the operator does. `action` is ("open", path) for Chromium opening a page at the start,
     ("tab", path) for a page opened from a shortcut into a new tab, ("address", path) for Ctrl+L and the
     page's address typed (Enter is a step of its own), ("key", name...), ("type", text), or ("call", function)
-    for something another person does in the lab meanwhile (the function is given the lab's address)."""
+    for anything else: another person acting in the lab meanwhile over HTTP, or a desktop action (the
+    function is given the Desktop: its `url`, `key`, `type` and `xdotool`)."""
     says: str
     action: tuple
     hear: tuple = ()
