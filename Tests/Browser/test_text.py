@@ -127,3 +127,31 @@ def test_the_text_page_speaks_dutch_when_the_page_is_dutch(text_lab, browser):
         "Your shift has not started. Say start to begin."
     WebDriverWait(browser, 10).until(lambda d: expected in log_lines(d))
     assert axe_violations(browser) == []
+
+
+def test_one_voice_at_a_time_the_lab_reads_aloud_or_the_screen_reader_does(text_lab, browser):
+    """With "read aloud" off the conversation is a live region for the screen reader, and the lab asks for no
+    voice; with it on, the lab's voice reads each reply and the conversation is no longer live, so that the two
+    never read the same reply at once; a key typed in the field stops the lab's voice at once."""
+    sign_in_and_open_text(browser, text_lab, "OP-0004")
+    log = browser.find_element(By.ID, "log")
+    assert log.get_attribute("aria-live") == "polite"
+    say(browser, "help")
+    assert not browser.execute_script("return document.getElementById('player').getAttribute('src')"), \
+        "no voice of the lab while a screen reader reads the replies"
+
+    for _ in range(20):
+        if browser.switch_to.active_element.get_attribute("id") == "speak":
+            break
+        press(browser, Keys.TAB)
+    press(browser, Keys.SPACE)
+    assert browser.find_element(By.ID, "speak").is_selected()
+    assert log.get_attribute("aria-live") == "off"
+    browser.find_element(By.ID, "say").click()
+    say(browser, "help")
+    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(
+        "return document.getElementById('player').getAttribute('src') || ''")).startswith("/api/v1/speech/"))
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return !document.getElementById('player').paused"))
+    press(browser, "r")
+    assert browser.execute_script("return document.getElementById('player').paused"), "typing stops the lab's voice"
+    assert axe_violations(browser) == []

@@ -113,8 +113,32 @@ $('player-keys').addEventListener('keydown', (event) => {
   event.preventDefault();
 });
 
+/**
+ * One voice at a time. With "read aloud" on, the lab's voice reads each reply and the conversation is not a
+ * live region, so a screen reader does not read it as well; with it off, the screen reader reads the replies
+ * and the lab's voice says nothing of them. A key typed in the field stops the lab's voice and any sound at
+ * once, so the screen reader's echo of the typing and the next reply never meet them.
+ */
+function shareTheEar() {
+  log.setAttribute('aria-live', speakAloud() ? 'off' : 'polite');
+}
+
+function silence() {
+  queue = [];
+  if (!player.paused) player.pause();
+  if (window.speechSynthesis) speechSynthesis.cancel();
+}
+
+input.addEventListener('keydown', (event) => {
+  if (event.key.length === 1 || event.key === 'Enter' || event.key === 'Backspace') silence();
+});
+
 $('speak').checked = localStorage.getItem(speakKey) === 'on';
-$('speak').addEventListener('change', () => localStorage.setItem(speakKey, speakAloud() ? 'on' : 'off'));
+shareTheEar();
+$('speak').addEventListener('change', () => {
+  localStorage.setItem(speakKey, speakAloud() ? 'on' : 'off');
+  shareTheEar();
+});
 
 $('language').addEventListener('click', async () => {
   await toggleLanguage();
