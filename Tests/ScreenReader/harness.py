@@ -72,7 +72,8 @@ def run_step(desktop, ear, scenario, step):
     text = " ".join(u.text for u in heard)
     unwanted = phrases.problems(text, scenario.language, (*step.never, *scenario.never))
     return {
-        "says": step.says, "action": list(step.action), "seconds": round(time.monotonic() - started, 1),
+        "says": step.says, "action": [getattr(part, "__qualname__", part) if callable(part) else part
+                                      for part in step.action], "seconds": round(time.monotonic() - started, 1),
         "heard": [{"text": u.text, "language": u.language, "cut_off": u.cut_off} for u in heard],
         "hear": list(step.hear), "missing": missing or [], "unwanted": unwanted,
         "orca": ear.orca_notes(log),
@@ -182,6 +183,21 @@ def stop_left_behind(home):
             return
 
 
+def private_environment(folder):
+    """The run's own HOME and runtime folder, given to the D-Bus session itself: the services it starts (the
+    accessibility bus) put their sockets there. With the computer's HOME, every run's accessibility bus took
+    the same socket (~/.cache/at-spi/bus), and a Chromium started while another run was starting joined the
+    wrong bus or none ("Couldn't register with accessibility bus"), so Orca never heard of it."""
+    home, runtime = folder / "home", folder / "runtime"
+    for path in (home / ".cache", home / ".config", home / ".local" / "share", runtime):
+        path.mkdir(parents=True, exist_ok=True)
+    runtime.chmod(0o700)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("XDG_")}
+    environment.update({"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime), "XDG_CACHE_HOME": str(home / ".cache"),
+                        "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local" / "share")})
+    return environment
+
+
 def run_once(scenario, number, annolab, seed, work):
     folder = pathlib.Path(tempfile.mkdtemp(prefix=f"{scenario.name}-{number}-", dir=work))
     shutil.copytree(seed, folder / "lab")
@@ -189,7 +205,7 @@ def run_once(scenario, number, annolab, seed, work):
                "--folder", str(folder), "--annolab", annolab]
     with open(folder / "session.log", "w") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)
+                                   start_new_session=True, env=private_environment(folder))
         try:
             process.wait(timeout=RUN_DEADLINE)
         except subprocess.TimeoutExpired:

@@ -66,4 +66,6 @@ def describe(action):
         return f"Ctrl+L, types the address of {arguments[0]}"
     if kind == "key":
         return "key " + " ".join(arguments)
+    if kind == "call":
+        return "no key"
     return f"types \"{arguments[0]}\""
