@@ -174,6 +174,11 @@ def sign_in(driver, lab, badge=None, who=None):
     wait_for(driver, lambda d: d.current_url.rstrip("/") != lab.url.rstrip("/"), message="the sign-in went nowhere")
 
 
+def text_lines(driver):
+    """Text mode's conversation, line by line (a reply is one paragraph, its lines kept apart by line breaks)."""
+    return [line for text in shown(driver, "#log p") for line in text.split("\n")]
+
+
 def shown(driver, selector):
     """The visible text of each element the selector finds ('' for one that is not shown)."""
     return driver.execute_script(
@@ -245,13 +250,13 @@ def test_the_text_page_reads_cues_and_the_coachs_words_as_plain_words(xss_lab, m
     set_kinds(xss_lab, operator["id"], ["subtitle-check"])
     sign_in(browser, xss_lab, badge=operator["badge"])
     browser.get(xss_lab.url + "text")
-    wait_for(browser, lambda d: len(shown(d, "#log p")) >= 2)
+    wait_for(browser, lambda d: len(text_lines(d)) >= 2)
     say = browser.find_element(By.ID, "say")
-    before = len(shown(browser, "#log p"))
+    before = len(text_lines(browser))
     say.send_keys("start", Keys.ENTER)
-    wait_for(browser, lambda d: any(line.startswith("Subtitle 1 of") for line in shown(d, "#log p")[before:]),
-             message=f"no subtitle was read out: {shown(browser, '#log p')}")
-    lines = shown(browser, "#log p")
+    wait_for(browser, lambda d: any(line.startswith("Subtitle 1 of") for line in text_lines(d)[before:]),
+             message=f"no subtitle was read out: {text_lines(browser)}")
+    lines = text_lines(browser)
     # Text mode reads words aloud: the server cleans markup away, and the words around it are still there.
     for start in ("Message from your coach: Message", "Message from your coach: Passed on", "Hello Operator",
                   "Subtitle 1 of 2: Cue"):
@@ -260,7 +265,7 @@ def test_the_text_page_reads_cues_and_the_coachs_words_as_plain_words(xss_lab, m
     assert_inert(browser, "/text")
     say = browser.find_element(By.ID, "say")
     say.send_keys("stop", Keys.ENTER)
-    wait_for(browser, lambda d: any("Your shift has ended" in line for line in shown(d, "#log p")))
+    wait_for(browser, lambda d: any("Your shift has ended" in line for line in text_lines(d)))
     end_shift(xss_lab, operator["badge"])
 
 

@@ -26,7 +26,8 @@ def press(driver, *keys):
 
 
 def log_lines(driver):
-    return [p.text for p in driver.find_elements(By.CSS_SELECTOR, "#log p")]
+    """The conversation's lines: a reply is one paragraph of the log, its lines kept apart by line breaks."""
+    return [line for p in driver.find_elements(By.CSS_SELECTOR, "#log p") for line in p.text.split("\n")]
 
 
 def say(driver, words):

@@ -20,8 +20,13 @@ let settings = null;
 let clips = [];
 let queue = [];
 
+/**
+ * A reply goes into the log as one paragraph, its lines kept apart by line breaks (shown as lines): added as
+ * several elements, a screen reader may read them in another order (Orca read "Subtitle 1 of 4" before
+ * "Check 4 subtitles", and the lines of a reply added as one element in any order at all).
+ */
 function addLines(lines, className) {
-  for (const line of lines) log.append(el('p', { class: className, text: line }));
+  log.append(el('p', { class: className, text: lines.join('\n') }));
   log.scrollTop = log.scrollHeight;
 }
 
