@@ -2,7 +2,7 @@
 // The parts are <template>s in coach.html; live updates only rewrite text, so the focus and typed text stay put.
 import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
-import { el, focusInPageLinks } from './work-dom.js';
+import { el } from './work-dom.js';
 import { applySettings, loadSettings } from './work-prefs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +19,8 @@ const ICONS = {
 let me;
 let connected = true;
 let newWork = null;
+// Alerts that came after the page had its first ones: the live region names each once.
+let fresh = null;
 
 /** Changes a node's text only when it differs, so nothing is announced twice. */
 const put = (node, text) => node.textContent !== text && (node.textContent = text);
@@ -65,8 +67,15 @@ function announce() {
     const counts = { work: 0, pause: 0, off: 0, ended: 0 };
     cards.forEach((c) => { counts[c.data.phase] += 1; });
     const parts = Object.keys(counts).filter((k) => counts[k]).map((k) => T(`group.${k}`, { n: counts[k] }));
-    if (alerts.size) parts.push(T('group.alerts', { n: alerts.size }));
     put($('group-line'), parts.length ? `${parts.join(', ')}.` : T('none'));
+    // New alerts have a line of their own, said once: a change in the group's figures repeats only those.
+    if (fresh?.length) {
+      const named = fresh.map((a) => T('news.alert', { name: a.operatorName, kind: T(`alert.${a.kind}`) })).join('; ');
+      put($('alert-news'), `${T(fresh.length === 1 ? 'news.one' : 'news.many', { alerts: named })} ${T('news.open', { n: alerts.size })}`);
+    } else if (!fresh && alerts.size) {
+      put($('alert-news'), T('news.open', { n: alerts.size }));
+    }
+    fresh = [];
     put($('connection'), connected ? '' : T('reconnecting'));
     $('connection').hidden = connected;
     const notice = $('new-work');
@@ -74,7 +83,7 @@ function announce() {
     if (newWork && notice.dataset.project !== `${newWork.projectId}`) {
       const name = newWork.projectName;
       notice.dataset.project = newWork.projectId;
-      notice.replaceChildren(`${T('newWork', { name })} `, el('a', { href: `#work-${newWork.projectId}`, text: T('newWorkLink', { name }) }));
+      notice.replaceChildren(`${T('newWork', { name })} `, inPage(el('a', { href: `#work-${newWork.projectId}`, text: T('newWorkLink', { name }) })));
     }
   }, Math.max(0, lastSaid + 10000 - Date.now()));
 }
@@ -244,6 +253,7 @@ function addAlerts(list) {
   for (const a of byTime(list)) {
     if (a.acknowledgedAt || alerts.has(a.id)) continue;
     alerts.set(a.id, a);
+    fresh?.push(a);
     $('alert-list').prepend(alertItem(a, false));
     cards.get(a.operator)?.n.alerts.prepend(alertItem(a, true));
   }
@@ -262,6 +272,7 @@ async function acknowledge(a, inCard) {
     return put(said, T('failed', { reason: error.message }));
   }
   alerts.delete(a.id);
+  put($('alert-news'), '');
   for (const item of document.querySelectorAll(`[data-alert="${a.id}"]`)) {
     if (item.contains(document.activeElement)) {
       // The button goes away: the focus moves to the next alert, or else to the heading above.
@@ -349,7 +360,7 @@ function showErrors(box, problems) {
   box.parentNode.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
   box.lastChild.replaceChildren(...problems.map(({ text, field }) => {
     field?.setAttribute('aria-invalid', 'true');
-    return el('li', {}, field ? el('a', { href: `#${field.id}`, text }) : text);
+    return el('li', {}, field ? inPage(el('a', { href: `#${field.id}`, text })) : text);
   }));
   box.hidden = !problems.length;
   if (problems.length) box.focus();
@@ -376,7 +387,19 @@ document.addEventListener('submit', async (event) => {
   }
 });
 
-focusInPageLinks();
+/** An in-page link (the "on this page" list, an error summary's, the new-work notice's) moves the focus to its
+ *  target. Each link listens itself: a listener on the document makes a screen reader call every focusable
+ *  heading "clickable". */
+function inPage(link) {
+  link.addEventListener('click', (event) => {
+    const target = $(link.hash.slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+  });
+  return link;
+}
+document.querySelectorAll('a[href^="#"]').forEach(inPage);
 
 /** EventSource reconnects by itself, but not after a refusal: then the page tries again in 15 s. */
 function listen() {
@@ -406,6 +429,7 @@ $('language').addEventListener('click', async () => {
   showWho();
   delete $('new-work').dataset.project;
   lastSaid = 0;
+  put($('alert-news'), '');
   cards.forEach((c) => updateCard(c));
   announce();
 });
