@@ -19,11 +19,14 @@ export function mount(container, task, context) {
     return el('div', { class: 'option' }, input, keyLabel(input.id, i + 1, labelName(task, label.id, lang)),
       hint ? el('p', { class: 'hint', id: `${base}-${i}-hint`, text: hint }) : null);
   });
+  const keys = `${t('tags.keys', { count: boxes.length })} ${t('tags.none')}`;
   container.append(player.element,
     el('fieldset', { class: 'options', 'aria-describedby': `${base}-keys` },
       el('legend', { text: t('tags.legend') }),
-      el('p', { class: 'hint', id: `${base}-keys`, text: `${t('tags.keys', { count: boxes.length })} ${t('tags.none')}` }),
-      ...rows));
+      el('p', { class: 'hint', id: `${base}-keys`, text: keys }),
+      // A toolbar, named by the question (Orca does not always name the fieldset): in browse mode Orca takes
+      // number keys and K itself, and a toolbar is its reason for focus mode.
+      el('div', { role: 'toolbar', 'aria-label': `${t('tags.legend')} ${keys}` }, ...rows)));
 
   const tags = () => boxes.filter((box) => box.checked).map((box) => box.value);
   const save = () => context.onDraft({ tags: tags() });

@@ -34,12 +34,16 @@ export function mount(container, task, context) {
     const hard = found.find((f) => f.severity === 'hard');
     if (hard) first.push(word('subtitle.hardFirst', { n: cue.index, text: says(hard) }, `${name}: ${says(hard)}`));
     const text = found.map(says).join(' ');
+    const shown = t('subtitle.shown', { from: when(cue.start), to: when(cue.end) });
+    const hint = text && word('subtitle.hint', { text }, text);
     const fieldset = el('fieldset', { class: 'cue', 'aria-describedby': `${position ? '' : `${base}-first `}${id}-time ${id}-text ${id}-rules` },
       el('legend', { text: name }),
       el('p', { class: 'cue-text', id: `${id}-text`, text: cue.text }),
-      el('p', { class: 'cue-time', id: `${id}-time`, text: t('subtitle.shown', { from: when(cue.start), to: when(cue.end) }) }),
-      el('p', { class: 'hint rule', id: `${id}-rules`, hidden: !text, text: text && word('subtitle.hint', { text }, text) }),
-      el('div', { class: 'verdicts' }, ...radios.map((radio, i) => el('span', { class: 'option' }, radio,
+      el('p', { class: 'cue-time', id: `${id}-time`, text: shown }),
+      el('p', { class: 'hint rule', id: `${id}-rules`, hidden: !text, text: hint }),
+      // A toolbar, named by all that is needed to judge (Orca speaks several labels in any order): in browse mode
+      // Orca takes the number keys itself, and a toolbar is its reason for focus mode.
+      el('div', { class: 'verdicts', role: 'toolbar', 'aria-label': [`${name}:`, cue.text, shown, hint].join(' ').trim() }, ...radios.map((radio, i) => el('span', { class: 'option' }, radio,
         keyLabel(radio.id, i + 1, labelName(task, verdicts[i], lang))))),
       correction);
     for (const radio of radios) radio.checked = radio.value === saved.verdict;
@@ -73,6 +77,8 @@ export function mount(container, task, context) {
     const item = cues.find((entry) => entry.fieldset.contains(event.target)) || cues.find((entry) => !entry.verdict()) || cues[0];
     if (!item) return;
     event.preventDefault();
+    // A screen reader names a radio the focus moves to, but says nothing when the focused one is chosen.
+    if (document.activeElement === item.radios[key - 1]) context.announce(`${t('subtitle.cue', { n: item.cue.index })}: ${labelName(task, verdicts[key - 1], lang)}`);
     item.radios[key - 1].checked = true;
     item.radios[key - 1].focus();
     item.update();
