@@ -36,6 +36,8 @@ class Scenario:
     # prepares the lab over HTTP before Chromium starts (a coach's setting, another operator's work).
     lab_options: tuple = ()
     prepare: object = None
+    # The lab's pages (Web/*.html) the operator hears in it: every page has a scenario (pages_check.py).
+    pages: tuple = ()
 
 
 # ---- the words of each language ---------------------------------------------------------------------
@@ -114,13 +116,16 @@ def text_other_ways(words):
 
 
 SCENARIOS = [
-    Scenario("sign-in-en", "Sign in by badge, in English", "en", sign_in(WORDS["en"]), short=True),
-    Scenario("text-help-en", "Text mode: ask for help, in English", "en", text_help(WORDS["en"]), short=True),
-    Scenario("sign-in-nl", "Sign in by badge, in Dutch", "nl", sign_in(WORDS["nl"]), never=ENGLISH_ON_DUTCH_PAGES),
+    Scenario("sign-in-en", "Sign in by badge, in English", "en", sign_in(WORDS["en"]), short=True,
+             pages=("index", "work")),
+    Scenario("text-help-en", "Text mode: ask for help, in English", "en", text_help(WORDS["en"]), short=True,
+             pages=("index", "work", "text")),
+    Scenario("sign-in-nl", "Sign in by badge, in Dutch", "nl", sign_in(WORDS["nl"]), never=ENGLISH_ON_DUTCH_PAGES,
+             pages=("index", "work")),
     Scenario("text-help-nl", "Text mode: ask for help, in Dutch", "nl", text_help(WORDS["nl"]),
-             never=ENGLISH_ON_DUTCH_PAGES),
+             never=ENGLISH_ON_DUTCH_PAGES, pages=("index", "work", "text")),
     Scenario("text-ways-en", "Text mode opened from a shortcut and again with F5, in English", "en",
-             text_other_ways(WORDS["en"])),
+             text_other_ways(WORDS["en"]), pages=("index", "work", "text")),
 ]
 
 
