@@ -2,7 +2,7 @@
 never say at each step. A step's phrases may come in any order (lines of one burst, a live region, a
 page's load), so each is looked for on its own in all the step's speech.
 
-Short set (the README's test command): sign-in-en, text-help-en. All: `run.sh --all`."""
+Short set (the README's test command): sign-in-en, sign-in-nl, text-help-en, text-voice-en. All: `run.sh --all`."""
 import importlib
 import pathlib
 from dataclasses import dataclass, field
@@ -121,7 +121,7 @@ SCENARIOS = [
     Scenario("text-help-en", "Text mode: ask for help, in English", "en", text_help(WORDS["en"]), short=True,
              pages=("index", "work", "text")),
     Scenario("sign-in-nl", "Sign in by badge, in Dutch", "nl", sign_in(WORDS["nl"]), never=ENGLISH_ON_DUTCH_PAGES,
-             pages=("index", "work")),
+             pages=("index", "work"), short=True),
     Scenario("text-help-nl", "Text mode: ask for help, in Dutch", "nl", text_help(WORDS["nl"]),
              never=ENGLISH_ON_DUTCH_PAGES, pages=("index", "work", "text")),
     Scenario("text-ways-en", "Text mode opened from a shortcut and again with F5, in English", "en",

@@ -146,7 +146,7 @@ SCENARIOS = [
              lab_options=FAST_CLOCK, prepare=subtitles_only, never=ENGLISH_ON_DUTCH_PAGES,
              pages=("index", "work", "text")),
     Scenario("text-voice-en", "Text mode read aloud by the lab: the screen reader stays quiet, in English", "en",
-             one_voice("en"), pages=("index", "work", "text")),
+             one_voice("en"), pages=("index", "work", "text"), short=True),
     Scenario("text-voice-nl", "Text mode read aloud by the lab: the screen reader stays quiet, in Dutch", "nl",
              one_voice("nl"), never=ENGLISH_ON_DUTCH_PAGES, pages=("index", "work", "text")),
 ]
