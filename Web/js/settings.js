@@ -1,6 +1,6 @@
 // The operator's settings page: text size, contrast, motion, language and sounds, kept by the lab.
 import { api } from './api.js';
-import { t } from './i18n.js';
+import { language, t } from './i18n.js';
 import { applySettings, openPage, saveSettings } from './work-prefs.js';
 
 const form = document.getElementById('settings-form');
@@ -31,8 +31,12 @@ form.addEventListener('submit', async (event) => {
   problem.hidden = true;
   saved.textContent = '';
   try {
+    const before = language();
     const { settings, where } = await saveSettings(me.id, read());
     await applySettings(settings, { switchLanguage: true });
+    // A screen reader keeps a group's old name when only its legend changes language (Orca said "Sounds Geluid"):
+    // new groups, in the new language, have new names.
+    if (language() !== before) for (const group of form.querySelectorAll('fieldset')) group.replaceWith(group.cloneNode(true));
     document.title = `${t('settings.title')} – Annolab`;
     show(settings);
     saved.textContent = t(where === 'server' ? 'settings.saved' : 'settings.savedHere');

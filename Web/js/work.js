@@ -24,6 +24,7 @@ let finishing = false; // the block ended while the operator was busy with a tas
 let resuming = null;
 let gettingNext = null;
 let blockEnd = null; // performance.now() at which the work block ends
+let speed = 1; // lab seconds in a wall second: more than 1 only in a test lab whose clock runs fast
 const timers = {};
 
 // ---- talking to the lab ---------------------------------------------------------------
@@ -88,7 +89,7 @@ function timeLeftText(seconds) {
 function renderTimeLeft() {
   const line = $('time-left');
   line.hidden = blockEnd === null;
-  if (blockEnd !== null) line.textContent = timeLeftText(Math.max(0, (blockEnd - performance.now()) / 1000));
+  if (blockEnd !== null) line.textContent = timeLeftText(Math.max(0, (blockEnd - performance.now()) / 1000) * speed);
 }
 
 function blockId() {
@@ -120,9 +121,9 @@ function setBlockClock(secondsLeft) {
   blockEnd = typeof secondsLeft === 'number' ? performance.now() + secondsLeft * 1000 : null;
   renderTimeLeft();
   if (blockEnd === null) return;
-  timers.minute = setInterval(renderTimeLeft, 60000);
+  timers.minute = setInterval(renderTimeLeft, 60000 / speed);
   for (const minutes of [5, 1]) {
-    const at = secondsLeft - minutes * 60;
+    const at = secondsLeft - minutes * 60 / speed;
     if (at > 0) {
       later(`warn${minutes}`, at, () => {
         renderTimeLeft();
@@ -168,6 +169,10 @@ function applyShift(data) {
   shift = data;
   later('refresh', 60, refreshShift);
   if (data.phase === 'work') {
+    // The lab's minutes, not the wall's: the block's and the shift's ends are lab times, their counters wall seconds.
+    const lab = (Date.parse(data.shiftEndsAt) - Date.parse(data.blockEndsAt)) / 1000;
+    const wall = data.shiftSecondsLeft - data.blockSecondsLeft;
+    speed = lab > 60 && wall > 0 ? lab / wall : speed;
     setBlockClock(data.blockSecondsLeft);
     renderCount();
     if (finishing) {
