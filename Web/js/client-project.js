@@ -98,6 +98,9 @@ function showReport(focus) {
   $('rejected').replaceChildren(...rejected.map((file) => el('li', {}, el('strong', { text: file.file }),
     `: ${maybe(`reject.${file.code}`, file.reason)}`)));
   $('report-rejected').hidden = !rejected.length;
+  // The heading that takes the focus carries the report as its description, so a screen reader says the
+  // figures and each refused file's reason at once, not only the heading.
+  $('report-title').setAttribute('aria-describedby', rejected.length ? 'report-imported report-rejected' : 'report-imported');
   $('report').hidden = false;
   if (focus) $('report-title').focus();
 }
@@ -108,6 +111,7 @@ $('upload-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.target;
   const n = form.elements.file.files.length;
+  const one = n === 1 ? 'One' : '';
   if (busy) return;
   if (!n) return showErrors(form, [{ name: 'file', text: T('upload.none') }]);
   showErrors(form, []);
@@ -116,8 +120,8 @@ $('upload-form').addEventListener('submit', (event) => {
   const words = $('upload-words');
   const xhr = new XMLHttpRequest();
   bar.value = 0;
-  put(words, T('upload.sending', { n, p: 0 }));
-  put($('upload-status'), T('upload.started', { n }));
+  put(words, T(`upload.sending${one}`, { n, p: 0 }));
+  put($('upload-status'), T(`upload.started${one}`, { n }));
   $('sending').hidden = false;
   $('report').hidden = true;
   const fail = (text) => {
@@ -129,7 +133,7 @@ $('upload-form').addEventListener('submit', (event) => {
   xhr.upload.onprogress = (e) => {
     if (!e.lengthComputable) return;
     bar.value = Math.round((e.loaded / e.total) * 100);
-    put(words, T('upload.sending', { n, p: bar.value }));
+    put(words, T(`upload.sending${one}`, { n, p: bar.value }));
   };
   xhr.onload = async () => {
     let data = null;
@@ -137,7 +141,7 @@ $('upload-form').addEventListener('submit', (event) => {
     if (xhr.status !== 201 && xhr.status !== 200) return fail(data?.error ? said(data.error) : `${xhr.status} ${xhr.statusText}`);
     busy = false;
     bar.value = 100;
-    put(words, T('upload.sent', { n }));
+    put(words, T(`upload.sent${one}`, { n }));
     put($('upload-status'), T('upload.done'));
     report = data;
     form.reset();
