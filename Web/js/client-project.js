@@ -106,7 +106,9 @@ function showReport(focus) {
 }
 
 // The upload goes by XMLHttpRequest, which tells how much is sent; the words under the bar follow it,
-// while the status line (a live region) speaks only at the start and at the end.
+// while the status line (a live region) speaks only at the start. At the end the report's heading takes the
+// focus and is read with the report: a second sentence in the status line at that moment made a screen reader
+// read the line's last text twice and lose the first (a small upload ends within the same instant).
 $('upload-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.target;
@@ -142,7 +144,6 @@ $('upload-form').addEventListener('submit', (event) => {
     busy = false;
     bar.value = 100;
     put(words, T(`upload.sent${one}`, { n }));
-    put($('upload-status'), T('upload.done'));
     report = data;
     form.reset();
     showReport(true);
