@@ -148,8 +148,11 @@ def settings(language, scenario):
         Step("Tab to Save (sounds, save)", ("key", "Tab", "Tab"), hear=(lab(language, "settings.save"),)),
         Step("Enter: saved, and said in the new language", ("call", speaking(scenario, other, "Return")),
              hear=(lab(other, "settings.saved"),)),
-        Step("Shift+Tab: the sounds setting, in the new language", ("call", lambda desktop: desktop.key("shift+Tab")),
-             hear=(lab(other, "settings.soundsLabel"),)),
+        Step("Shift+Tab: the sounds setting, its group and its label in the new language",
+             ("call", lambda desktop: desktop.key("shift+Tab")),
+             hear=(lab(other, "settings.sounds"), lab(other, "settings.soundsLabel")), never=(lab(language, "settings.sounds"),)),
+        Step("Tab: the save button, in the new language", ("call", lambda desktop: desktop.key("Tab")),
+             hear=(lab(other, "settings.save"),), never=(lab(language, "settings.save"),)),
     ]
 
 
