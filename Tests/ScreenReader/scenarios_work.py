@@ -159,6 +159,7 @@ def settings(language, scenario):
 def scenario(name, title, language, steps, **options):
     if language == "nl":
         options["never"] = ENGLISH_ON_DUTCH_PAGES
+    options.setdefault("pages", ("index", "work", "settings") if name.startswith("settings") else ("index", "work"))
     return Scenario(name, title, language, steps, **options)
 
 
