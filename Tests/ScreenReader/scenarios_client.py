@@ -7,7 +7,7 @@ import struct
 import zipfile
 import zlib
 
-from scenarios import Scenario, Step
+from scenarios import ENGLISH_ON_DUTCH_PAGES, Scenario, Step
 from scenarios_coach import Act, enter_and_stop_reading, sign_in_by_email
 
 CLIENT_EMAIL, CLIENT_PASSWORD = "client@demo.local", "demo-client"
@@ -88,5 +88,7 @@ def client_upload(words):
 
 SCENARIOS = [
     Scenario("client-upload-en", "The client uploads files and hears the report, in English", "en",
-             client_upload(WORDS["en"])),
+             client_upload(WORDS["en"]), pages=("index", "client", "client-project")),
+    Scenario("client-upload-nl", "The client uploads files and hears the report, in Dutch", "nl",
+             client_upload(WORDS["nl"]), never=ENGLISH_ON_DUTCH_PAGES, pages=("index", "client", "client-project")),
 ]

@@ -178,8 +178,8 @@ def coach_alert(words):
 
 SCENARIOS = [
     Scenario("coach-alert-en", "The coach hears a new alert once, in English", "en", coach_alert(WORDS["en"]),
-             prepare=prepare_coach),
+             prepare=prepare_coach, pages=("index", "coach")),
     Scenario("coach-alert-nl", "The coach hears a new alert once, in Dutch", "nl", coach_alert(WORDS["nl"]),
-             prepare=prepare_coach,
+             prepare=prepare_coach, pages=("index", "coach"),
              never=ENGLISH_ON_DUTCH_PAGES),
 ]
