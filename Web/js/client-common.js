@@ -1,7 +1,7 @@
 // What the client's pages share: the sign-in check, the header buttons, numbers in words, error summaries.
 import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
-import { el } from './work-dom.js';
+import { el, inPage } from './work-dom.js';
 
 export { api, el, language };
 export const $ = (id) => document.getElementById(id);
@@ -32,19 +32,6 @@ export async function start(render) {
   });
   document.querySelectorAll('a[href^="#"]').forEach(inPage);
   await draw();
-}
-
-/** An in-page link (the skip link, "on this page" lists, an error summary's) moves the focus to its target.
- *  Each link listens itself: a listener on the document makes a screen reader call every focusable heading
- *  "clickable". */
-export function inPage(link) {
-  link.addEventListener('click', (event) => {
-    const target = $(link.hash.slice(1));
-    if (!target) return;
-    event.preventDefault();
-    target.focus();
-  });
-  return link;
 }
 
 /**

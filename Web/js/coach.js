@@ -2,7 +2,7 @@
 // The parts are <template>s in coach.html; live updates only rewrite text, so the focus and typed text stay put.
 import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
-import { el } from './work-dom.js';
+import { el, inPage } from './work-dom.js';
 import { applySettings, loadSettings } from './work-prefs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -387,18 +387,6 @@ document.addEventListener('submit', async (event) => {
   }
 });
 
-/** An in-page link (the "on this page" list, an error summary's, the new-work notice's) moves the focus to its
- *  target. Each link listens itself: a listener on the document makes a screen reader call every focusable
- *  heading "clickable". */
-function inPage(link) {
-  link.addEventListener('click', (event) => {
-    const target = $(link.hash.slice(1));
-    if (!target) return;
-    event.preventDefault();
-    target.focus();
-  });
-  return link;
-}
 document.querySelectorAll('a[href^="#"]').forEach(inPage);
 
 /** EventSource reconnects by itself, but not after a refusal: then the page tries again in 15 s. */

@@ -45,6 +45,19 @@ export function keyLabel(forId, number, name) {
 }
 
 /** Links within the page (an error summary's, "on this page" lists) move the focus to their target. */
+/** An in-page link (the skip link, "on this page" lists, an error summary's) moves the focus to its target.
+ *  Each link listens itself: a listener on the document makes a screen reader call every focusable heading
+ *  "clickable". */
+export function inPage(link) {
+  link.addEventListener('click', (event) => {
+    const target = document.getElementById(link.hash.slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+  });
+  return link;
+}
+
 export function focusInPageLinks() {
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="#"]');
