@@ -22,6 +22,10 @@ let package = Package(
         // through swift-metrics, and swift-prometheus keeps them and writes Prometheus text.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // ffmpeg and ffprobe run as child processes with an argument list, never through a shell.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", "1.0.2"..<"1.1.0"),
+        // Uploads are parsed as they arrive, so a programme of a gigabyte goes to disk, not to memory.
+        .package(url: "https://github.com/vapor/multipart-kit.git", "4.7.1"..<"4.8.0"),
     ],
     targets: [
         // Domain and algorithms, pure Swift: no database, no network.
@@ -46,7 +50,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "AnnolabMedia", dependencies: ["AnnolabCore", "CPNG", "CZlib"]),
+        .target(
+            name: "AnnolabMedia",
+            dependencies: ["AnnolabCore", "CPNG", "CZlib", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         .target(
             name: "AnnolabServer",
             dependencies: [
@@ -62,6 +69,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ]
         ),
         .executableTarget(
