@@ -58,7 +58,11 @@ public struct LabServer: Sendable {
     public let monitor: CoachMonitor
     /// Request counts and the lab's figures, served at `/metrics`.
     let metrics: LabMetrics
-    public var importer: ImportService { ImportService(store: store, engine: engine, templates: templates) }
+    public var importer: ImportService {
+        ImportService(store: store, engine: engine, templates: templates, programmeJobs: programmeJobs)
+    }
+    /// Prepares uploaded programmes (video, compressed sound) in the background.
+    public let programmeJobs: ProgrammeJobs
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
     public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
@@ -79,6 +83,7 @@ public struct LabServer: Sendable {
         self.templates = templates
         self.speech = SpeechService(folder: store.folder.appendingPathComponent("speech", isDirectory: true))
         self.metrics = LabMetrics { try await LabFigures.read(from: engine) }
+        self.programmeJobs = ProgrammeJobs(store: store, engine: engine, templates: templates)
     }
 
     /// The router with every route and middleware; usable without a socket in tests.
@@ -127,7 +132,7 @@ public struct LabServer: Sendable {
             router: makeRouter(),
             server: try options.tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Annolab"),
-            services: [monitor],
+            services: [monitor, programmeJobs],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger
         )

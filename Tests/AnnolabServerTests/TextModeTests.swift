@@ -111,7 +111,7 @@ struct TextModeTests {
             case .choice, .imageBoxes: [("a.png", try TestMedia.png(width: 64, height: 48)), ("b.png", try TestMedia.png(width: 80, height: 40))]
             case .audioTags: [("a.wav", TestMedia.wav(seconds: 3))]
             case .subtitleCheck: [("a.srt", TestMedia.srt(cues: 2)), ("a.wav", TestMedia.wav(seconds: 8))]
-            case .imageBoxVerify: []
+            case .imageBoxVerify, .thumbnailChoice, .frameBoxes: []
             }
             if !files.isEmpty { _ = try await lab.server.importer.importFiles(files, into: project.id!, strict: true, actor: nil) }
         }

@@ -38,7 +38,7 @@ public struct AdaptiveOverlap: Sendable {
     public func isSettled(kind: TaskKind, answers: [AnswerBody], labels: [String], payload: MicrotaskPayload) -> Bool {
         guard answers.count >= 2 else { return false }
         switch kind {
-        case .choice, .imageBoxVerify:
+        case .choice, .imageBoxVerify, .thumbnailChoice:
             let options = kind == .imageBoxVerify ? 2 : (payload.options ?? labels).count
             return settled(answers.map { $0.choice ?? "" }, optionCount: options)
         case .audioTags:
@@ -51,7 +51,7 @@ public struct AdaptiveOverlap: Sendable {
                 settled(answers.map { answer in answer.cues?.first { $0.index == index }?.verdict ?? "" },
                         optionCount: SubtitleVerdictName.allCases.count)
             }
-        case .imageBoxes:
+        case .imageBoxes, .frameBoxes:
             let fusion = BoxFusion().fuse(answers.enumerated().map { BoxAnswer(operatorID: "\($0.offset)", boxes: $0.element.boxes ?? []) })
             return fusion.clusters.allSatisfy { $0.drawnBy.count == answers.count }
         }

@@ -7,14 +7,14 @@ public enum GoldCheck {
     /// for every cue, or every known box matched by a drawn box (IoU >= 0.5) and no extra box.
     public static func matches(_ answer: AnswerBody, gold: AnswerBody, kind: TaskKind) -> Bool {
         switch kind {
-        case .choice, .imageBoxVerify:
+        case .choice, .imageBoxVerify, .thumbnailChoice:
             return answer.choice == gold.choice
         case .audioTags:
             return Set(answer.tags ?? []) == Set(gold.tags ?? [])
         case .subtitleCheck:
             let given = Dictionary((answer.cues ?? []).map { ($0.index, $0.verdict) }, uniquingKeysWith: { a, _ in a })
             return (gold.cues ?? []).allSatisfy { given[$0.index] == $0.verdict }
-        case .imageBoxes:
+        case .imageBoxes, .frameBoxes:
             let drawn = answer.boxes ?? [], known = gold.boxes ?? []
             guard drawn.count == known.count else { return false }
             var unused = Array(drawn.indices)

@@ -65,7 +65,7 @@ public struct LearningFeedback: Codable, Sendable, Equatable {
     /// The separate questions in one answer, each with the other operators' values.
     static func questions(_ entry: Entry) -> [(String, [String])] {
         switch entry.kind {
-        case .choice, .imageBoxVerify:
+        case .choice, .imageBoxVerify, .thumbnailChoice:
             return [(entry.answer.choice ?? "", entry.others.compactMap(\.choice))]
         case .audioTags:
             let tags = Set((entry.answer.tags ?? []) + entry.others.flatMap { $0.tags ?? [] })
@@ -77,7 +77,7 @@ public struct LearningFeedback: Codable, Sendable, Equatable {
             return (entry.answer.cues ?? []).map { cue in
                 (cue.verdict, entry.others.compactMap { $0.cues?.first { $0.index == cue.index }?.verdict })
             }
-        case .imageBoxes:
+        case .imageBoxes, .frameBoxes:
             // Boxes agree when box fusion finds every box of this answer drawn by someone else too.
             let answers = [BoxAnswer(operatorID: "me", boxes: entry.answer.boxes ?? [])]
                 + entry.others.enumerated().map { BoxAnswer(operatorID: "\($0.offset)", boxes: $0.element.boxes ?? []) }

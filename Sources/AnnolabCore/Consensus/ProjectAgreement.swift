@@ -38,7 +38,7 @@ public struct ProjectAgreement: Codable, Sendable, Equatable {
         var units: [String: [String]] = [:]
         var boxAgreement: Double?
         switch kind {
-        case .choice, .imageBoxVerify:
+        case .choice, .imageBoxVerify, .thumbnailChoice:
             for given in work { units["\(given.microtask)", default: []].append(given.answer.choice ?? "") }
         case .audioTags:
             for given in work {
@@ -49,7 +49,7 @@ public struct ProjectAgreement: Codable, Sendable, Equatable {
             for given in work {
                 for cue in given.answer.cues ?? [] { units["\(given.microtask)/\(cue.index)", default: []].append(cue.verdict) }
             }
-        case .imageBoxes:
+        case .imageBoxes, .frameBoxes:
             let confidences = Dictionary(grouping: work, by: \.microtask).values.filter { $0.count >= 2 }.flatMap { group in
                 BoxFusion().fuse(group.map { BoxAnswer(operatorID: "\($0.operatorId)", boxes: $0.answer.boxes ?? []) })
                     .clusters.map(\.confidence)

@@ -58,7 +58,7 @@ public struct AnswerBody: Codable, Sendable, Equatable {
     public func validated(kind: TaskKind, payload: MicrotaskPayload, labels: [String]) throws -> AnswerBody {
         func refuse(_ code: LabError.Code, _ message: String) -> LabError { LabError(.unprocessable, code, message) }
         switch kind {
-        case .imageBoxes:
+        case .imageBoxes, .frameBoxes:
             guard let boxes else { throw refuse("answer_shape", "An image-boxes answer needs a list of boxes (it may be empty).") }
             guard boxes.count <= 500 else { throw refuse("too_many_boxes", "At most 500 boxes fit in one answer.") }
             let width = Double(payload.image?.width ?? 0), height = Double(payload.image?.height ?? 0)
@@ -99,7 +99,7 @@ public struct AnswerBody: Codable, Sendable, Equatable {
                 throw refuse("unknown_label", "'\(tag)' is not one of this task's sounds: \(labels.joined(separator: ", ")).")
             }
             return AnswerBody(tags: Array(Set(tags)).sorted())
-        case .choice, .imageBoxVerify:
+        case .choice, .imageBoxVerify, .thumbnailChoice:
             let options = kind == .imageBoxVerify ? Self.verifyOptions : (payload.options ?? labels)
             guard let choice else { throw refuse("answer_shape", "A choice answer needs the option chosen.") }
             guard options.contains(choice) else {

@@ -8,7 +8,9 @@ import Foundation
 /// - image-box-verify: `image` and `box` (the box to judge, in the shown image's pixels)
 /// - subtitle-check: `cues` and, when the programme's sound was uploaded, `audio` with its span
 /// - audio-tags: `audio` with `start` and `end` in the programme
-/// - choice: `options` (and `images` when the options are pictures)
+/// - choice: `options`; from a programme (thumbnail-choice) also `frames`, one per option
+/// - subtitle-check from a programme: also `video`, the programme's web version and the window's span
+/// - image-boxes from a programme (frame-boxes): also `frame`, the keyframe's number and time
 public struct MicrotaskPayload: Codable, Sendable, Equatable {
     public struct Image: Codable, Sendable, Equatable {
         /// The URL path the browser loads, e.g. `/media/12/tile-0-1.png`.
@@ -66,6 +68,46 @@ public struct MicrotaskPayload: Codable, Sendable, Equatable {
         }
     }
 
+    /// A stretch of a programme's web version: seconds from `start` to `end`.
+    public struct Video: Codable, Sendable, Equatable {
+        public var url: String
+        public var start: Double
+        public var end: Double
+        public init(url: String, start: Double, end: Double) {
+            self.url = url
+            self.start = start
+            self.end = end
+        }
+    }
+
+    /// A frame of a programme shown as one option of a choice; `id` is the option's value.
+    public struct Frame: Codable, Sendable, Equatable {
+        public var id: String
+        public var url: String
+        public var width: Int
+        public var height: Int
+        public var frame: Int
+        public var time: Double
+        public init(id: String, url: String, width: Int, height: Int, frame: Int, time: Double) {
+            self.id = id
+            self.url = url
+            self.width = width
+            self.height = height
+            self.frame = frame
+            self.time = time
+        }
+    }
+
+    /// Where a keyframe sits in its programme.
+    public struct FramePosition: Codable, Sendable, Equatable {
+        public var number: Int
+        public var time: Double
+        public init(number: Int, time: Double) {
+            self.number = number
+            self.time = time
+        }
+    }
+
     public var image: Image?
     public var tile: Tile?
     public var box: LabeledBox?
@@ -73,9 +115,13 @@ public struct MicrotaskPayload: Codable, Sendable, Equatable {
     public var audio: Audio?
     public var options: [String]?
     public var sourceFile: String?
+    public var video: Video?
+    public var frames: [Frame]?
+    public var frame: FramePosition?
 
     public init(image: Image? = nil, tile: Tile? = nil, box: LabeledBox? = nil, cues: [Cue]? = nil, audio: Audio? = nil,
-                options: [String]? = nil, sourceFile: String? = nil) {
+                options: [String]? = nil, sourceFile: String? = nil, video: Video? = nil, frames: [Frame]? = nil,
+                frame: FramePosition? = nil) {
         self.image = image
         self.tile = tile
         self.box = box
@@ -83,5 +129,8 @@ public struct MicrotaskPayload: Codable, Sendable, Equatable {
         self.audio = audio
         self.options = options
         self.sourceFile = sourceFile
+        self.video = video
+        self.frames = frames
+        self.frame = frame
     }
 }

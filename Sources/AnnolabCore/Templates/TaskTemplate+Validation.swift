@@ -126,6 +126,13 @@ extension TaskTemplate {
             if !(subtitles.windowMaxSeconds > 0) {
                 throw invalid("subtitles.windowMaxSeconds", "is \(subtitles.windowMaxSeconds); it must be above 0")
             }
+        case .thumbnailChoice:
+            guard let frames, let candidates = frames.candidates, let perTask = frames.framesPerTask else { throw missing("frames") }
+            if !(3...4).contains(perTask) { throw invalid("frames.framesPerTask", "is \(perTask); show 3 or 4 frames in one choice") }
+            if candidates < perTask { throw invalid("frames.candidates", "is \(candidates); it must be at least framesPerTask") }
+        case .frameBoxes:
+            guard let gap = frames?.maxGapSeconds else { throw missing("frames.maxGapSeconds") }
+            if !(gap >= 1) { throw invalid("frames.maxGapSeconds", "is \(gap); it must be at least 1 second") }
         case .imageBoxVerify, .choice:
             break
         }

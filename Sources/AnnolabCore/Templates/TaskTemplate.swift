@@ -99,6 +99,19 @@ public struct TaskTemplate: Sendable, Equatable, Codable {
         }
     }
 
+    /// thumbnail-choice and frame-boxes: which frames of a programme become work.
+    public struct FrameSettings: Sendable, Equatable, Codable {
+        /// thumbnail-choice: how many candidate frames a programme gives at most.
+        public var candidates: Int?
+        /// thumbnail-choice: frames shown in one choice (3 or 4).
+        public var framesPerTask: Int?
+        /// frame-boxes: the longest stretch without a keyframe, in seconds.
+        public var maxGapSeconds: Double?
+        public init(candidates: Int? = nil, framesPerTask: Int? = nil, maxGapSeconds: Double? = nil) {
+            self.candidates = candidates; self.framesPerTask = framesPerTask; self.maxGapSeconds = maxGapSeconds
+        }
+    }
+
     public var kind: TaskKind
     public var title: Text
     public var instructions: Lines
@@ -119,6 +132,7 @@ public struct TaskTemplate: Sendable, Equatable, Codable {
     public var tiling: TilingSettings?
     public var audio: ClipSettings?
     public var subtitles: WindowSettings?
+    public var frames: FrameSettings?
 
     public init(kind: TaskKind, title: Text, instructions: Lines, question: Text? = nil, labels: [Label],
                 labelsSetPerProject: Bool? = nil, derivedFrom: TaskKind? = nil, defaultOverlap: Int,

@@ -38,9 +38,22 @@ public struct ItemPreparer: Sendable {
     public struct Result: Sendable {
         public var items: [PreparedItem] = []
         public var rejected: [RejectedFile] = []
+        /// Programmes (video or compressed sound) found among the files or inside archives:
+        /// they are probed and prepared by ffmpeg, not here.
+        public var programmes: [(name: String, data: Data)] = []
+        /// Subtitle files whose base name is a programme's, by that base name: they go with it.
+        public var programmeSubtitles: [String: (name: String, data: Data)] = [:]
     }
 
-    enum FileKind: String { case png, jpeg, srt, vtt, wav, zip }
+    enum FileKind: String { case png, jpeg, srt, vtt, wav, zip, programme }
+
+    /// The extensions of programmes: video, and sound that is not WAV.
+    public static let programmeExtensions: Set<String> = ["mp4", "m4v", "mov", "mkv", "webm", "mp3", "m4a", "aac", "ogg", "oga",
+                                                         "opus", "flac"]
+
+    public static func isProgramme(_ name: String) -> Bool {
+        programmeExtensions.contains((name as NSString).pathExtension.lowercased())
+    }
 
     static func fileKind(_ name: String) -> FileKind? {
         switch (name as NSString).pathExtension.lowercased() {
@@ -50,11 +63,14 @@ public struct ItemPreparer: Sendable {
         case "vtt", "webvtt": .vtt
         case "wav", "wave": .wav
         case "zip": .zip
+        case let other where programmeExtensions.contains(other): .programme
         default: nil
         }
     }
 
-    public func prepare(_ uploads: [(name: String, data: Data)]) -> Result {
+    /// - Parameter programmeNames: names of programmes uploaded beside these files (kept on disk
+    ///   by the caller), so that their subtitle files go with them.
+    public func prepare(_ uploads: [(name: String, data: Data)], programmeNames: [String] = []) -> Result {
         var result = Result()
         // Open archives first, so that their files join the others.
         var files: [(name: String, data: Data)] = []
@@ -81,6 +97,17 @@ public struct ItemPreparer: Sendable {
             } else {
                 files.append((name: name, data: upload.data))
             }
+        }
+        // Programmes go to ffmpeg; in a subtitle check, each takes the subtitle file of its name.
+        result.programmes = files.filter { Self.fileKind($0.name) == .programme }
+        files.removeAll { Self.fileKind($0.name) == .programme }
+        if kind == .subtitleCheck {
+            let bases = Set((programmeNames + result.programmes.map(\.name)).map { Self.baseName(Self.cleanName($0)) })
+            for file in files where [.srt, .vtt].contains(Self.fileKind(file.name)) && bases.contains(Self.baseName(file.name)) {
+                result.programmeSubtitles[Self.baseName(file.name)] = file
+            }
+            let taken = Set(result.programmeSubtitles.values.map(\.name))
+            files.removeAll { taken.contains($0.name) }
         }
         // A subtitle project pairs each subtitle file with the WAV of the same name.
         var companions: [String: (name: String, data: Data)] = [:]
@@ -151,8 +178,10 @@ public struct ItemPreparer: Sendable {
         switch kind {
         case .imageBoxes, .imageBoxVerify: "Upload pictures (PNG or JPEG), or a ZIP of them."
         case .choice: "Upload pictures (PNG or JPEG) to choose about, or a ZIP of them."
-        case .subtitleCheck: "Upload subtitles (SRT or WebVTT), each with the programme's WAV of the same name if you have it."
-        case .audioTags: "Upload sound as WAV files, or a ZIP of them."
+        case .subtitleCheck:
+            "Upload subtitles (SRT or WebVTT), each with the programme (video, or sound as WAV) of the same name if you have it."
+        case .audioTags: "Upload sound (WAV, MP3, M4A, Ogg, Opus, FLAC) or programmes (MP4, MOV, MKV, WebM), or a ZIP of them."
+        case .thumbnailChoice, .frameBoxes: "Upload programmes as video (MP4, MOV, MKV or WebM), or a ZIP of them."
         }
     }
 

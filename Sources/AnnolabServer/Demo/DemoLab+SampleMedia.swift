@@ -29,7 +29,7 @@ extension DemoLab {
             case .choice: manifest.images.filter { $0.width <= 2048 && $0.height <= 2048 }.map(\.file)
             case .subtitleCheck: [manifest.subtitles.srtFile, manifest.subtitles.wavFile]
             case .audioTags: manifest.sounds.map(\.file)
-            case .imageBoxVerify: []
+            case .imageBoxVerify, .thumbnailChoice, .frameBoxes: []
             }
             let generated = try names.map { (name: $0, data: try Data(contentsOf: folder.appendingPathComponent($0))) }
             let real = withReal ? try DemoRealMedia.read(plan.real, from: realFolder) : []

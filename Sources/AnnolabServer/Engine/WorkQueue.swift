@@ -190,7 +190,7 @@ final class WorkQueue: Sendable {
 
     static func info(for project: AnnolabStore.Project) -> ProjectInfo? {
         guard let id = project.id else { return nil }
-        return ProjectInfo(id: id, kind: project.template, labels: project.labels, overlap: project.overlap,
+        return ProjectInfo(id: id, kind: project.template.workKind, labels: project.labels, overlap: project.overlap,
                            adaptiveMin: project.adaptiveMin ?? 2, adaptiveMax: project.adaptiveMax ?? 5,
                            goldRate: project.goldRate, deadline: project.deadline, createdAt: project.createdAt)
     }

@@ -10,11 +10,16 @@ public struct ImportService: Sendable {
     public let engine: LabEngine
     public let templates: TemplateCatalog
     public var limits = ImportLimits()
+    /// Runs ffmpeg and ffprobe on programmes.
+    public var ffmpeg = FFmpeg()
+    /// Prepares stored programmes in the background; nil where no server runs them.
+    public var programmeJobs: ProgrammeJobs?
 
-    public init(store: LabStore, engine: LabEngine, templates: TemplateCatalog) {
+    public init(store: LabStore, engine: LabEngine, templates: TemplateCatalog, programmeJobs: ProgrammeJobs? = nil) {
         self.store = store
         self.engine = engine
         self.templates = templates
+        self.programmeJobs = programmeJobs
     }
 
     /// What an import did: the shape of the upload route's answer.
@@ -25,12 +30,15 @@ public struct ImportService: Sendable {
     }
 
     /// Imports files; with `strict`, any refused file refuses the whole upload and stores nothing.
-    public func importFiles(_ files: [(name: String, data: Data)], into projectId: Int64, strict: Bool,
-                            actor: Int64?) async throws -> Report {
+    /// Programmes (video and compressed sound) are probed now and prepared by a job afterwards;
+    /// `programmes` are those already on disk (a streamed upload, or files named on the command line).
+    public func importFiles(_ files: [(name: String, data: Data)], programmes: [UploadedProgramme] = [], into projectId: Int64,
+                            strict: Bool, actor: Int64?) async throws -> Report {
         guard let project = try await store.project(id: projectId) else {
             throw LabError(.notFound, "project_not_found", "There is no project \(projectId).")
         }
-        guard !files.isEmpty else {
+        guard !files.isEmpty || !programmes.isEmpty else {
+            for programme in programmes where programme.owned { try? FileManager.default.removeItem(at: programme.url) }
             throw LabError(.badRequest, "no_files", "Send at least one file, in a part named 'file'.")
         }
         let preparer = ItemPreparer(projectId: projectId, kind: project.template, labels: project.labels,
@@ -38,17 +46,26 @@ public struct ImportService: Sendable {
                                     subtitleRules: try project.ruleSettings())
         // Label Studio task lists name the media they need; the media come in the same upload.
         let manifests = files.filter { $0.name.lowercased().hasSuffix(".json") }
-        var prepared = preparer.prepare(files.filter { !$0.name.lowercased().hasSuffix(".json") })
+        var prepared = preparer.prepare(files.filter { !$0.name.lowercased().hasSuffix(".json") },
+                                        programmeNames: programmes.map(\.name))
         prepared.rejected += Self.checkLabelStudio(manifests, against: files)
+        let checked = await checkProgrammes(onDisk: programmes, inMemory: prepared.programmes, subtitles: prepared.programmeSubtitles,
+                                            kind: project.template)
+        prepared.rejected += checked.rejected
         if strict && !prepared.rejected.isEmpty {
+            discard(checked.accepted)
             let list = prepared.rejected.map { "\($0.file): \($0.reason)" }.joined(separator: " ")
             throw LabError(.unprocessable, "upload_refused", "Nothing was stored, because some files were refused. \(list)")
         }
-        guard !prepared.items.isEmpty else {
+        guard !prepared.items.isEmpty || !checked.accepted.isEmpty else {
             return Report(imported: 0, microtasks: 0, rejected: prepared.rejected)
         }
         let projectFolder = store.mediaFolder.appendingPathComponent("\(projectId)", isDirectory: true)
         var written: [URL] = []
+        if prepared.items.isEmpty {
+            _ = try await storeProgrammes(checked.accepted, projectId: projectId, projectFolder: projectFolder, actor: actor)
+            return Report(imported: checked.accepted.count, microtasks: 0, rejected: prepared.rejected)
+        }
         do {
             for item in prepared.items {
                 written.append(try write(item, into: projectFolder))
@@ -66,10 +83,23 @@ public struct ImportService: Sendable {
             }
             let microtasks = try await store.addItems(rows, actor: actor)
             engine.microtasksAdded(microtasks)
-            return Report(imported: prepared.items.count, microtasks: microtasks.count, rejected: prepared.rejected)
+            // Pictures and sound are stored; programmes follow (a refusal there leaves these stored,
+            // as when one file of several is refused).
+            var programmeCount = 0
+            var refused = prepared.rejected
+            if !checked.accepted.isEmpty {
+                do {
+                    _ = try await storeProgrammes(checked.accepted, projectId: projectId, projectFolder: projectFolder, actor: actor)
+                    programmeCount = checked.accepted.count
+                } catch let error as LabError {
+                    refused += checked.accepted.map { RejectedFile(file: $0.name, reason: error.message, code: error.code.rawValue) }
+                }
+            }
+            return Report(imported: prepared.items.count + programmeCount, microtasks: microtasks.count, rejected: refused)
         } catch {
             // Nothing half-written stays behind: the database refused, so the files go too.
             for folder in written { try? FileManager.default.removeItem(at: folder) }
+            discard(checked.accepted)
             throw error
         }
     }

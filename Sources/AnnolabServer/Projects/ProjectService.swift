@@ -124,7 +124,7 @@ struct ProjectService: Sendable {
                                "A subtitle check judges with the verdicts \(verdicts.joined(separator: ", ")); choose from those.")
             }
         }
-        if kind != .subtitleCheck, labels.isEmpty {
+        if kind != .subtitleCheck, kind != .thumbnailChoice, labels.isEmpty {
             throw LabError(.unprocessable, "labels_missing", "This template needs at least one label.")
         }
         if kind == .choice, labels.count < 2 {
@@ -185,7 +185,7 @@ struct ProjectService: Sendable {
         let decoder = JSONDecoder()
         // Derived questions (box checks in a picture project) are measured apart from the project's own kind.
         let projectId = try project.id.required("project")
-        let ownKind = Set(try await store.microtasks(projectId: projectId).filter { $0.kind == project.template }.compactMap(\.id))
+        let ownKind = Set(try await store.microtasks(projectId: projectId).filter { $0.kind == project.template.workKind }.compactMap(\.id))
         let given = try await store.answers(projectId: projectId).compactMap { record -> ProjectAgreement.Given? in
             guard ownKind.contains(record.microtaskId),
                   let answer = try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8)) else { return nil }
@@ -267,6 +267,8 @@ struct ProjectService: Sendable {
         .audioTags: ["csv", "json", "jsonl"],
         .choice: ["csv", "json", "jsonl"],
         .imageBoxVerify: ["jsonl"],
+        .thumbnailChoice: ["csv", "zip", "json", "jsonl"],
+        .frameBoxes: ["coco", "yolo", "voc", "labelstudio", "csv", "jsonl"],
     ]
 
     func view(_ project: Project) async throws -> ProjectView {

@@ -75,10 +75,12 @@ struct OperatorRoutes {
     func introJSON(for served: LabEngine.Served) async throws -> String {
         let key = "\(served.projectId)/\(served.kind.rawValue)"
         if let cached = intros.get(key), cached.labels == served.labels { return cached.json }
-        let template = templates?[served.kind]
-        // The client's own instructions for the project's kind, else the template's.
+        // The client's own instructions for the project's kind, else the template's; a project
+        // made from a programme (thumbnail-choice, frame-boxes) speaks through its own template.
         let project = try await engine.store.project(id: served.projectId)
-        let own = served.kind == project?.template
+        let ownKind = served.kind == project?.template.workKind
+        let template = (ownKind ? project.flatMap { templates?[$0.template] } : nil) ?? templates?[served.kind]
+        let own = ownKind
             ? try project?.instructions.map { try JSONDecoder().decode(TaskTemplate.Lines.self, from: Data($0.utf8)) } : nil
         let labels = served.labels.map { id in
             template?.labels.first { $0.id == id } ?? TaskTemplate.Label(id: id, name: .init(nl: id, en: id))

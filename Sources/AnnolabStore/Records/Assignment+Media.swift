@@ -38,10 +38,13 @@ extension LabStore {
         }
     }
 
-    /// The microtasks that show a file: the same expressions as the indexes of migration
-    /// `v9-media-lookup`, so that SQLite uses them.
+    /// The microtasks that show a file: the same expressions as the indexes of migrations
+    /// `v9-media-lookup` and `v12-programmes`, so that SQLite uses them; the frames of a
+    /// thumbnail choice through `microtaskMedia`.
     static let microtasksShowingMedia = """
-        (json_extract(microtask.payload, '$.image.url') = :url OR json_extract(microtask.payload, '$.audio.url') = :url)
+        (json_extract(microtask.payload, '$.image.url') = :url OR json_extract(microtask.payload, '$.audio.url') = :url \
+        OR json_extract(microtask.payload, '$.video.url') = :url \
+        OR microtask.id IN (SELECT microtaskId FROM microtaskMedia WHERE microtaskMedia.url = :url))
         """
 
     /// A lease counts while it is live; an answer counts for good. The unary `+` keeps SQLite

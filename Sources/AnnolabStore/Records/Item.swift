@@ -67,3 +67,9 @@ extension LabStore {
         try await read { db in (try Item.fetchCount(db), try Microtask.fetchCount(db)) }
     }
 }
+
+extension LabStore {
+    public func item(id: Int64) async throws -> Item? {
+        try await read { db in try Item.fetchOne(db, key: id) }
+    }
+}

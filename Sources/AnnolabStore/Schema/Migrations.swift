@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v9-media-lookup", migrate: mediaLookup)
         migrator.registerMigration("v10-fewer-indexes", migrate: fewerIndexes)
         migrator.registerMigration("v11-subtitle-rules", migrate: subtitleRules)
+        migrator.registerMigration("v12-programmes", migrate: programmes)
         return migrator
     }
 
@@ -334,5 +335,27 @@ enum Schema {
         try db.alter(table: "project") { t in
             t.add(column: "subtitleRules", .text)
         }
+    }
+
+    /// Programmes: their preparation runs as jobs after the upload, and their microtasks show
+    /// the programme's web version (`$.video.url`) or several frames (one `microtaskMedia` row each).
+    private static func programmes(_ db: Database) throws {
+        try db.create(table: "mediaJob") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("project", onDelete: .cascade).notNull()
+            t.belongsTo("item", onDelete: .cascade).notNull()
+            t.column("file", .text).notNull()
+            t.column("state", .text).notNull().check { ["waiting", "working", "ready", "failed"].contains($0) }
+            t.column("progress", .double).notNull().defaults(to: 0)
+            t.column("reason", .text)
+            t.column("createdAt", .datetime).notNull()
+            t.column("updatedAt", .datetime).notNull()
+        }
+        try db.create(table: "microtaskMedia") { t in
+            t.column("url", .text).notNull()
+            t.belongsTo("microtask", onDelete: .cascade).notNull()
+            t.primaryKey(["url", "microtaskId"])
+        }
+        try db.execute(sql: "CREATE INDEX microtask_media_video ON microtask(json_extract(payload, '$.video.url'))")
     }
 }
