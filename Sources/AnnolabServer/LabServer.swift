@@ -34,7 +34,7 @@ public struct LabServer: Sendable {
 
         public init(host: String = "127.0.0.1", port: Int = 8080, webFolder: URL? = nil, tasksFolder: URL? = nil,
                     secureCookies: Bool = false, tls: TLSFiles? = nil, logLevel: Logger.Level = .info,
-                    maxUploadBytes: Int = 512 << 20) {
+                    maxUploadBytes: Int = 4096 << 20) {
             self.tls = tls
             self.maxUploadBytes = maxUploadBytes
             self.host = host

@@ -74,7 +74,7 @@ public enum MultipartFormData {
         }
     }
 
-    static func parameter(_ name: String, in value: String) -> String? {
+    public static func parameter(_ name: String, in value: String) -> String? {
         for piece in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let pair = piece.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].lowercased() == name else { continue }

@@ -86,10 +86,10 @@ extension TaskTemplate {
         guard Consensus.knownMethods.contains(consensus.method) else {
             throw invalid("consensus.method", "is '\(consensus.method)'; use one of \(Consensus.knownMethods.joined(separator: ", "))")
         }
-        if kind == .imageBoxes && consensus.method != "box-fusion" {
+        if kind.workKind == .imageBoxes && consensus.method != "box-fusion" {
             throw invalid("consensus.method", "is '\(consensus.method)'; boxes are combined with 'box-fusion'")
         }
-        if kind != .imageBoxes && consensus.method == "box-fusion" {
+        if kind.workKind != .imageBoxes && consensus.method == "box-fusion" {
             throw invalid("consensus.method", "is 'box-fusion', which only combines boxes; use 'dawid-skene' or 'majority-vote'")
         }
         if let iou = consensus.iouThreshold, !(iou > 0 && iou <= 1) {

@@ -143,7 +143,7 @@ public struct ItemPreparer: Sendable {
     }
 
     /// The name as it will be shown: no folders above the upload, no control characters.
-    static func cleanName(_ name: String) -> String {
+    public static func cleanName(_ name: String) -> String {
         let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? "file"
         let cleaned = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
         return cleaned.isEmpty ? "file" : String(cleaned.prefix(200))

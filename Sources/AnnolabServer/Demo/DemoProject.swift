@@ -56,5 +56,7 @@ extension DemoProject {
                     real: DemoRealMedia.photographs),
         DemoProject(name: "Real recording: Shakespeare's Sonnet 1 (LibriVox), subtitle check", kind: .subtitleCheck,
                     labels: verdicts, overlap: nil, generated: false, real: DemoRealMedia.recording),
+        DemoProject(name: "Real programme: Big Buck Bunny (Blender Foundation), choose the thumbnail", kind: .thumbnailChoice,
+                    labels: [], overlap: 3, generated: false, real: DemoRealMedia.programme),
     ]
 }

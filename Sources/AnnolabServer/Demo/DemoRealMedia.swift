@@ -25,6 +25,8 @@ public enum DemoRealMedia {
     public static let sounds = [
         "recorded-tabla.wav", "recorded-vinyl-hiss.wav", "recorded-applause.wav", "recorded-voice-prompt.wav",
     ]
+    /// A short real programme (Big Buck Bunny, 5 s of 720p video with sound), to choose a thumbnail from.
+    public static let programme = ["bigbuckbunny.mp4"]
     /// The file beside them that names each file's source, author, licence and changes.
     public static let licenceFile = "LICENSES.md"
 

@@ -47,6 +47,15 @@ struct ProjectView: ResponseEncodable, Sendable {
     /// A subtitle check's limits for the subtitle rules, and how many cues of its files break each.
     var subtitleRules: SubtitleRuleSettings?
     var subtitleFindings: SubtitleRuleSummary?
+    /// The preparation of uploaded programmes; nil in a project that has none.
+    var jobs: [Job]?
+
+    struct Job: Codable, Sendable {
+        var file: String
+        var state: String
+        var progress: Double
+        var reason: String?
+    }
 
     struct Progress: Codable, Sendable {
         var microtasks: Int
@@ -283,7 +292,8 @@ struct ProjectService: Sendable {
                                ?? templates?[project.template]?.instructions,
                            exports: Self.exports[project.template] ?? ["jsonl"],
                            subtitleRules: project.template == .subtitleCheck ? try project.ruleSettings() : nil,
-                           subtitleFindings: project.template == .subtitleCheck ? try await subtitleFindings(project) : nil)
+                           subtitleFindings: project.template == .subtitleCheck ? try await subtitleFindings(project) : nil,
+                           jobs: try await jobs(project))
     }
 
     /// What the subtitle rules found in every file of a project, added up.
@@ -295,5 +305,12 @@ struct ProjectService: Sendable {
                   let json = meta[ItemPreparer.ruleFindingsKey] else { return nil }
             return try? decoder.decode(SubtitleRuleSummary.self, from: Data(json.utf8))
         })
+    }
+
+    func jobs(_ project: Project) async throws -> [ProjectView.Job]? {
+        let jobs = try await store.mediaJobs(projectId: try project.id.required("project"))
+        guard !jobs.isEmpty else { return nil }
+        return jobs.map { ProjectView.Job(file: $0.file, state: $0.state.rawValue, progress: ($0.progress * 1000).rounded() / 1000,
+                                          reason: $0.reason) }
     }
 }

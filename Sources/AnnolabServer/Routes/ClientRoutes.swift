@@ -1,5 +1,6 @@
 // The client's routes: projects and their progress.
 import AnnolabCore
+import AnnolabMedia
 import AnnolabStore
 import Foundation
 import Hummingbird
@@ -82,23 +83,30 @@ struct ClientRoutes {
             throw Self.tooLarge(maxUploadBytes)
         }
         let contentType = request.headers[.contentType] ?? ""
-        guard MultipartFormData.boundary(in: contentType) != nil else {
+        guard let boundary = MultipartFormData.boundary(in: contentType) else {
             throw LabError(.unsupportedMedia, "not_multipart", "Send the files as multipart/form-data, each in a part named 'file'.")
         }
-        var buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxUploadBytes)
-        } catch {
-            throw Self.tooLarge(maxUploadBytes)
+        // Each file goes to disk as it arrives: programmes stay there for ffmpeg, other files
+        // (pictures, subtitles, WAVs, archives) are read back, as the import cuts them in memory.
+        let received = try await UploadReceiver.receive(request.body, boundary: boundary, into: importer.incomingFolder,
+                                                        maxBytes: maxUploadBytes)
+        var files: [(name: String, data: Data)] = []
+        var programmes: [UploadedProgramme] = []
+        var refused: [RejectedFile] = []
+        defer { received.discard() }
+        for file in received.files {
+            if ItemPreparer.isProgramme(file.name) {
+                programmes.append(UploadedProgramme(name: file.name, url: file.url, owned: true))
+            } else if file.size > importer.limits.maxFileBytes {
+                refused.append(RejectedFile(file: ItemPreparer.cleanName(file.name),
+                                            reason: "The file is larger than \(importer.limits.maxFileBytes >> 20) MB.", code: "file_too_large"))
+            } else {
+                files.append((name: file.name, data: try Data(contentsOf: file.url)))
+            }
         }
-        let body = buffer.readData(length: buffer.readableBytes) ?? Data()
-        let parts = try MultipartFormData.parse(body, contentType: contentType)
-        let fileParts = parts.filter { $0.name == "file" }
-        // A part without a file name is a form field, not a file: it is refused, not guessed at.
-        guard fileParts.allSatisfy({ $0.fileName?.isEmpty == false }) else {
-            throw LabError(.badRequest, "file_name_missing", "Send each file in a part named 'file', with its file name.")
+        guard !received.files.isEmpty else {
+            throw LabError(.badRequest, "no_files", "Send at least one file, in a part named 'file'.")
         }
-        let files = fileParts.map { (name: $0.fileName ?? "file", data: $0.data) }
         let strict: Bool
         switch request.uri.queryParameters["strict"].map(String.init) {
         case nil, "false": strict = false
@@ -106,7 +114,14 @@ struct ClientRoutes {
         default: throw LabError(.badRequest, "invalid_strict", "Give ?strict= as true or false.")
         }
         let projectId = try project.id.required("project")
-        let report = try await importer.importFiles(files, into: projectId, strict: strict, actor: user.id)
+        if strict, !refused.isEmpty {
+            let list = refused.map { "\($0.file): \($0.reason)" }.joined(separator: " ")
+            throw LabError(.unprocessable, "upload_refused", "Nothing was stored, because some files were refused. \(list)")
+        }
+        var report = refused.count == received.files.count
+            ? ImportService.Report(imported: 0, microtasks: 0, rejected: [])
+            : try await importer.importFiles(files, programmes: programmes, into: projectId, strict: strict, actor: user.id)
+        report.rejected = refused + report.rejected
         if report.microtasks > 0 {
             // The upload is stored whatever happens here; a coach's notice that could not be
             // made is logged, not turned into a failed upload.

@@ -19,7 +19,7 @@ struct MediaRoutes {
     var clock: any LabClock = SystemClock()
 
     static let types = ["png": "image/png", "jpg": "image/jpeg", "wav": "audio/wav", "srt": "text/plain; charset=utf-8",
-                        "vtt": "text/vtt; charset=utf-8"]
+                        "vtt": "text/vtt; charset=utf-8", "mp4": "video/mp4"]
 
     func register(on router: LabRouter) {
         router.group("media").add(middleware: RoleMiddleware(.operator, .coach, .admin, .client))
@@ -39,11 +39,47 @@ struct MediaRoutes {
         guard try await maySee(user, projectId: projectId, url: "/media/\(projectId)/\(folder)/\(name)") else { return notFound }
         let url = store.mediaFolder.appendingPathComponent("\(projectId)").appendingPathComponent(folder)
             .appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return notFound }
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return notFound }
+        defer { try? handle.close() }
+        let size = Int((try? handle.seekToEnd()) ?? 0)
         // Kept by the browser no longer than a lease lasts: enough for the work page's preloading,
         // and a shared lab computer does not keep a task's picture for the next person for long.
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=600"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "private, max-age=600", .acceptRanges: "bytes"]
+        guard let asked = request.headers[.range] else {
+            try handle.seek(toOffset: 0)
+            let data = try handle.readToEnd() ?? Data()
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        // A player asks for the stretch it needs (`bytes=a-b`, `bytes=a-`, `bytes=-n`); an open
+        // end gets a few megabytes at a time, so a long programme is never read whole.
+        guard let range = Self.byteRange(asked, size: size) else {
+            headers[.contentRange] = "bytes */\(size)"
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        }
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+        let data = try handle.read(upToCount: range.count) ?? Data()
+        headers[.contentRange] = "bytes \(range.lowerBound)-\(range.lowerBound + data.count - 1)/\(size)"
+        return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The most an open-ended range gets in one answer.
+    static let rangeChunk = 4 << 20
+
+    /// The bytes a `Range` header asks for, within a file of `size` bytes; nil when it asks for
+    /// none of them or for several ranges at once.
+    static func byteRange(_ header: String, size: Int) -> Range<Int>? {
+        guard header.hasPrefix("bytes="), size > 0 else { return nil }
+        let spec = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return nil }
+        let first = spec[..<dash], last = spec[spec.index(after: dash)...]
+        if first.isEmpty {
+            guard let suffix = Int(last), suffix > 0 else { return nil }
+            return max(0, size - suffix)..<size
+        }
+        guard let start = Int(first), start >= 0, start < size else { return nil }
+        if last.isEmpty { return start..<min(size, start + rangeChunk) }
+        guard let end = Int(last), end >= start else { return nil }
+        return start..<min(size, end + 1)
     }
 
     /// Whether this person may see the file at `url` (the path as microtask payloads name it).

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsKey: String?
 
     @Option(help: "The largest upload taken in one request, in MB; larger uploads get 413.")
-    var maxUploadMb: Int = 512
+    var maxUploadMb: Int = 4096
 
     @Option(help: "How much to log: trace, debug, info (every request), notice, warning, error.")
     var logLevel: String = "info"
