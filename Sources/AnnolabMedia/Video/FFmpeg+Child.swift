@@ -105,6 +105,7 @@ extension FFmpeg {
     }
 
     /// The standard start of every ffmpeg argument list: never read the terminal, say only errors.
+    /// (ffprobe never reads the terminal and has no `-nostdin`.)
     static let quiet = ["-nostdin", "-hide_banner", "-v", "error"]
 
     /// An input or output path as ffmpeg must see it: `file:` first, so a name that starts with `-`

@@ -10,7 +10,7 @@ extension FFmpeg {
     /// - Throws: `LabError(.unprocessable, ...)` with `media_unreadable`, `media_cut_off`,
     ///   `media_no_streams`, `media_too_long`, `media_picture_too_large` or `media_too_many_streams`.
     public func probe(_ file: URL) async throws -> ProgrammeProbe {
-        let child = try await runChild(ffprobePath, Self.quiet + [
+        let child = try await runChild(ffprobePath, ["-hide_banner", "-v", "error",
             "-print_format", "json", "-show_format", "-show_streams", Self.fileArgument(file),
         ], seconds: limits.probeSeconds, outputLimit: 8 << 20)
         if child.timedOut {
@@ -18,7 +18,8 @@ extension FFmpeg {
         }
         guard child.succeeded, let report = try? JSONDecoder().decode(FFprobeReport.self, from: Data(child.output)) else {
             // An MP4 keeps its index (the `moov` box) apart from the pictures; without it nothing plays.
-            if child.errorLines.contains(where: { $0.contains("moov atom not found") }) {
+            // ffprobe says the same of any file named .mp4, so the file must also start as an MP4 does.
+            if child.errorLines.contains(where: { $0.contains("moov atom not found") }), Self.startsLikeMP4(file) {
                 throw LabError(.unprocessable, "media_cut_off", "The file is cut off: its index is missing, so it cannot be played.")
             }
             throw LabError(.unprocessable, "media_unreadable", "The file is not a video or sound file the lab can read.")
@@ -74,6 +75,14 @@ extension FFmpeg {
         if !child.succeeded || !decodedSomething {
             throw LabError(.unprocessable, "media_cut_off", "The file is cut off: its last seconds cannot be played.")
         }
+    }
+
+    /// True when the file opens with an MP4 box (`ftyp`, or `mdat`, `free`, `wide`, `skip` in old files).
+    static func startsLikeMP4(_ file: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 8), head.count == 8 else { return false }
+        return ["ftyp", "mdat", "free", "wide", "skip"].contains(String(decoding: head.suffix(4), as: UTF8.self))
     }
 
     /// The last value of each key in ffmpeg's `-progress` output (`key=value` lines).
