@@ -10,6 +10,10 @@ import Foundation
 /// JSON: `{"ranges": [{"confidence": 0.97, "end": 20, "file": "show.wav", "start": 0,
 /// "tag": "music"}, ...]}`, keys sorted, the same rounding.
 ///
+/// Ranges from programmes (`programmes`: file name -> frame rate, 0 without a picture) also
+/// carry timecodes: CSV columns `start_time,end_time,start_frame,end_frame` after the others
+/// (`HH:MM:SS.mmm`; frames empty for sound only), JSON `startTime`, `endTime`, `startFrame`, `endFrame`.
+///
 /// Both list ranges by file name, then start, end and tag, so the output does not depend on
 /// the order the ranges were given in.
 ///
@@ -22,28 +26,51 @@ public struct AudioTagsExport: Sendable {
 
     public init() {}
 
-    public func csv(_ ranges: [TagResult]) -> Data {
-        var table = CSVTable(header: Self.header)
+    public static let timecodeHeader = ["start_time", "end_time", "start_frame", "end_frame"]
+
+    public func csv(_ ranges: [TagResult], programmes: [String: Double] = [:]) -> Data {
+        var table = CSVTable(header: Self.header + (programmes.isEmpty ? [] : Self.timecodeHeader))
         for range in Self.sorted(ranges) {
-            table.append([
+            var row = [
                 range.fileName,
                 ExportNumber.fixed(range.start, places: 3), ExportNumber.fixed(range.end, places: 3),
                 range.tag, ExportNumber.fixed(range.confidence, places: 4),
-            ])
+            ]
+            if !programmes.isEmpty {
+                row += Self.timecodes(start: range.start, end: range.end, frameRate: programmes[range.fileName])
+            }
+            table.append(row)
         }
         return table.data()
     }
 
-    public func json(_ ranges: [TagResult]) -> Data {
+    /// `start_time, end_time, start_frame, end_frame` of a range in a programme (empty for a file
+    /// that is not one; frames empty without a picture).
+    public static func timecodes(start: Double, end: Double, frameRate: Double?) -> [String] {
+        guard let frameRate else { return ["", "", "", ""] }
+        let frames = frameRate > 0 ? ["\(Timecode.frame(start, frameRate: frameRate))", "\(Timecode.frame(end, frameRate: frameRate))"] : ["", ""]
+        return [Timecode.text(start), Timecode.text(end)] + frames
+    }
+
+    public func json(_ ranges: [TagResult], programmes: [String: Double] = [:]) -> Data {
         ExportJSON.object([
             "ranges": .array(Self.sorted(ranges).map { range in
-                .object([
+                var fields: [String: ExportJSON] = [
                     "file": .string(range.fileName),
                     "start": .fixed(range.start, places: 3),
                     "end": .fixed(range.end, places: 3),
                     "tag": .string(range.tag),
                     "confidence": .fixed(range.confidence, places: 4),
-                ])
+                ]
+                if let frameRate = programmes[range.fileName] {
+                    fields["startTime"] = .string(Timecode.text(range.start))
+                    fields["endTime"] = .string(Timecode.text(range.end))
+                    if frameRate > 0 {
+                        fields["startFrame"] = .int(Int64(Timecode.frame(range.start, frameRate: frameRate)))
+                        fields["endFrame"] = .int(Int64(Timecode.frame(range.end, frameRate: frameRate)))
+                    }
+                }
+                return .object(fields)
             }),
         ]).data()
     }

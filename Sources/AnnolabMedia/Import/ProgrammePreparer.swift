@@ -66,6 +66,10 @@ public struct ProgrammePreparer: Sendable {
             let count = template?.frames?.candidates ?? 12, perTask = template?.frames?.framesPerTask ?? 4
             let frames = try await ffmpeg.thumbnailCandidates(of: source, probe: probe, into: folder, count: count)
             progress(0.9)
+            guard frames.count >= 3 else {
+                throw LabError(.unprocessable, "too_few_frames",
+                               "The programme has \(frames.count) clear, different pictures; a thumbnail choice needs at least 3.")
+            }
             return Self.groups(of: frames.count, size: perTask).map { range in
                 let shown = frames[range].map { frame in
                     MicrotaskPayload.Frame(id: (frame.file as NSString).deletingPathExtension, url: url(frame.file), width: frame.width,
@@ -90,7 +94,7 @@ public struct ProgrammePreparer: Sendable {
     /// Splits `count` frames into choices of `size`, none smaller than 3 when that can be helped
     /// (10 frames in fours: 4, 3, 3).
     static func groups(of count: Int, size: Int) -> [Range<Int>] {
-        guard count >= 2 else { return [] }
+        guard count >= 3 else { return [] }
         var groupCount = (count + size - 1) / size
         while groupCount > 1 && count / groupCount < 3 { groupCount -= 1 }
         var ranges: [Range<Int>] = []

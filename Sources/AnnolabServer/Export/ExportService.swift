@@ -73,6 +73,8 @@ public struct ExportService: Sendable {
         .audioTags: ["csv", "json", "jsonl"],
         .choice: ["csv", "json", "jsonl"],
         .imageBoxVerify: ["jsonl"],
+        .thumbnailChoice: ["csv", "zip", "json", "jsonl"],
+        .frameBoxes: ["coco", "yolo", "voc", "labelstudio", "csv", "jsonl"],
     ]
 
     struct Gathered {
@@ -131,11 +133,17 @@ public struct ExportService: Sendable {
             return File(fileName: "\(name)-vtt.zip", contentType: "application/zip", data: zip(try WebVTTExport().write(files: files)))
         case (.subtitleCheck, _):
             return File(fileName: "\(name)-subtitles.csv", contentType: "text/csv; charset=utf-8",
-                        data: SubtitleReportCSV().write(try subtitleResults(data)))
+                        data: SubtitleReportCSV().write(try subtitleResults(data), programmes: programmes(data)))
         case (.audioTags, "csv"):
-            return File(fileName: "\(name)-tags.csv", contentType: "text/csv; charset=utf-8", data: AudioTagsExport().csv(try tagResults(project, data)))
+            return File(fileName: "\(name)-tags.csv", contentType: "text/csv; charset=utf-8",
+                        data: AudioTagsExport().csv(try tagResults(project, data), programmes: programmes(data)))
         case (.audioTags, _):
-            return File(fileName: "\(name)-tags.json", contentType: "application/json", data: AudioTagsExport().json(try tagResults(project, data)))
+            return File(fileName: "\(name)-tags.json", contentType: "application/json",
+                        data: AudioTagsExport().json(try tagResults(project, data), programmes: programmes(data)))
+        case (.thumbnailChoice, let format):
+            return try thumbnailExport(project, data, name: name, format: format)
+        case (.frameBoxes, let format):
+            return try frameBoxesExport(project, data, name: name, format: format)
         case (.choice, let format):
             return try choiceExport(project, data, name: name, format: format)
         default:
