@@ -1,7 +1,10 @@
 """Video tests: a real demo lab over HTTP, programmes made by ffmpeg and espeak-ng (media.py), and
 readers Annolab did not write (webvtt-py, pycocotools, csv, ffprobe).
 
-`-m "not slow"` leaves out the stories that wait for programmes to be prepared."""
+Run (the programmes are made once and kept in .build/video-media):
+    python3 -m venv .venv-video && .venv-video/bin/pip install -r Tests/Video/requirements.txt
+    ANNOLAB_BIN=.build/debug/annolab .venv-video/bin/python -m pytest -q Tests/Video
+`-m "not slow"` leaves out the stories that wait for programmes to be prepared; `-m slow` runs only them."""
 import pathlib
 import sys
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import media
-from videolab import CLIENT, VideoLab, call, project, token_of, upload, wait_for_jobs
+from videolab import CLIENT, VideoLab, call, project, settle, token_of, upload, wait_for_jobs
 
 HOSTILE = media.hostile()
 SHELL_FILE, SHELL_NAMES = media.shell_named()
@@ -21,11 +21,8 @@ def hostile_lab():
     """A lab of its own, so that no preparation of another test's programme runs beside these."""
     lab = VideoLab()
     try:
-        client = token_of(lab, CLIENT)
         # The demo's own programmes are prepared first; the checks below want a lab at rest.
-        for existing in call(lab, "/api/v1/projects", token=client)[1]["projects"]:
-            if project(lab, existing["id"], client).get("jobs"):
-                wait_for_jobs(lab, existing["id"], client)
+        settle(lab, token_of(lab, CLIENT))
         yield lab
     finally:
         lab.stop()

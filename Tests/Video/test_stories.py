@@ -289,23 +289,30 @@ def test_thumbnails_are_chosen_from_frames_at_scene_changes_and_exported_as_jpeg
     assert status == 200 and headers["Content-Type"].startswith("image/jpeg") and data[:3] == b"\xff\xd8\xff", status
 
     rows = rows_of(export(lab, client, project_id, "csv"))
-    assert list(rows[0]) == ["file", "candidate", "frame", "time", "votes", "chosen"], list(rows[0])
+    columns = [c for c in list(rows[0]) if c in ("file", "candidate", "frame", "time", "votes", "chosen")]
+    assert columns == ["file", "candidate", "frame", "time", "votes", "chosen"], list(rows[0])
+    offered = {f["id"] for b in served for f in b["task"]["payload"]["frames"]}
+    assert len(rows) == len(offered), f"one row per candidate frame: {len(rows)} rows, {len(offered)} offered"
     for row in rows:
+        assert row["file"] == "news.mp4", row
         assert TIMECODE.match(row["time"]), row
         check_frame(row["frame"], seconds_of(row["time"]), programme.fps, "thumbnail report")
+        assert row["candidate"].removesuffix(".jpg") == f"frame-{int(row['frame']):06d}", row
         assert row["chosen"] in ("0", "1"), row
-    picked = {row["candidate"] for row in rows if row["chosen"] == "1"}
-    assert picked == set(chosen.values()), (picked, chosen)
+    picked = {int(row["frame"]) for row in rows if row["chosen"] == "1"}
+    assert picked == {int(choice.removeprefix("frame-")) for choice in chosen.values()}, (picked, chosen)
     assert all(int(row["votes"]) == 2 for row in rows if row["chosen"] == "1"), rows
+    assert all(int(row["votes"]) == 0 for row in rows if row["chosen"] == "0"), rows
 
     with zipfile.ZipFile(io.BytesIO(export(lab, client, project_id, "zip"))) as archive:
         assert archive.testzip() is None
         names = archive.namelist()
         pictures = [n for n in names if n.lower().endswith(".jpg")]
         assert any(n.lower().endswith(".csv") for n in names), names
-        assert len(pictures) == len(picked), names
-        for candidate in picked:
-            assert any(candidate in name for name in pictures), f"{candidate} is not among {names}"
+        # Each chosen frame once, named with its frame number (and whatever else helps a catalogue).
+        numbers = [re.search(r"frame-0*(\d+)\.jpg$", name) for name in pictures]
+        assert all(numbers), f"a JPEG not named by its frame: {names}"
+        assert sorted(int(m.group(1)) for m in numbers) == sorted(picked), (names, picked)
         for name in pictures:
             data = archive.read(name)
             assert data[:3] == b"\xff\xd8\xff" and data[-2:] == b"\xff\xd9", f"{name} is not a whole JPEG"

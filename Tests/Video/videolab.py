@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "Tests" / "Browser"))
 from labapi import CLIENT, COACH, ApiError, call, login, set_profile, share_project, token_of  # noqa: E402
 
 __all__ = ["CLIENT", "COACH", "ApiError", "call", "login", "set_profile", "share_project", "token_of",
-           "VideoLab", "upload", "fetch", "project", "wait_for_jobs", "TIMECODE", "seconds_of"]
+           "VideoLab", "upload", "fetch", "project", "settle", "wait_for_jobs", "TIMECODE", "seconds_of"]
 
 TIMECODE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}$")
 
@@ -156,6 +156,18 @@ def fetch(lab, path, token, headers=None, timeout=60):
 
 def project(lab, project_id, token):
     return call(lab, f"/api/v1/projects/{project_id}", token=token)[1]
+
+
+def settle(lab, token, limit=240):
+    """Waits until no programme of any of the client's projects is waiting or being prepared."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        busy = [job for existing in call(lab, "/api/v1/projects", token=token)[1]["projects"]
+                for job in project(lab, existing["id"], token).get("jobs", []) if job["state"] in ("waiting", "working")]
+        if not busy:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the lab was still preparing programmes after {limit} s")
 
 
 def wait_for_jobs(lab, project_id, token, limit=240, files=None):
