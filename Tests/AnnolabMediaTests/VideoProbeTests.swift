@@ -90,6 +90,13 @@ final class VideoProbeTests: XCTestCase {
         XCTAssertEqual(probe.streamCount, 2)
     }
 
+    func testASlowSlideShowIsNotTakenForCutOff() async throws {
+        // One picture every four seconds: the last second and a half holds no frame at all.
+        let file = try maker.make("slides.mp4", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=0.25:d=12", "-c:v", "libx264"])
+        let probe = try await FFmpeg().probe(file)
+        XCTAssertEqual(try XCTUnwrap(probe.video?.frameRate), 0.25, accuracy: 0.001)
+    }
+
     // MARK: Refusals
 
     private func assertRefused(_ file: URL, _ code: String, limits: MediaLimits = MediaLimits(),

@@ -18,18 +18,18 @@ extension FFmpeg {
     /// moves and most dissolves, which score 0.02 to 0.15 frame by frame.
     public static let sceneThreshold = 0.3
 
-    /// Decodes the programme's picture once, at the web version's size (at most 854x480), and writes
-    /// the frames `selection` picks (an expression of ffmpeg's `select` filter) as JPEG (`-q:v 3`).
+    /// Decodes the programme's picture once and writes the frames `selection` picks (an expression
+    /// of ffmpeg's `select` filter) as JPEG (`-q:v 3`) at the web version's size (at most 854x480).
     ///
-    /// The scene score is taken on the frame at that size, which costs about the same as on a
-    /// 320-pixel copy next to the decoding, and needs no second pass to write the chosen frames
-    /// at full size. With `measure` a 160x90 grey copy of each frame is written too, for ``FrameLook``.
+    /// The scene score is taken on the decoded frame, before any scaling: measured on a 60-second
+    /// 720p programme, that adds 0.1 s to the decoding, while scaling every frame first (to 320 or
+    /// 854 pixels wide) adds 1.5 to 2 s. Only the chosen frames are scaled, and no second pass is
+    /// needed to write them. With `measure` a 160x90 grey copy of each is written too, for ``FrameLook``.
     func extractFrames(of source: URL, selection: String, into work: URL, measure: Bool) async throws -> [FrameCandidate] {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let grey = work.appending(path: "grey.raw")
-        var graph = "[0:V:0]scale=w='min(\(Self.webWidth),iw)':h='min(\(Self.webHeight),ih)'"
-            + ":force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1,"
-            + "select='\(selection)',metadata=mode=print:file=pipe\\\\\\:1"
+        var graph = "[0:V:0]select='\(selection)',scale=w='min(\(Self.webWidth),iw)':h='min(\(Self.webHeight),ih)'"
+            + ":force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1,metadata=mode=print:file=pipe\\\\\\:1"
         graph += measure ? ",split=2[big][small];[small]scale=\(FrameLook.width):\(FrameLook.height),format=gray[grey]" : "[big]"
         var arguments = Self.quiet + ["-i", Self.fileArgument(source), "-filter_complex", graph,
                                       "-map", "[big]", "-fps_mode", "passthrough", "-q:v", "3",

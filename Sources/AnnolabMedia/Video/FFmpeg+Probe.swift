@@ -57,12 +57,13 @@ extension FFmpeg {
         return report.probe(duration: duration)
     }
 
-    /// Decodes the last second and a half. A file cut off in transfer often keeps a header that
-    /// promises the full length (Matroska, an MP4 with its index in front), so only decoding the
-    /// end shows that the pictures and sound are really there.
+    /// Decodes the last second and a half (or two frames of a slow slide show). A file cut off in
+    /// transfer often keeps a header that promises the full length (Matroska, an MP4 with its index
+    /// in front), so only decoding the end shows that the pictures and sound are really there.
     func checkEndDecodes(_ file: URL, probe: ProgrammeProbe) async throws {
-        let start = max(0, probe.duration - 1.5)
-        var arguments = Self.quiet + ["-ss", String(format: "%.3f", start), "-i", Self.fileArgument(file), "-t", "1.5"]
+        let window = max(1.5, 2 / (probe.video?.frameRate ?? 25))
+        let start = max(0, probe.duration - window)
+        var arguments = Self.quiet + ["-ss", String(format: "%.3f", start), "-i", Self.fileArgument(file), "-t", String(format: "%.3f", window)]
         if probe.video != nil { arguments += ["-map", "0:V:0?"] }
         if probe.audio != nil { arguments += ["-map", "0:a:0?"] }
         arguments += ["-progress", "pipe:1", "-nostats", "-f", "null", "-"]

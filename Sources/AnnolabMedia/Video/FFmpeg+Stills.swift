@@ -6,8 +6,8 @@ extension FFmpeg {
     /// Up to `count` frames worth offering as the programme's thumbnail, spread over the programme.
     ///
     /// Candidates are the frames at cuts (scene score above ``sceneThreshold``), the first frame
-    /// after one second, and a frame every `duration / count` seconds without a cut (so a programme
-    /// of one long shot still has choices). Left out: black frames (``FrameLook/blackLuma``),
+    /// after one second, and a frame every `duration / (2 x count)` seconds (at least 0.5 s) without
+    /// a cut, so a programme of one long shot still offers the moments in it that look different. Left out: black frames (``FrameLook/blackLuma``),
     /// blurred or flat ones (``FrameLook/blurVariance``) and near-duplicates of a frame already kept
     /// (``FrameLook/duplicateBits``); frames at cuts are kept before the others.
     public func thumbnailCandidates(of source: URL, probe: ProgrammeProbe, into folder: URL, count: Int) async throws -> [VideoFrame] {
@@ -15,7 +15,7 @@ extension FFmpeg {
         guard count > 0 else { return [] }
         let work = Self.workFolder(in: folder)
         defer { try? FileManager.default.removeItem(at: work) }
-        let interval = max(2, probe.duration / Double(count))
+        let interval = max(0.5, probe.duration / Double(2 * count))
         let selection = "gt(scene\\,\(Self.sceneThreshold))+gte(t\\,1)*lt(prev_t\\,1)+gte(t-prev_selected_t\\,\(interval))"
         let candidates = try await extractFrames(of: source, selection: selection, into: work, measure: true)
         var kept: [FrameCandidate] = []
