@@ -98,20 +98,33 @@ private final class PartState {
         current = ReceivedUpload.File(name: fileName, url: url, size: 0)
     }
 
+    /// Bytes waiting to be written: the parser hands over short pieces (it splits the body at
+    /// every byte that could start a boundary, one in 256 of a video's), so they are gathered
+    /// and written a megabyte at a time.
+    private var pending: [UInt8] = []
+    static let flushBytes = 1 << 20
+
     func body(_ buffer: inout ByteBuffer) {
         if !started { start() }
-        guard problem == nil, isFile, let handle else { return }
-        let count = buffer.readableBytes
+        guard problem == nil, isFile else { return }
+        current?.size += buffer.readableBytes
+        buffer.withUnsafeReadableBytes { pending.append(contentsOf: $0) }
+        if pending.count >= Self.flushBytes { flush() }
+    }
+
+    private func flush() {
+        guard !pending.isEmpty, let handle else { return }
         do {
-            try buffer.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
-            current?.size += count
+            try pending.withUnsafeBytes { try handle.write(contentsOf: $0) }
         } catch {
             problem = LabError(.internalFailure, "media_write_failed", "The upload could not be saved on the server. Please try again.")
         }
+        pending.removeAll(keepingCapacity: true)
     }
 
     func complete() {
         if !started { start() }
+        flush()
         try? handle?.close()
         if problem == nil, let current { files.append(current) }
         handle = nil

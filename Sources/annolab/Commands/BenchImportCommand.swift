@@ -29,7 +29,26 @@ struct BenchImportCommand: AsyncParsableCommand {
     @Option(help: "Times to repeat the import; the median is reported.")
     var runs = 3
 
+    @Flag(help: "Measure programmes instead: a 720p programme made ready for work in four projects, and a large upload's memory.")
+    var video = false
+
+    @Option(help: "With --video: minutes of the 720p programme.")
+    var videoMinutes = 10
+
+    @Flag(help: "With --video: send the programme as MKV, so that its web version is transcoded.")
+    var transcode = false
+
+    @Option(help: "With --video: MB of the large upload whose memory is measured (0 to leave it out).")
+    var uploadMb = 1024
+
     func run() async throws {
+        if video {
+            guard videoMinutes >= 1, uploadMb >= 0, runs >= 1 else {
+                throw CommandFailure(description: "Give at least 1 minute of programme, 0 or more MB of upload and 1 run.")
+            }
+            try await BenchVideo(minutes: videoMinutes, transcode: transcode, uploadMB: uploadMb, runs: runs).run()
+            return
+        }
         guard pictures >= 0, soundMinutes >= 1, cues >= 4, runs >= 1 else {
             throw CommandFailure(description: "Give at least 1 minute of sound, 4 cues and 1 run.")
         }

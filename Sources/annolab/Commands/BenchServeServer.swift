@@ -11,9 +11,9 @@ final class BenchServer: @unchecked Sendable {
     /// Seconds from launching the process until `/healthz` answered 200.
     let startSeconds: Double
 
-    init(program: String, data: URL) throws {
+    init(program: String, data: URL, extra: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: program).resolvingSymlinksInPath()
-        process.arguments = ["serve", "--data", data.path, "--port", "0", "--log-level", "warning"]
+        process.arguments = ["serve", "--data", data.path, "--port", "0", "--log-level", "warning"] + extra
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         process.environment = environment
