@@ -16,7 +16,9 @@ extension FFmpeg {
         let work = Self.workFolder(in: folder)
         defer { try? FileManager.default.removeItem(at: work) }
         let interval = max(0.5, probe.duration / Double(2 * count))
-        let selection = "gt(scene\\,\(Self.sceneThreshold))+gte(t\\,1)*lt(prev_t\\,1)+gte(t-prev_selected_t\\,\(interval))"
+        // The first frame after one second (or half way through a shorter programme).
+        let first = min(1, probe.duration / 2)
+        let selection = "gt(scene\\,\(Self.sceneThreshold))+gte(t\\,\(first))*lt(prev_t\\,\(first))+gte(t-prev_selected_t\\,\(interval))"
         let candidates = try await extractFrames(of: source, selection: selection, into: work, measure: true)
         var kept: [FrameCandidate] = []
         for candidate in candidates.filter(\.isCut) + candidates.filter({ !$0.isCut }) {

@@ -18,12 +18,32 @@ extension FFmpeg {
     ///
     /// A file that already plays in a browser, at most 1280x720, is only remuxed (well under a
     /// second); anything else is transcoded to H.264 (x264 veryfast, CRF 26) at most 854x480 and
-    /// AAC 96 kbit/s. `progress` is called with 0...1, at most four times a second.
+    /// AAC 96 kbit/s. A remux that ffmpeg refuses (odd timestamps) is transcoded instead.
+    /// `progress` is called with 0...1, at most four times a second.
     /// The file appears at `target` only when it is complete.
     public func webVersion(of source: URL, probe: ProgrammeProbe, to target: URL,
                            progress: @escaping @Sendable (Double) -> Void) async throws {
+        let reporter = ProgressReporter(duration: probe.duration, report: progress)
         let remux = probe.playsInBrowser
             && (probe.video.map { $0.width <= Self.remuxWidth && $0.height <= Self.remuxHeight } ?? true)
+        if remux {
+            do {
+                try await writeAtomically(target, what: "the web version", format: "mp4",
+                                          arguments: webArguments(source, probe: probe, remux: true)) { reporter.take($0) }
+                progress(1)
+                return
+            } catch let error as LabError where error.code == "media_preparation_failed" {
+                // Fall through to a transcode, which rewrites every timestamp.
+            }
+        }
+        try await writeAtomically(target, what: "the web version", format: "mp4",
+                                  arguments: webArguments(source, probe: probe, remux: false)) { reporter.take($0) }
+        progress(1)
+    }
+
+    /// ffmpeg's arguments for the web version: the programme's picture and first sound only, no
+    /// subtitles, data or chapters, and the index (`moov`) in front.
+    func webArguments(_ source: URL, probe: ProgrammeProbe, remux: Bool) -> [String] {
         var arguments = Self.quiet + ["-i", Self.fileArgument(source)]
         if probe.video != nil { arguments += ["-map", "0:V:0"] }
         if probe.audio != nil { arguments += ["-map", "0:a:0"] }
@@ -40,12 +60,7 @@ extension FFmpeg {
             }
             if probe.audio != nil { arguments += ["-c:a", "aac", "-b:a", "96k", "-ac", "2"] }
         }
-        arguments += ["-movflags", "+faststart", "-progress", "pipe:1", "-nostats"]
-        let reporter = ProgressReporter(duration: probe.duration, report: progress)
-        try await writeAtomically(target, what: "the web version", format: "mp4", arguments: arguments) { line in
-            reporter.take(line)
-        }
-        progress(1)
+        return arguments + ["-movflags", "+faststart", "-progress", "pipe:1", "-nostats"]
     }
 
     /// Runs ffmpeg to write `target` through a temporary name beside it, then moves it into place,
