@@ -32,7 +32,7 @@ extension FFmpeg {
                                           arguments: webArguments(source, probe: probe, remux: true)) { reporter.take($0) }
                 progress(1)
                 return
-            } catch let error as LabError where error.code == "media_preparation_failed" {
+            } catch let error as LabError where error.kind == .internalFailure {
                 // Fall through to a transcode, which rewrites every timestamp.
             }
         }
