@@ -86,6 +86,30 @@ final class VideoFramesTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), frames.map(\.file))
     }
 
+    /// Real footage: Big Buck Bunny (Tasks/samples, CC BY 3.0 Blender Foundation), one 5.3-second
+    /// shot of 1280x720 H.264 with its index at the end.
+    private var bigBuckBunny: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "Tasks/samples/bigbuckbunny.mp4")
+    }
+
+    func testRealFootageOffersSeveralDifferentSharpFrames() async throws {
+        let ffmpeg = FFmpeg()
+        let probe = try await ffmpeg.probe(bigBuckBunny)
+        XCTAssertTrue(probe.playsInBrowser)
+        XCTAssertEqual(probe.video?.width, 1280)
+        let frames = try await ffmpeg.thumbnailCandidates(of: bigBuckBunny, probe: probe, into: maker.folder, count: 4)
+        XCTAssertGreaterThanOrEqual(frames.count, 3, "a choice needs three pictures: \(frames)")
+        XCTAssertLessThanOrEqual(frames.count, 4)
+        for frame in frames {
+            XCTAssertEqual(frame.width, 852)
+            XCTAssertEqual(frame.height, 480)
+            XCTAssertTrue((0..<probe.duration).contains(frame.time))
+        }
+        // Spread over the shot, not bunched at its start.
+        XCTAssertGreaterThan(try XCTUnwrap(frames.last?.time) - (frames.first?.time ?? 0), 2)
+    }
+
     func testAProgrammeWithoutPictureHasNoFrames() async throws {
         let source = try maker.make("sound.mp3", ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "libmp3lame"])
         let ffmpeg = FFmpeg()
