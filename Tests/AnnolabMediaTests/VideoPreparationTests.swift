@@ -75,6 +75,14 @@ final class VideoPreparationTests: XCTestCase {
         XCTAssertEqual(Double(width) / Double(height), 721.0 / 1283.0, accuracy: 0.01)
     }
 
+    func testASoundFileGetsAWebVersionOfAACAlone() async throws {
+        let source = try maker.make("original.flac", ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "flac"])
+        let ffmpeg = FFmpeg()
+        let target = maker.folder.appending(path: "programme.mp4")
+        try await ffmpeg.webVersion(of: source, probe: try await ffmpeg.probe(source), to: target) { _ in }
+        XCTAssertEqual(try streams(target).compactMap { $0["codec_name"] as? String }, ["aac"])
+    }
+
     func testTheSoundIsA16kHzMonoWAVTheLabReads() async throws {
         let source = try maker.make("original.mkv", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2",
                                                       "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100:duration=2",

@@ -67,6 +67,7 @@ final class VideoProbeTests: XCTestCase {
             ("song.flac", "flac", ["-c:a", "flac"]),
             ("song.opus", "opus", ["-c:a", "libopus"]),
             ("song.ogg", "vorbis", ["-c:a", "libvorbis"]),
+            ("song.aac", "aac", ["-c:a", "aac"]),
         ]
         for sample in cases {
             let file = try maker.make(sample.name, tone + sample.arguments)
@@ -78,6 +79,11 @@ final class VideoProbeTests: XCTestCase {
             XCTAssertEqual(probe.frameNumber(at: 2), 0, sample.name)
             XCTAssertFalse(probe.playsInBrowser, sample.name)
         }
+        // AAC in an MP4 box (M4A) plays as it is.
+        let m4a = try maker.make("song.m4a", tone + ["-c:a", "aac"])
+        let probe = try await FFmpeg().probe(m4a)
+        XCTAssertEqual(probe.audio?.codec, "aac")
+        XCTAssertTrue(probe.playsInBrowser)
     }
 
     func testAnMP3WithACoverPictureHasNoProgrammePicture() async throws {
