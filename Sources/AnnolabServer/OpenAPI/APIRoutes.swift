@@ -96,10 +96,10 @@ enum APIRoutes {
 
     static let media: [APIRoute] = [
         APIRoute(.get, "/media/{project}/{folder}/{file}", "media",
-                 "A microtask's picture or sound: a client's own projects; an operator's leased or answered tasks; a coach's own operators' tasks.",
+                 "A microtask's picture, sound or programme: a client's own projects; an operator's leased or answered tasks; a coach's own operators' tasks. A `Range: bytes=...` header is answered 206 with that stretch (an open end gets at most 4 MB), so a player seeks in a programme without loading it whole.",
                  .signedIn,
-                 answer: .media(200, ["image/png": .binary, "image/jpeg": .binary, "audio/wav": .binary,
-                                      "text/plain": .string, "text/vtt": .string], "The file."),
+                 answer: .media(200, ["image/png": .binary, "image/jpeg": .binary, "audio/wav": .binary, "video/mp4": .binary,
+                                      "text/plain": .string, "text/vtt": .string], "The file (206 with Content-Range for a range)."),
                  errors: [404: "No such file, or not one this person may see (never 403, so guessing tells nothing)."]),
         APIRoute(.get, "/api/v1/speech/{file}", "speech", "A spoken text (WAV, espeak-ng), made once and then served from the cache.",
                  .signedIn, answer: .media(200, ["audio/wav": .binary], "The spoken text.")),

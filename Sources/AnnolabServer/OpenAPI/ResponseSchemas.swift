@@ -81,7 +81,9 @@ enum ResponseSchemas {
                 optional: ["overlap": .integer, "adaptiveOverlap": .encoded(ProjectView.Adaptive.self),
                            "deadline": .calendarDate, "instructions": .encoded(TaskTemplate.Lines.self),
                            "subtitleRules": .encoded(SubtitleRuleSettings.self),
-                           "subtitleFindings": .encoded(SubtitleRuleSummary.self)])
+                           "subtitleFindings": .encoded(SubtitleRuleSummary.self),
+                           "jobs": .array(.encoded(ProjectView.Job.self)
+                               .described("The preparation of each uploaded programme: state waiting, working, ready or failed; progress 0 to 1; the reason when it failed."))])
     }
 
     static var projects: JSONSchema { .object(required: ["projects": .array(project)]) }
