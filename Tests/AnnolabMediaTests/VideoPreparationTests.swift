@@ -111,6 +111,19 @@ final class VideoPreparationTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: maker.folder.path), ["original.mp3"])
     }
 
+    func testTheMemoryLimitHoldsEveryChild() async throws {
+        let source = try maker.make("original.mp4", ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-c:v", "libx264"])
+        let probe = try await FFmpeg().probe(source)
+        var limits = MediaLimits()
+        limits.memoryBytes = 16 << 20  // less than ffmpeg's own libraries need
+        do {
+            try await FFmpeg(limits: limits).webVersion(of: source, probe: probe, to: maker.folder.appending(path: "programme.mp4")) { _ in }
+            XCTFail("ffmpeg ran in 16 MB")
+        } catch let error as LabError {
+            XCTAssertEqual(error.code.rawValue, "media_preparation_failed")
+        }
+    }
+
     // MARK: Time limit and cancellation
 
     /// A programme that takes seconds to transcode here, under a name no other process has.
