@@ -51,6 +51,7 @@ function show() {
   else if (g.etaHours != null) eta = T('progress.etaHours', { work: work(g.etaHours) });
   $('progress-list').replaceChildren(...[T('progress.working', { n: working }), T('progress.left', { n: left }), eta]
     .map((text) => el('li', { text })));
+  showJobs(p.jobs || []);
 
   facts($('quality'), [
     ['quality.agreementAll', percent(q.agreement)],
@@ -83,12 +84,36 @@ function show() {
   ]);
 
   const formats = p.exports || [];
-  $('downloads').replaceChildren(...formats.map((format) => el('li', {}, el('a', {
-    id: `download-${format}`, download: true, href: `/api/v1/projects/${p.id}/export?format=${encodeURIComponent(format)}`,
-    text: maybe(`format.${p.template}.${format}`, maybe(`format.${format}`, format)),
-  }))));
+  // Shown again only when it changes: a refresh while programmes are prepared must not take
+  // away a download link that has the focus.
+  const shown = `${p.template}:${formats.join(',')}:${document.documentElement.lang}`;
+  if ($('downloads').dataset.shown !== shown) {
+    $('downloads').dataset.shown = shown;
+    $('downloads').replaceChildren(...formats.map((format) => el('li', {}, el('a', {
+      id: `download-${format}`, download: true, href: `/api/v1/projects/${p.id}/export?format=${encodeURIComponent(format)}`,
+      text: maybe(`format.${p.template}.${format}`, maybe(`format.${format}`, format)),
+    }))));
+  }
   $('no-downloads').hidden = formats.length > 0;
   if (report) showReport(false);
+}
+
+// Programmes are prepared after the upload: their state is shown, and looked at again every few
+// seconds while one is unfinished. Only a programme that becomes ready or fails is said aloud.
+let jobStates = null;
+let jobTimer = null;
+function showJobs(jobs) {
+  $('jobs-box').hidden = !jobs.length;
+  $('jobs').replaceChildren(...jobs.map((job) => el('li', {
+    text: T(`jobs.${job.state}`, { file: job.file, p: Math.round((job.progress || 0) * 100), reason: job.reason || '' }),
+  })));
+  const said = jobs.filter((job) => jobStates && jobStates[job.file] && jobStates[job.file] !== job.state
+    && (job.state === 'ready' || job.state === 'failed'))
+    .map((job) => (job.state === 'ready' ? T('jobs.done', { file: job.file }) : T('jobs.failed', { file: job.file, reason: job.reason || '' })));
+  if (said.length) put($('jobs-said'), said.join(' '));
+  jobStates = Object.fromEntries(jobs.map((job) => [job.file, job.state]));
+  clearTimeout(jobTimer);
+  if (jobs.some((job) => job.state === 'waiting' || job.state === 'working')) jobTimer = setTimeout(render, 3000);
 }
 
 function showReport(focus) {
