@@ -101,6 +101,17 @@ final class VideoMakerTests: XCTestCase {
         XCTAssertEqual(sound.frameNumber(at: 4.92), 0)
     }
 
+    func testOnlyAPlainComplaintOfFFmpegReachesTheMessage() {
+        func last(_ line: String) -> String? {
+            ChildOutput(succeeded: false, timedOut: false, output: [], errorLines: ["earlier", line]).lastErrorLine
+        }
+        XCTAssertEqual(last("[h264 @ 0x55d0c8a0] Invalid NAL unit size (1234 > 99)."), "Invalid NAL unit size (1234 > 99).")
+        XCTAssertNil(last("file:/srv/lab/media/7/12/original.mp4: Invalid data found when processing input"))
+        XCTAssertNil(last("Error \u{1B}[31mred"))
+        XCTAssertNil(last(String(repeating: "x", count: 400)))
+        XCTAssertNil(last("   "))
+    }
+
     func testLengthsAreSaidInHoursAndMinutes() {
         XCTAssertEqual(FFmpeg.spokenLength(20 * 3600), "20 hours")
         XCTAssertEqual(FFmpeg.spokenLength(4 * 3600), "4 hours")

@@ -12,9 +12,15 @@ struct ChildOutput: Sendable {
     /// The last lines of standard error (ffmpeg writes one line per problem with `-v error`).
     var errorLines: [String]
 
-    /// The last complaint, when it is short and printable enough to show to a client.
+    /// The last complaint, when it is plain enough to show to a client: short, printable ASCII,
+    /// without ffmpeg's `[h264 @ 0x55d0c]` prefix and without a path (which would show the lab's folders).
     var lastErrorLine: String? {
-        guard let line = errorLines.last?.trimmingCharacters(in: .whitespaces), !line.isEmpty, line.count <= 200 else { return nil }
+        guard var line = errorLines.last?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if line.hasPrefix("["), let close = line.firstIndex(of: "]") {
+            line = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        }
+        let printable = line.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+        guard !line.isEmpty, line.count <= 160, printable, !line.contains("/") else { return nil }
         return line
     }
 }
