@@ -163,6 +163,21 @@ final class VideoProbeTests: XCTestCase {
         XCTAssertTrue(message.hasPrefix("The picture is 8200 by 16 pixels"), message)
     }
 
+    func testASixteenThousandPixelSquarePictureIsRefusedByItsSize() async throws {
+        // ffmpeg cannot make a 16384x16384 picture, so an 8200x300 Matroska file is told it is one:
+        // its PixelWidth (B0) and PixelHeight (BA) elements are rewritten in place.
+        let made = try maker.make("made.mkv", ["-f", "lavfi", "-i", "color=c=red:s=8200x300", "-frames:v", "1", "-c:v", "ffv1"])
+        var data = try Data(contentsOf: made)
+        for element in [[0xB0, 0x82, 0x20, 0x08], [0xBA, 0x82, 0x01, 0x2C]] as [[UInt8]] {
+            let found = try XCTUnwrap(data.firstRange(of: Data(element)), "no element \(element) in the Matroska header")
+            data.replaceSubrange((found.lowerBound + 2)..<found.upperBound, with: [0x40, 0x00])
+        }
+        let huge = maker.folder.appending(path: "huge.mkv")
+        try data.write(to: huge)
+        let message = await assertRefused(huge, "media_picture_too_large")
+        XCTAssertTrue(message.hasPrefix("The picture is 16384 by 16384 pixels"), message)
+    }
+
     func testAPictureOfTooManyPixelsIsRefused() async throws {
         let file = try maker.make("square.mp4", ["-f", "lavfi", "-i", "color=c=red:s=400x400:d=1", "-c:v", "libx264"])
         var limits = MediaLimits()

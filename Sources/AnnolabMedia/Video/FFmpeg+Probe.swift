@@ -22,6 +22,10 @@ extension FFmpeg {
             if child.errorLines.contains(where: { $0.contains("moov atom not found") }), Self.startsLikeMP4(file) {
                 throw LabError(.unprocessable, "media_cut_off", "The file is cut off: its index is missing, so it cannot be played.")
             }
+            // ffmpeg will not even open a picture past about 16000 pixels a side; that is still a size to name.
+            if let size = child.errorLines.lazy.compactMap(Self.refusedPictureSize).first {
+                throw pictureTooLarge(width: size.width, height: size.height)
+            }
             throw LabError(.unprocessable, "media_unreadable", "The file is not a video or sound file the lab can read.")
         }
         let probe = try check(report)
@@ -43,8 +47,7 @@ extension FFmpeg {
         for stream in streams where stream.codec_type == "video" {
             let width = stream.width ?? 0, height = stream.height ?? 0
             if width > limits.maxSide || height > limits.maxSide || width * height > limits.maxPixels {
-                throw LabError(.unprocessable, "media_picture_too_large",
-                               "The picture is \(width) by \(height) pixels; at most \(limits.maxSide) pixels a side and \(Self.megapixels(limits.maxPixels)) megapixels are taken.")
+                throw pictureTooLarge(width: width, height: height)
             }
         }
         guard let duration = report.duration else {
@@ -55,6 +58,19 @@ extension FFmpeg {
                            "The programme lasts \(Self.spokenLength(duration)); at most \(Self.spokenLength(limits.maxSeconds)) fit.")
         }
         return report.probe(duration: duration)
+    }
+
+    func pictureTooLarge(width: Int, height: Int) -> LabError {
+        LabError(.unprocessable, "media_picture_too_large",
+                 "The picture is \(width) by \(height) pixels; at most \(limits.maxSide) pixels a side and \(Self.megapixels(limits.maxPixels)) megapixels are taken.")
+    }
+
+    /// The size in ffmpeg's "Picture size 16384x16384 is invalid", the words it uses when it refuses one.
+    static func refusedPictureSize(_ line: String) -> (width: Int, height: Int)? {
+        guard let start = line.range(of: "Picture size "), let end = line.range(of: " is invalid", range: start.upperBound..<line.endIndex)
+        else { return nil }
+        let sides = line[start.upperBound..<end.lowerBound].split(separator: "x").compactMap { Int($0) }
+        return sides.count == 2 ? (sides[0], sides[1]) : nil
     }
 
     /// Decodes the last second and a half (or two frames of a slow slide show). A file cut off in
