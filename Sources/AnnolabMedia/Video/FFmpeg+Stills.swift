@@ -7,9 +7,12 @@ extension FFmpeg {
     ///
     /// Candidates are the frames at cuts (scene score above ``sceneThreshold``), the first frame
     /// after one second, and a frame every `duration / (2 x count)` seconds (at least 0.5 s) without
-    /// a cut, so a programme of one long shot still offers the moments in it that look different. Left out: black frames (``FrameLook/blackLuma``),
-    /// blurred or flat ones (``FrameLook/blurVariance``) and near-duplicates of a frame already kept
-    /// (``FrameLook/duplicateBits``); frames at cuts are kept before the others.
+    /// a cut, so a programme of one long shot still offers the moments in it that look different.
+    /// Left out: black frames (``FrameLook/blackLuma``), blurred or flat ones
+    /// (``FrameLook/blurVariance``) and near-duplicates of a frame already kept
+    /// (``FrameLook/duplicateBits``). Frames at cuts are kept before the others, and the rest are
+    /// taken evenly over time. A single shot of the moving test picture gives one candidate: its
+    /// frames differ only in small moving marks, so they are near-duplicates.
     public func thumbnailCandidates(of source: URL, probe: ProgrammeProbe, into folder: URL, count: Int) async throws -> [VideoFrame] {
         try Self.requirePicture(probe)
         guard count > 0 else { return [] }
