@@ -412,7 +412,7 @@ def test_webm_and_sound_files_in_every_format_are_taken_and_prepared(lab, client
 
 
 @pytest.mark.slow
-def test_the_real_big_buck_bunny_clip_is_prepared_and_plays_from_its_web_version(lab, client):
+def test_the_real_big_buck_bunny_clip_is_boxed_frame_by_frame_and_exported_with_its_name(lab, client):
     """The openly licensed clip in Tasks/samples (5.3 s of 720p H.264 with 5.1 AAC, its index at the end)."""
     sample = ROOT / "Tasks" / "samples" / "bigbuckbunny.mp4"
     project_id = new_project(lab, client, "frame-boxes", "Faces in Big Buck Bunny", labels=["face"])
