@@ -1,6 +1,7 @@
-"""Programmes in real Chromium: a client's MP4 with its subtitles becomes subtitle checks, and text mode in audio mode
-plays a window's sound; the demo's thumbnail choice on a real clip shows its frames and a number key chooses one. No
-axe-core violations.
+"""Programmes in real Chromium: a client's MP4 with its subtitles becomes subtitle checks whose work page plays the
+window's stretch of the programme by keyboard alone, with the cues as captions; text mode in audio mode plays the
+window's sound; the demo's thumbnail choice on a real clip shows its frames and a number key chooses one. No axe-core
+violations.
 
 The story has a demo lab of its own, with a programme ffmpeg makes here from its own test sources."""
 import re
@@ -82,6 +83,11 @@ def sign_in_and_start(driver, lab, badge):
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#widget .widget > *"), 20, "no task appeared")
 
 
+def video(driver, expression):
+    """A value of the work page's video, e.g. 'currentTime' or 'paused'."""
+    return driver.execute_script(f"const v = document.querySelector('#widget video'); return v.{expression}")
+
+
 # ---------------------------------------------------------------------------------------------- the lab
 
 @pytest.fixture(scope="module")
@@ -140,6 +146,85 @@ def thumbnails(video_lab, people):
 
 
 # ---------------------------------------------------------------------------------------------- stories
+
+def test_the_work_page_plays_the_windows_stretch_by_keyboard_with_captions(video_lab, news, browser):
+    badge = news["worker"]
+    sign_in_and_start(browser, video_lab, badge)
+    task = browser.execute_script("return JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+                                  ".find(k => k.startsWith('annolab.work.'))))")["task"]
+    assert task["payload"].get("video", {}).get("start") == START and task["payload"]["video"]["end"] == END, task["payload"]
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#widget video"), message="no video on the work page")
+    assert "programme.mp4" in video(browser, "currentSrc")
+    assert not video(browser, "autoplay") and video(browser, "paused"), "no sound before the operator asks"
+    assert video(browser, "controls") is False, "no controls that move: the keys and the time in words instead"
+
+    # The captions are the window's cues, at their times, shown on the picture.
+    track = browser.execute_script(
+        "const t = document.querySelector('#widget video').textTracks[0];"
+        "return {kind: t.kind, mode: t.mode, cues: [...t.cues].map((c) => [c.startTime, c.endTime, c.text])}")
+    assert (track["kind"], track["mode"]) == ("captions", "showing"), track
+    assert [cue[2] for cue in track["cues"]] == CUES
+    assert track["cues"][0][:2] == [1.0, 2.5] and track["cues"][3][:2] == [5.8, 7.0]
+
+    # The video waits at the stretch's start; the player says where it is, in words.
+    wait(browser, lambda d: video(d, "readyState") >= 1, 20, "the programme did not load")
+    wait(browser, lambda d: abs(video(d, "currentTime") - START) < 0.05, message="the video does not wait at the stretch's start")
+    player = browser.find_element(By.CSS_SELECTOR, "#widget .player")
+    assert player.text.startswith("Programme: 0:00 of 0:06"), player.text
+    full_screenshot(browser, "work-video")
+    assert axe_violations(browser) == []
+
+    # From the first verdict, Shift+Tab reaches the player; Space plays the stretch, the captions come and go
+    # with it, the cue on screen is marked in the list, and the video stops at the window's end.
+    tab_until(browser, lambda e: e.get_attribute("role") == "group" and "player" in e.get_attribute("class"),
+              "the player", backwards=True)
+    press(browser, Keys.SPACE)
+    wait(browser, lambda d: not video(d, "paused") and video(d, "currentTime") > START + 0.3, 5, "Space did not play")
+    wait(browser, lambda d: d.execute_script(
+        "return [...document.querySelector('#widget video').textTracks[0].activeCues].map((c) => c.text)") == [CUES[0]],
+        3, "the first caption is not on the picture")
+    wait(browser, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, "#widget fieldset.cue.now legend")] == ["Subtitle 1"],
+         3, "the cue on screen is not marked in the list")
+    wait(browser, lambda d: video(d, "paused"), END - START + 3, "the video did not stop at the window's end")
+    assert END - 0.05 <= video(browser, "currentTime") <= END + 0.01, video(browser, "currentTime")
+    wait(browser, lambda d: player.text.startswith("Programme: 0:06 of 0:06"), 2, player.text)
+
+    # R plays again from the stretch's start; Space pauses.
+    press(browser, "r")
+    wait(browser, lambda d: not video(d, "paused"), 3, "R did not play")
+    assert video(browser, "currentTime") < START + 1
+    press(browser, Keys.SPACE)
+    wait(browser, lambda d: video(d, "paused") and not video(d, "seeking"), 3, "Space did not pause")
+
+    # The arrows go 2 seconds back or forward, and never leave the stretch.
+    here = video(browser, "currentTime")
+    assert START <= here < START + 1.5, here
+    press(browser, Keys.ARROW_RIGHT)
+    wait(browser, lambda d: abs(video(d, "currentTime") - (here + 2)) < 0.05, 3, "the right arrow did not go 2 seconds forward")
+    press(browser, Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+    wait(browser, lambda d: video(d, "currentTime") == START, 3, "the left arrow left the stretch")
+    press(browser, *[Keys.ARROW_RIGHT] * 4)
+    wait(browser, lambda d: video(d, "currentTime") == END, 3, "the right arrow left the stretch")
+    assert video(browser, "paused")
+    assert player.text.startswith("Programme: 0:06 of 0:06"), player.text
+
+    # The verdicts, by number keys and Tab, and Enter sends them.
+    before = len(stored_answers(video_lab, badge, "subtitle-check"))
+    press(browser, Keys.TAB)
+    for position in range(1, 5):
+        assert browser.execute_script(
+            "return document.activeElement.closest('fieldset.cue').querySelector('legend').textContent") == f"Subtitle {position}"
+        press(browser, "1")
+        if position < 4:
+            press(browser, Keys.TAB)
+    assert axe_violations(browser) == []
+    press(browser, Keys.ENTER)
+    deadline = time.time() + 10
+    while len(stored_answers(video_lab, badge, "subtitle-check")) == before and time.time() < deadline:
+        time.sleep(0.1)
+    kind, answer = stored_answers(video_lab, badge, "subtitle-check")[-1]
+    assert [(cue["index"], cue["verdict"]) for cue in answer["cues"]] == [(n, "correct") for n in range(1, 5)]
+
 
 def test_text_mode_in_audio_mode_plays_the_windows_sound(video_lab, news, browser):
     browser.get(video_lab.url)

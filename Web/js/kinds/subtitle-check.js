@@ -1,6 +1,7 @@
-// Subtitle check: hear the clip, then give each cue a verdict (number keys act on the cue you are at),
+// Subtitle check: hear the clip or see the programme, then give each cue a verdict (number keys act on the cue you are at),
 // with an optional corrected text when the verdict is not "correct"; the rules' findings are hints, hard ones named first.
 import { audioPlayer } from '../work-audio.js';
+import { videoPlayer } from '../work-video.js';
 import { el, keyLabel, labelName, numberKey } from '../work-dom.js';
 
 export function mount(container, task, context) {
@@ -15,7 +16,10 @@ export function mount(container, task, context) {
     : t('subtitle.minutes', { m: Math.floor(seconds / 60), s: number.format(seconds % 60) });
   const draft = (context.draft && context.draft.cues) || {};
   const src = (payload.audio && payload.audio.url) || (task.media || [])[0];
-  const player = src ? audioPlayer(src, context, base) : null;
+  // The cue on screen is marked in the list too.
+  const player = payload.video ? videoPlayer(payload.video, payload.cues || [], context, base,
+    (on) => { for (const item of cues) item.fieldset.classList.toggle('now', on.includes(item.cue.index)); })
+    : src ? audioPlayer(src, context, base) : null;
   const says = (f) => f.explanation[lang] || f.explanation.en;
   const word = (key, v, plain) => (t(key) === key ? plain : t(key, v));
   const first = [];
