@@ -103,10 +103,10 @@ struct BenchVideo {
         let out = Pipe()
         curl.standardOutput = out
         try curl.run()
-        let status = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let answered = Int(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
         curl.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        guard status == "201" else { throw CommandFailure(description: "The large upload was answered \(status), not 201.") }
+        guard answered == Self.created else { throw CommandFailure(description: "The large upload was answered \(answered), not 201.") }
         return (server.peakMB - before, before, seconds)
     }
 
@@ -127,6 +127,9 @@ struct BenchVideo {
                       "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-c:a", "aac", "-b:a", "96k"]
         return arguments
     }
+
+    /// HTTP 201 Created: the upload was stored.
+    static let created = 201
 
     static func ffmpeg(_ arguments: [String]) throws {
         let process = Process()
