@@ -44,6 +44,9 @@ extension DemoLab {
             projects.append(project)
             try await importStrictly(files, into: project, server: server)
         }
+        if !projects.contains(where: { $0.name == programmeProject.name }) {
+            try await addNewsProgramme(server: server, manifest: manifest, folder: folder, clientId: clientId)
+        }
     }
 
     private static func importStrictly(_ files: [(name: String, data: Data)], into project: Project, server: LabServer) async throws {
