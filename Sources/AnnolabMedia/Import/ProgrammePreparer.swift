@@ -91,16 +91,21 @@ public struct ProgrammePreparer: Sendable {
         }
     }
 
-    /// Splits `count` frames into choices of `size`, none smaller than 3 when that can be helped
-    /// (10 frames in fours: 4, 3, 3).
+    /// Splits `count` frames into choices of 3 to `size` frames (10 frames in fours: 4, 3, 3). When
+    /// no such split takes them all (5 frames in fours), the last frames are left out (4).
     static func groups(of count: Int, size: Int) -> [Range<Int>] {
-        guard count >= 3 else { return [] }
+        let smallest = 3
+        guard count >= smallest, size >= smallest else { return [] }
         var groupCount = (count + size - 1) / size
-        while groupCount > 1 && count / groupCount < 3 { groupCount -= 1 }
+        var used = count
+        if smallest * groupCount > count {
+            groupCount = count / size
+            used = groupCount * size
+        }
         var ranges: [Range<Int>] = []
         var start = 0
         for n in 0..<groupCount {
-            let length = count / groupCount + (n < count % groupCount ? 1 : 0)
+            let length = used / groupCount + (n < used % groupCount ? 1 : 0)
             ranges.append(start..<start + length)
             start += length
         }
