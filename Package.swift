@@ -24,8 +24,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // ffmpeg and ffprobe run as child processes with an argument list, never through a shell.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", "1.0.2"..<"1.1.0"),
-        // Uploads are parsed as they arrive, so a programme of a gigabyte goes to disk, not to memory.
-        .package(url: "https://github.com/vapor/multipart-kit.git", "4.7.1"..<"4.8.0"),
     ],
     targets: [
         // Domain and algorithms, pure Swift: no database, no network.
@@ -69,7 +67,6 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
             ]
         ),
         .executableTarget(

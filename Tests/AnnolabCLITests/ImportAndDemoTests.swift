@@ -68,7 +68,7 @@ struct ImportAndDemoTests {
         #expect(printed.contains("OP-0006"))
         let store = try LabStore(folder: data)
         let projects = try await store.projects(clientId: nil)
-        #expect(Set(projects.map(\.template)) == [.imageBoxes, .subtitleCheck, .audioTags, .choice])
+        #expect(Set(projects.map(\.template)) == [.imageBoxes, .subtitleCheck, .audioTags, .choice, .thumbnailChoice])
         for project in projects {
             let items = try await store.items(projectId: project.id!)
             let microtasks = try await store.microtasks(projectId: project.id!)

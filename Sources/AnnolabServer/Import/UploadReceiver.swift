@@ -3,7 +3,6 @@ import AnnolabCore
 import AnnolabMedia
 import Foundation
 import Hummingbird
-import MultipartKit
 import NIOCore
 
 /// The files of one upload, on disk in the lab's incoming folder.
@@ -22,32 +21,30 @@ struct ReceivedUpload {
     }
 }
 
-/// Parses `multipart/form-data` with multipart-kit's streaming parser while the body arrives,
-/// writing each part named `file` to its own file. A programme of a gigabyte passes through a
-/// few buffers of memory; the request is refused as soon as it grows past the upload limit.
+/// Parses `multipart/form-data` while the body arrives (``MultipartStream``), writing each part
+/// named `file` to its own file. A programme of a gigabyte passes through a few buffers of
+/// memory; the request is refused as soon as it grows past the upload limit, and a body that
+/// ends before its closing boundary is refused whole.
 enum UploadReceiver {
     static func receive(_ body: RequestBody, boundary: String, into folder: URL, maxBytes: Int) async throws -> ReceivedUpload {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let state = PartState(folder: folder)
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { field, value in state.header(field, value) }
-        parser.onBody = { buffer in state.body(&buffer) }
-        parser.onPartComplete = { state.complete() }
+        var reader = MultipartStream(boundary: boundary)
         var total = 0
         do {
             for try await buffer in body {
                 total += buffer.readableBytes
                 guard total <= maxBytes else { throw ClientRoutes.tooLarge(maxBytes) }
-                do {
-                    try parser.execute(buffer)
-                } catch {
-                    throw LabError(.badRequest, "multipart_broken", "The upload is cut off or not in the multipart form it says it is.")
+                try reader.feed(Array(buffer.readableBytesView)) { event in
+                    switch event {
+                    case .part(let headers): state.start(headers)
+                    case .content(let bytes): state.body(bytes)
+                    case .end: state.complete()
+                    }
+                    if let problem = state.problem { throw problem }
                 }
-                if let problem = state.problem { throw problem }
             }
-            guard state.finishedCleanly else {
-                throw LabError(.badRequest, "multipart_broken", "The upload is cut off: a part has no end.")
-            }
+            try reader.finish()
         } catch {
             state.discardAll()
             throw error
@@ -61,28 +58,15 @@ private final class PartState {
     let folder: URL
     var files: [ReceivedUpload.File] = []
     var problem: LabError?
-    private var headers: [(String, String)] = []
     private var handle: FileHandle?
     private var current: ReceivedUpload.File?
-    private var started = false
-    private var isFile = false
-    private var partsSeen = 0
 
     init(folder: URL) { self.folder = folder }
 
-    /// True when the last part was closed (multipart-kit reports each part's end).
-    var finishedCleanly: Bool { partsSeen > 0 && !started }
-
-    func header(_ field: String, _ value: String) {
-        headers.append((field.lowercased(), value))
-    }
-
-    /// The first body bytes decide what the part is: a file named `file`, or a field to ignore.
-    private func start() {
-        started = true
-        let disposition = headers.first { $0.0 == "content-disposition" }?.1 ?? ""
-        let name = MultipartFormData.parameter("name", in: disposition)
-        guard name == "file" else { return }
+    /// A part named `file` with a file name goes to a file of its own; any other part is ignored.
+    func start(_ headers: [(name: String, value: String)]) {
+        let disposition = headers.first { $0.name == "content-disposition" }?.value ?? ""
+        guard MultipartFormData.parameter("name", in: disposition) == "file" else { return }
         guard let fileName = MultipartFormData.parameter("filename", in: disposition), !fileName.isEmpty else {
             problem = LabError(.badRequest, "file_name_missing", "Send each file in a part named 'file', with its file name.")
             return
@@ -93,22 +77,18 @@ private final class PartState {
             problem = LabError(.internalFailure, "media_write_failed", "The upload could not be saved on the server. Please try again.")
             return
         }
-        isFile = true
         handle = opened
         current = ReceivedUpload.File(name: fileName, url: url, size: 0)
     }
 
-    /// Bytes waiting to be written: the parser hands over short pieces (it splits the body at
-    /// every byte that could start a boundary, one in 256 of a video's), so they are gathered
-    /// and written a megabyte at a time.
+    /// Bytes waiting to be written, a megabyte at a time.
     private var pending: [UInt8] = []
     static let flushBytes = 1 << 20
 
-    func body(_ buffer: inout ByteBuffer) {
-        if !started { start() }
-        guard problem == nil, isFile else { return }
-        current?.size += buffer.readableBytes
-        buffer.withUnsafeReadableBytes { pending.append(contentsOf: $0) }
+    func body(_ bytes: ArraySlice<UInt8>) {
+        guard problem == nil, current != nil else { return }
+        current?.size += bytes.count
+        pending.append(contentsOf: bytes)
         if pending.count >= Self.flushBytes { flush() }
     }
 
@@ -123,17 +103,11 @@ private final class PartState {
     }
 
     func complete() {
-        if !started { start() }
         flush()
         try? handle?.close()
         if problem == nil, let current { files.append(current) }
         handle = nil
         current = nil
-        headers = []
-        started = false
-        isFile = false
-        partsSeen += 1
-        if partsSeen > 10_000 { problem = LabError(.tooLarge, "too_many_parts", "The upload has more than 10000 parts.") }
     }
 
     func discardAll() {

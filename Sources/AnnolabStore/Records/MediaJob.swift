@@ -90,6 +90,10 @@ extension LabStore {
     public func finishMediaJob(_ job: MediaJob, microtasks: [(microtask: Microtask, media: [String])],
                                at now: Date = Date()) async throws -> [Microtask] {
         try await write { db in
+            // A second runner on the same data folder (a server and `annolab import`) may finish
+            // the same job: only the first stores its microtasks.
+            let state = try MediaJob.State.fetchOne(db, sql: "SELECT state FROM mediaJob WHERE id = ?", arguments: [job.id])
+            guard state != .ready else { return [] }
             var stored: [Microtask] = []
             for entry in microtasks {
                 var microtask = entry.microtask

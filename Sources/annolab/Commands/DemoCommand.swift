@@ -21,6 +21,9 @@ struct DemoCommand: AsyncParsableCommand {
         let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: .init(host: listen.host, port: listen.port))
         if seeded {
             try await DemoLab.addSampleMedia(server: server)
+            // The demo's programmes are prepared before the lab opens, so that every project has
+            // its work from the first page (a few seconds for the two short programmes).
+            await server.programmeJobs.runAll()
         }
         let host = listen.host
         try await server.run { port in
