@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CACHE = pathlib.Path(os.environ.get("VIDEO_MEDIA_CACHE") or ROOT / ".build" / "video-media")
 # Bump when what a folder holds changes, so that an old cache is never mistaken for a new one.
-VERSION = "v2"
+VERSION = "v3"
 RATE = 22050  # espeak-ng writes 22.05 kHz mono 16-bit; the whole sound track is made at that rate
 
 SENTENCES = [
@@ -110,10 +110,12 @@ class Programme:
         return self.folder / "news.mp4"
 
     def mkv(self):
-        """The programme with its subtitles inside as a subrip track (and no SRT beside it)."""
+        """The programme with its subtitles inside as a subrip track (and no SRT beside it). The sound is FLAC
+        from the WAV: AAC copied from the MP4 would bring its 23 ms of encoder delay, which Matroska cannot
+        start before zero, so ffmpeg would move the picture and the subtitles 23 ms later than the SRT."""
         return _made(self.folder / "news-subtitled.mkv", lambda out: ffmpeg(
-            "-i", self.mp4, "-i", self.srt, "-map", "0:v", "-map", "0:a", "-map", "1:s", "-c:v", "copy", "-c:a", "copy",
-            "-c:s", "srt", "-metadata:s:s:0", "language=eng", "-f", "matroska", out))
+            "-i", self.mp4, "-i", self.wav, "-i", self.srt, "-map", "0:v", "-map", "1:a", "-map", "2:s",
+            "-c:v", "copy", "-c:a", "flac", "-c:s", "srt", "-metadata:s:s:0", "language=eng", "-f", "matroska", out))
 
     def webm(self):
         """VP9 + Opus, made at the encoder's fastest settings."""

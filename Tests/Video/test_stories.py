@@ -206,10 +206,13 @@ def test_a_720p_mkv_with_its_subtitles_inside_is_transcoded_checked_and_exported
     # A Matroska file does not play in a browser: its web version is made, at most 854 x 480.
     picture = check_web_version(lab, client, url, largest=(854, 480))
     assert abs(picture["width"] / picture["height"] - 16 / 9) < 0.01, f"the picture keeps its shape: {picture}"
-    # The track taken out of the programme is kept beside it as subtitles.vtt.
+    # The track taken out of the programme is kept beside it as WebVTT (subtitles-track.vtt, so that it never
+    # takes the name of a subtitle file uploaded beside the programme, subtitles.vtt).
     project_number, folder, _ = media_path(url)
-    status, _, track = fetch(lab, f"/media/{project_number}/{folder}/subtitles.vtt", client)
-    assert status == 200, f"no subtitles.vtt beside the programme: {status}"
+    answers = [fetch(lab, f"/media/{project_number}/{folder}/{name}", client)
+               for name in ("subtitles-track.vtt", "subtitles.vtt")]
+    status, _, track = next((a for a in answers if a[0] == 200), answers[0])
+    assert status == 200, f"no subtitle track beside the programme: {status}"
     assert [c.text for c in webvtt.from_buffer(io.StringIO(track.decode()))] == [t for _, _, t in programme.cues]
     check_subtitle_exports(lab, client, project_id, programme)
 
