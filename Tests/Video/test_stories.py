@@ -15,8 +15,7 @@ import pytest
 import webvtt
 from pycocotools.coco import COCO
 
-from conftest import BADGES
-from videolab import (ROOT, TIMECODE, call, fetch, login, project, seconds_of, share_project, upload,
+from videolab import (BADGES, ROOT, TIMECODE, call, fetch, login, project, seconds_of, share_project, upload,
                       wait_for_jobs)
 
 FRAME_URL = re.compile(r"^/media/(\d+)/([^/]+)/frame-(\d{6})\.jpg$")

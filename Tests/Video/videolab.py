@@ -23,10 +23,12 @@ sys.path.insert(0, str(ROOT / "Tests" / "Browser"))
 
 from labapi import CLIENT, COACH, ApiError, call, login, set_profile, share_project, token_of  # noqa: E402
 
-__all__ = ["CLIENT", "COACH", "ApiError", "call", "login", "set_profile", "share_project", "token_of",
+__all__ = ["BADGES", "CLIENT", "COACH", "ApiError", "call", "login", "set_profile", "share_project", "token_of",
            "VideoLab", "upload", "fetch", "project", "settle", "wait_for_jobs", "TIMECODE", "seconds_of"]
 
 TIMECODE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}$")
+# The demo operators who work the stories' microtasks.
+BADGES = ["OP-0001", "OP-0002", "OP-0003"]
 
 
 def seconds_of(timecode):
