@@ -4,7 +4,7 @@
 # Usage (from anywhere):
 #   bash Tests/Fuzz/run.sh [RUNS] [TARGET...]
 #     RUNS    inputs per target (default 100000)
-#     TARGET  the part after "Fuzz" in Tests/Fuzz/Fuzz<TARGET>.swift, any case: SRT, webvtt, WAV, PNG, ZIP;
+#     TARGET  the part after "Fuzz" in Tests/Fuzz/Fuzz<TARGET>.swift, any case: SRT, webvtt, WAV, PNG, ZIP, multipart;
 #             default: every Tests/Fuzz/Fuzz*.swift
 #   Settings from the environment: FUZZ_TIMEOUT (seconds per input, default 10),
 #   FUZZ_MAX_LEN (bytes per input, default 65536), FUZZ_RSS_MB (memory limit, default 2048).
@@ -157,6 +157,10 @@ write_seeds() {
             ;;
         png)
             base64 -d > "$dir/one-pixel.png" <<< 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
+            ;;
+        multipart)
+            printf '\x05--B\r\nContent-Disposition: form-data; name="file"; filename="a.srt"\r\n\r\n1\r\n--\r\n-B\r\n--B\r\nContent-Type: text/plain\r\n\r\n\r\n--B--\r\n' > "$dir/two-parts.bin"
+            printf '\x01preamble\r\n--B  \r\n\r\nx\r\n--B--' > "$dir/padding.bin"
             ;;
         zip)
             base64 -d > "$dir/two-entries.zip" <<< 'UEsDBBQAAAAAAAAAIQB3sdEjJgAAACYAAAAKAAAAc3RvcmVkLnNydDEKMDA6MDA6MDEsMDAwIC0tPiAwMDowMDowMiwwMDAKSGFsbG8KUEsDBBQAAAAIAAAAIQC8G5yADQAAAKAAAAATAAAAaW1hZ2VzL2RlZmxhdGVkLnR4dEvMy8vPSUxSSBykNABQSwECFAMUAAAAAAAAACEAd7HRIyYAAAAmAAAACgAAAAAAAAAAAAAAgAEAAAAAc3RvcmVkLnNydFBLAQIUAxQAAAAIAAAAIQC8G5yADQAAAKAAAAATAAAAAAAAAAAAAACAAU4AAABpbWFnZXMvZGVmbGF0ZWQudHh0UEsFBgAAAAACAAIAeQAAAIwAAAAAAA=='

@@ -35,6 +35,8 @@ public struct MultipartStream: Sendable {
     /// `\r\n--boundary`, as it ends each part's content.
     let delimiter: [UInt8]
     var state = State.preamble
+    /// True until the first byte of the body was seen not to open it with the boundary.
+    var atStart = true
     var pending: [UInt8] = []
     public private(set) var parts = 0
     public var maxParts = 10_000
@@ -56,9 +58,17 @@ public struct MultipartStream: Sendable {
         while true {
             switch state {
             case .preamble:
-                // The body may begin with the opening boundary or with a preamble and a delimiter.
-                if pending.count - position >= opening.count, pending[position..<position + opening.count].elementsEqual(opening) {
+                // The body may begin with the opening boundary (only at its very first byte) or
+                // with a preamble and a delimiter.
+                if atStart {
+                    let available = min(opening.count, pending.count - position)
+                    guard pending[position..<position + available].elementsEqual(opening[..<available]) else {
+                        atStart = false
+                        continue
+                    }
+                    guard available == opening.count else { return }
                     position += opening.count
+                    atStart = false
                     state = .afterDelimiter
                     continue
                 }
@@ -85,17 +95,18 @@ public struct MultipartStream: Sendable {
                 position = end + 2
                 state = .headers
             case .headers:
+                guard pending.count - position >= 2 else { return }
+                // A part without headers starts its content at once, after an empty line.
+                if pending[position] == 13, pending[position + 1] == 10 {
+                    position += 2
+                    parts += 1
+                    try checkParts()
+                    try emit(.part([]))
+                    state = .content
+                    continue
+                }
                 guard let end = Self.find([13, 10, 13, 10], in: pending, from: position) else {
                     if pending.count - position > Self.maxHeaderBytes { throw Self.broken("A part of the upload has headers that never end.") }
-                    // A part without headers starts its content at once.
-                    if pending.count - position >= 2, pending[position] == 13, pending[position + 1] == 10 {
-                        position += 2
-                        parts += 1
-                        try checkParts()
-                        try emit(.part([]))
-                        state = .content
-                        continue
-                    }
                     return
                 }
                 guard end - position <= Self.maxHeaderBytes else { throw Self.broken("A part of the upload has headers that never end.") }
