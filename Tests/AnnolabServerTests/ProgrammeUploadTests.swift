@@ -311,6 +311,31 @@ struct ProgrammeUploadTests {
         #expect(abs(try WaveSound(served.body).duration - (clip.end - clip.start)) < 0.01, "the clip holds its stretch of sound")
     }
 
+    @Test("programmes inside a ZIP are taken like uploads of their own: sound into audio-tags, a video with its subtitles into a subtitle check")
+    func programmesInsideAZip() async throws {
+        let lab = try await ProgrammeLab.start()
+        defer { Task { await lab.stop() } }
+        let tags = try await lab.project("audio-tags", labels: ["music", "speech"])
+        let archive = ZipWriter.archive([(name: "season/episode-1.m4a", data: try await ProgrammeMedia.sound(seconds: 12)),
+                                         (name: "season/notes.txt", data: Data("not a programme".utf8))])
+        var result = try await lab.upload(tags, [("season.zip", archive)])
+        #expect(result.status == 201 && result.json["imported"] as? Int == 1, "\(result.text)")
+        #expect((result.json["rejected"] as? [[String: Any]])?.map { $0["file"] as? String } == ["season.zip/season/notes.txt"], "\(result.text)")
+        #expect(try await lab.settledJobs(tags).first?["file"] as? String == "season.zip/season/episode-1.m4a")
+        #expect(try await lab.payloads(tags).count == 2, "12 seconds of sound are two clips")
+
+        let check = try await lab.project("subtitle-check")
+        let subtitles = Data("1\n00:00:01,000 --> 00:00:03,000\nGoedenavond.\n\n2\n00:00:04,000 --> 00:00:06,000\nHet nieuws.\n".utf8)
+        let programme = ZipWriter.archive([(name: "news.mp4", data: try await ProgrammeMedia.programme(seconds: 7)),
+                                           (name: "news.srt", data: subtitles)])
+        result = try await lab.upload(check, [("news.zip", programme)])
+        #expect(result.status == 201 && result.json["imported"] as? Int == 1, "the subtitles go with their programme: \(result.text)")
+        #expect(try await lab.settledJobs(check).first?["state"] as? String == "ready")
+        let windows = try await lab.payloads(check)
+        #expect(windows.count == 1 && windows.first?.cues?.count == 2 && windows.first?.video?.url.hasSuffix("/programme.mp4") == true,
+                "\(windows)")
+    }
+
     /// WAV samples are any bytes at all: these are CR, LF, dashes, and the boundary but for its
     /// last letter, or without the CR LF that would make it a delimiter.
     static func awkwardWave(seconds: Double, seed: UInt64, ending: String) -> Data {

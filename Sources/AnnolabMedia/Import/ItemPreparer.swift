@@ -102,9 +102,9 @@ public struct ItemPreparer: Sendable {
         result.programmes = files.filter { Self.fileKind($0.name) == .programme }
         files.removeAll { Self.fileKind($0.name) == .programme }
         if kind == .subtitleCheck {
-            let bases = Set((programmeNames + result.programmes.map(\.name)).map { Self.baseName(Self.cleanName($0)) })
-            for file in files where [.srt, .vtt].contains(Self.fileKind(file.name)) && bases.contains(Self.baseName(file.name)) {
-                result.programmeSubtitles[Self.baseName(file.name)] = file
+            let bases = Set((programmeNames + result.programmes.map(\.name)).map(Self.pairingKey))
+            for file in files where [.srt, .vtt].contains(Self.fileKind(file.name)) && bases.contains(Self.pairingKey(file.name)) {
+                result.programmeSubtitles[Self.pairingKey(file.name)] = file
             }
             let taken = Set(result.programmeSubtitles.values.map(\.name))
             files.removeAll { taken.contains($0.name) }
@@ -137,6 +137,10 @@ public struct ItemPreparer: Sendable {
         }
         return result
     }
+
+    /// What pairs a programme with its subtitles: the name without its extension, folders inside
+    /// an archive included (`news.zip/news.mp4` goes with `news.zip/news.srt`), in lower case.
+    public static func pairingKey(_ name: String) -> String { baseName(name) }
 
     static func baseName(_ name: String) -> String {
         ((name as NSString).deletingPathExtension as String).lowercased()

@@ -50,8 +50,7 @@ extension ImportService {
         }
         for programme in all {
             let name = programme.name
-            let base = ((name as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-            let companion = kind == .subtitleCheck ? subtitles[base] : nil
+            let companion = kind == .subtitleCheck ? subtitles[ItemPreparer.pairingKey(name)] : nil
             do {
                 guard [.subtitleCheck, .audioTags, .thumbnailChoice, .frameBoxes].contains(kind) else {
                     throw LabError(.unprocessable, "wrong_file_for_project",

@@ -96,7 +96,7 @@ struct ClientRoutes {
         defer { received.discard() }
         for file in received.files {
             if ItemPreparer.isProgramme(file.name) {
-                programmes.append(UploadedProgramme(name: file.name, url: file.url, owned: true))
+                programmes.append(UploadedProgramme(name: ItemPreparer.cleanName(file.name), url: file.url, owned: true))
             } else if file.size > importer.limits.maxFileBytes {
                 refused.append(RejectedFile(file: ItemPreparer.cleanName(file.name),
                                             reason: "The file is larger than \(importer.limits.maxFileBytes >> 20) MB.", code: "file_too_large"))
