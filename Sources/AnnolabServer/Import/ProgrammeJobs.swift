@@ -32,10 +32,15 @@ public final class ProgrammeJobs: Service, Sendable {
     /// Tells the runner that new jobs wait.
     public func nudge() { wake.yield() }
 
+    /// Runs jobs as they come. On a graceful shutdown the job under way is cancelled (its ffmpeg
+    /// is killed) and stays `working`, to be done again from the start when the lab serves again,
+    /// so that stopping the lab never waits for a long transcode.
     public func run() async throws {
-        await runAll()
-        for await _ in wakes.cancelOnGracefulShutdown() {
-            await runAll()
+        try await cancelWhenGracefulShutdown {
+            await self.runAll()
+            for await _ in self.wakes {
+                await self.runAll()
+            }
         }
     }
 
@@ -82,6 +87,8 @@ public final class ProgrammeJobs: Service, Sendable {
             engine.microtasksAdded(stored)
             logger.info("A programme is ready for work", metadata: ["file": "\(job.file)", "microtasks": "\(stored.count)"])
         } catch {
+            // Stopped with the lab: the job stays as it is and is taken up again at the next start.
+            if Task.isCancelled { return }
             let reason = (error as? LabError)?.message ?? "The programme could not be prepared."
             logger.error("A programme could not be prepared", metadata: ["file": "\(job.file)", "error": "\(error)"])
             try? await store.updateMediaJob(id: id, state: .failed, progress: 0, reason: reason)
