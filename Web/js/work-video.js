@@ -9,15 +9,16 @@ const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStar
 export function videoPlayer({ url, start, end }, cues, { t, settings }, id, onCue) {
   // Hidden from screen readers: the cue list is what they read, so they do not read the captions twice.
   const video = el('video', { src: `${url}#t=${start},${end}`, preload: 'auto', autoplay: Boolean(settings?.autoplay), 'aria-hidden': 'true' });
-  const time = el('p', { id: `${id}-time` });
-  const wrap = el('div', { class: 'player', tabindex: '0', role: 'group', 'aria-labelledby': time.id, 'aria-describedby': `${id}-keys` },
+  const time = el('p');
+  const wrap = el('div', { class: 'player', tabindex: '0', role: 'group', 'aria-describedby': `${id}-keys` },
     time, video, el('p', { class: 'hint', id: `${id}-keys`, text: t('audio.keys') }));
   const track = video.addTextTrack('captions', t('subtitle.list'));
   for (const cue of cues) track.addCue(Object.assign(new VTTCue(cue.start, cue.end, cue.text), { id: cue.index }));
   track.mode = 'showing';
   track.oncuechange = () => onCue([...track.activeCues].map((cue) => Number(cue.id)));
 
-  const show = () => { time.textContent = t('video.time', { at: clock(Math.max(0, video.currentTime - start)), total: clock(end - start) }); };
+  // The player's own name, not aria-labelledby: Orca keeps a label's first text, so Where am I said 0:00 throughout.
+  const show = () => { wrap.ariaLabel = time.textContent = t('video.time', { at: clock(Math.max(0, video.currentTime - start)), total: clock(end - start) }); };
   // The time is shown at once: a seek's own timeupdate comes only when the picture is there.
   const go = (s) => {
     video.currentTime = Math.min(end, Math.max(start, s));
@@ -59,5 +60,6 @@ export function videoPlayer({ url, start, end }, cues, { t, settings }, id, onCu
     video.load();
   }
 
-  return { element: wrap, handleKey, destroy };
+  // In a toolbar, Orca's reason for focus mode: in browse mode it took K (next link) and the arrows itself.
+  return { element: el('div', { role: 'toolbar' }, wrap), handleKey, destroy };
 }
