@@ -75,7 +75,7 @@ public enum MultipartFormData {
     }
 
     public static func parameter(_ name: String, in value: String) -> String? {
-        for piece in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for piece in pieces(value).map({ $0.trimmingCharacters(in: .whitespaces) }) {
             let pair = piece.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].lowercased() == name else { continue }
             var text = String(pair[1])
@@ -85,6 +85,30 @@ public enum MultipartFormData {
             return text
         }
         return nil
+    }
+
+    /// A header value split at each `;` outside double quotes: a file name may hold `;`
+    /// (`filename="news; late.mp4"`), and a backslash inside quotes keeps the next character.
+    static func pieces(_ value: String) -> [Substring] {
+        var pieces: [Substring] = []
+        var start = value.startIndex, index = value.startIndex
+        var quoted = false, escaped = false
+        while index < value.endIndex {
+            let character = value[index]
+            if escaped {
+                escaped = false
+            } else if quoted && character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                quoted.toggle()
+            } else if character == ";" && !quoted {
+                pieces.append(value[start..<index])
+                start = value.index(after: index)
+            }
+            index = value.index(after: index)
+        }
+        pieces.append(value[start...])
+        return pieces
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

@@ -79,4 +79,12 @@ struct MultipartStreamTests {
         #expect(throws: LabError.self) { _ = try Self.read([], boundary: Self.boundary, piece: 1) }
         #expect(throws: LabError.self) { _ = try Self.read(Array("no boundary at all".utf8), boundary: Self.boundary, piece: 3) }
     }
+
+    @Test("a file name keeps a ';' and an escaped quote inside its quotes")
+    func fileNamesWithSemicolons() {
+        let disposition = #"form-data; name="file"; filename="news $(touch PWNED) ; rm -rf \"x\".mp4""#
+        #expect(MultipartFormData.parameter("filename", in: disposition) == #"news $(touch PWNED) ; rm -rf "x".mp4"#)
+        #expect(MultipartFormData.parameter("name", in: disposition) == "file")
+        #expect(MultipartFormData.parameter("filename", in: #"form-data; name="file"; filename=plain.srt"#) == "plain.srt")
+    }
 }
