@@ -1,14 +1,7 @@
 """Browser tests: a real demo lab, real Chromium, keyboard only, axe-core for accessibility, and no test
 passes while Chromium reports a Content-Security-Policy violation on any page it opened."""
-import os
 import pathlib
-import re
 import shutil
-import subprocess
-import tempfile
-import threading
-import time
-from collections import deque
 
 import pytest
 from selenium import webdriver
@@ -18,55 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".build" / "screenshots"
 
 
-def annolab_program():
-    program = os.environ.get("ANNOLAB_BIN") or str(ROOT / ".build" / "debug" / "annolab")
-    if not os.access(program, os.X_OK):
-        pytest.fail(f"the annolab program is not built at {program}; run 'swift build' first")
-    return program
-
-
-class DemoLab:
-    """`annolab demo` on a fresh data folder and a free loopback port (extra options, e.g.
-    `--clock-speed 60`, are passed on)."""
-
-    def __init__(self, *extra):
-        self.data = tempfile.mkdtemp(prefix="annolab-browser-")
-        self.process = subprocess.Popen(
-            [annolab_program(), "demo", "--data", self.data, "--port", "0", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            text=True, cwd=ROOT,
-        )
-        self.url = None
-        deadline = time.time() + 60
-        seen = []
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            match = re.search(r"running at (http://127\.0\.0\.1:\d+/)", line)
-            if match:
-                self.url = match.group(1)
-                break
-        if not self.url:
-            self.stop()
-            raise RuntimeError("the demo lab did not start:\n" + "".join(seen))
-        # The lab logs every request: keep reading its output, or a full pipe would stall the server.
-        self.log = deque(seen, maxlen=200)
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self):
-        for line in self.process.stdout:
-            self.log.append(line)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        shutil.rmtree(self.data, ignore_errors=True)
+from demolab import DemoLab, annolab_program  # noqa: E402,F401  (the lab itself lives in demolab.py)
 
 
 @pytest.fixture(scope="session")

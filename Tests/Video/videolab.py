@@ -4,23 +4,18 @@ The lab is started as the browser tests start theirs (`annolab demo` on a fresh 
 loopback port, the program given by ANNOLAB_BIN); the JSON calls come from Tests/Browser/labapi.py,
 which needs nothing but the standard library."""
 import json
-import os
 import pathlib
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections import deque
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Tests" / "Browser"))
 
+from demolab import DemoLab  # noqa: E402
 from labapi import CLIENT, COACH, ApiError, call, login, set_profile, share_project, token_of  # noqa: E402
 
 __all__ = ["BADGES", "CLIENT", "COACH", "ApiError", "call", "login", "set_profile", "share_project", "token_of",
@@ -38,58 +33,11 @@ def seconds_of(timecode):
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
-def annolab_program():
-    program = os.environ.get("ANNOLAB_BIN") or str(ROOT / ".build" / "debug" / "annolab")
-    if not os.access(program, os.X_OK):
-        raise RuntimeError(f"the annolab program is not built at {program}; run 'swift build' first")
-    return program
+class VideoLab(DemoLab):
+    """`annolab demo` on a fresh data folder and a free loopback port (Tests/Browser/demolab.py), and
+    what the video tests look at in it."""
 
-
-class VideoLab:
-    """`annolab demo` on a fresh data folder and a free loopback port."""
-
-    def __init__(self, *extra):
-        self.data = tempfile.mkdtemp(prefix="annolab-video-")
-        self.process = subprocess.Popen(
-            [annolab_program(), "demo", "--data", self.data, "--port", "0", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, cwd=ROOT)
-        self.pid = self.process.pid
-        self.url = None
-        seen = []
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            match = re.search(r"running at (http://127\.0\.0\.1:\d+/)", line)
-            if match:
-                self.url = match.group(1)
-                break
-        if not self.url:
-            self.stop()
-            raise RuntimeError("the demo lab did not start:\n" + "".join(seen))
-        # The lab logs every request: keep reading, or a full pipe would stall the server.
-        self.log = deque(seen, maxlen=400)
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self):
-        for line in self.process.stdout:
-            self.log.append(line)
-
-    @property
-    def media(self):
-        """The folder the lab keeps its media in: media/{project}/{folder}/{file}."""
-        return pathlib.Path(self.data) / "media"
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        shutil.rmtree(self.data, ignore_errors=True)
+    prefix = "annolab-video-"
 
     def descendants(self):
         """(pid, name, command line) of every process below the server, read from /proc."""
