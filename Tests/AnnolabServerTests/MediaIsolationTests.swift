@@ -160,6 +160,20 @@ enum RawHTTP {
         var text: String
     }
 
+    /// ``get(port:_:token:statusOnly:)`` on a thread of its own: its socket blocks, and the lab it asks
+    /// runs in this process, so the wait must not hold one of the few threads Swift's tasks share.
+    static func fetch(port: Int, _ path: String, token: String?) async throws -> Answer {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    continuation.resume(returning: try get(port: port, path, token: token))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+    }
+
     /// `statusOnly` stops reading after the headers (for streams that never end).
     static func get(port: Int, _ path: String, token: String?, statusOnly: Bool = false) throws -> Answer {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -431,20 +445,20 @@ struct MediaIsolationTests {
                 // everyone, any other path an address that is not there.
                 let isMediaShaped = path.split(separator: "/").count == 4
                 let climbs = path.removingPercentEncoding?.contains("..") ?? true
-                let answer = try RawHTTP.get(port: lab.lab.baseURL.port!, path, token: person.token)
+                let answer = try await RawHTTP.fetch(port: lab.lab.baseURL.port!, path, token: person.token)
                 #expect(answer.status == (isMediaShaped ? 404 : climbs ? 400 : 404), "\(path): \(answer.status)")
                 if isMediaShaped {
                     #expect(answer.text.contains(#"{"error":{"code":"media_not_found""#), "\(path): \(answer.text)")
                 } else {
                     #expect(answer.text.contains(#"{"error":{"code":""#), "\(path): a JSON error")
                 }
-                let anonymous = try RawHTTP.get(port: lab.lab.baseURL.port!, path, token: nil)
+                let anonymous = try await RawHTTP.fetch(port: lab.lab.baseURL.port!, path, token: nil)
                 #expect(anonymous.status == (isMediaShaped ? 401 : climbs ? 400 : 404), "\(path) without signing in: \(anonymous.status)")
                 #expect(!answer.text.contains(secret) && !answer.text.contains("SQLite format 3") && !answer.text.contains("root:"),
                         "\(path) gave away a file outside the media folder")
             }
             // The same file by its plain path is served: the refusals above are about the path, not the person.
-            let plain = try RawHTTP.get(port: lab.lab.baseURL.port!, "/media/\(a)/\(folder)/clip-1.wav", token: person.token)
+            let plain = try await RawHTTP.fetch(port: lab.lab.baseURL.port!, "/media/\(a)/\(folder)/clip-1.wav", token: person.token)
             #expect(plain.status == 200)
         }
     }

@@ -53,7 +53,7 @@ enum APIRoutes {
         APIRoute(.get, "/api/v1/projects/{id}", "showProject", "One project with its progress.", .role(.client),
                  answer: .json(200, ResponseSchemas.project)),
         APIRoute(.post, "/api/v1/projects/{id}/items", "uploadItems",
-                 "Upload files (multipart, parts named file; PNG, JPEG, SRT, VTT, WAV, ZIP, Label Studio task lists).",
+                 "Upload files (multipart, parts named file, read as they arrive; PNG, JPEG, SRT, VTT, WAV, ZIP, Label Studio task lists; programmes: MP4, MOV, MKV, WebM, MP3, M4A, AAC, OGG, OPUS, FLAC, probed before the answer and prepared afterwards, see the project's jobs).",
                  .role(.client),
                  body: .handWritten(mediaType: "multipart/form-data", schema: Uploads.schema, encoding: Uploads.encoding,
                                     note: "Read by hand as multipart/form-data; every part named file is one file."),
