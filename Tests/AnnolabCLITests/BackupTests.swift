@@ -109,7 +109,11 @@ struct BackupTests {
         let data = temporaryFolder()
         let store = try LabStore(folder: data)
         _ = try await DemoLab.seedIfEmpty(store: store)
-        try await DemoLab.addSampleMedia(server: try await LabServer.open(store: store, options: .init(logLevel: .warning)))
+        let server = try await LabServer.open(store: store, options: .init(logLevel: .warning))
+        try await DemoLab.addSampleMedia(server: server)
+        // The demo's programmes are prepared before it opens, as `annolab demo` does: the drill is
+        // about answers, and a job finishing during the backup would write files after it began.
+        await server.programmeJobs.runAll()
         let scratch = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = scratch.appendingPathComponent("demo.tar")
@@ -188,7 +192,11 @@ private struct BackupDrillLab {
     init(data: URL) async throws {
         let store = try LabStore(folder: data)
         _ = try await DemoLab.seedIfEmpty(store: store)
-        try await DemoLab.addSampleMedia(server: try await LabServer.open(store: store, options: .init(logLevel: .warning)))
+        let server = try await LabServer.open(store: store, options: .init(logLevel: .warning))
+        try await DemoLab.addSampleMedia(server: server)
+        // The demo's programmes are prepared before it opens, as `annolab demo` does: the drill is
+        // about answers, and a job finishing during the backup would write files after it began.
+        await server.programmeJobs.runAll()
         let client = try #require(try await store.projects(clientId: nil).first?.clientId)
         let project = try await store.createProject(
             Project(clientId: client, name: "Backup drill", template: .choice, labels: ["A", "B"], overlap: 2, adaptiveMin: nil,

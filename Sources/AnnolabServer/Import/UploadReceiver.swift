@@ -1,6 +1,7 @@
 // Receives a multipart upload as it arrives, each file straight to disk, so memory stays flat.
 import AnnolabCore
 import AnnolabMedia
+import AnnolabStore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -27,7 +28,11 @@ struct ReceivedUpload {
 /// ends before its closing boundary is refused whole.
 enum UploadReceiver {
     static func receive(_ body: RequestBody, boundary: String, into folder: URL, maxBytes: Int) async throws -> ReceivedUpload {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw PartState.writeFailure(error)
+        }
         let state = PartState(folder: folder)
         var reader = MultipartStream(boundary: boundary)
         var total = 0
@@ -54,7 +59,7 @@ enum UploadReceiver {
 }
 
 /// The part being received and the files received so far.
-private final class PartState {
+final class PartState {
     let folder: URL
     var files: [ReceivedUpload.File] = []
     var problem: LabError?
@@ -73,8 +78,15 @@ private final class PartState {
         }
         let ext = (fileName as NSString).pathExtension.lowercased().filter { $0.isLetter || $0.isNumber }
         let url = folder.appendingPathComponent("upload-\(UUID().uuidString.lowercased())" + (ext.isEmpty ? "" : ".\(ext.prefix(8))"))
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let opened = try? FileHandle(forWritingTo: url) else {
-            problem = LabError(.internalFailure, "media_write_failed", "The upload could not be saved on the server. Please try again.")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            problem = Self.writeFailure(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+            return
+        }
+        let opened: FileHandle
+        do {
+            opened = try FileHandle(forWritingTo: url)
+        } catch {
+            problem = Self.writeFailure(error)
             return
         }
         handle = opened
@@ -97,7 +109,7 @@ private final class PartState {
         do {
             try pending.withUnsafeBytes { try handle.write(contentsOf: $0) }
         } catch {
-            problem = LabError(.internalFailure, "media_write_failed", "The upload could not be saved on the server. Please try again.")
+            problem = Self.writeFailure(error)
         }
         pending.removeAll(keepingCapacity: true)
     }
@@ -108,6 +120,13 @@ private final class PartState {
         if problem == nil, let current { files.append(current) }
         handle = nil
         current = nil
+    }
+
+    /// A full disk is 503 `storage_full` (nothing stored, try again later), as for answers; any
+    /// other failure to write the upload is the lab's, said plainly.
+    static func writeFailure(_ error: any Error) -> LabError {
+        if let cause = StorageFailure.cause(of: error) { return StorageFailure.labError(cause) }
+        return LabError(.internalFailure, "media_write_failed", "The upload could not be saved on the server. Please try again.")
     }
 
     func discardAll() {
