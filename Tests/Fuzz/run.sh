@@ -78,6 +78,11 @@ snapshot() {  # copy a source folder into .build-fuzz/src and print a hash of it
     rm -rf "$OUT/src/$1"
     [ -d "Sources/$1" ] || return 1
     cp -R "Sources/$1" "$OUT/src/$1"
+    # Programmes go through ffmpeg (the Subprocess package, which a bare swiftc build has not got);
+    # no fuzz target reads them, so that part of AnnolabMedia is left out here.
+    if [ "$1" = AnnolabMedia ]; then
+        rm -rf "$OUT/src/$1/Video" "$OUT/src/$1/Import/ProgrammePreparer.swift" "$OUT/src/$1/Import/ProgrammeFacts.swift"
+    fi
     (cd "$OUT/src/$1" && find . -type f \( -name '*.swift' -o -name '*.modulemap' -o -name '*.h' \) -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)
 }
 
