@@ -45,7 +45,8 @@ public struct TemplateCatalog: Sendable {
         }
         var templates: [TaskKind: TaskTemplate] = [:]
         var files: [TaskKind: String] = [:]
-        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+        // The skill ladder lives beside the templates but is not one (see ``SkillLadder``).
+        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") && name != SkillLadder.fileName {
             let shown = "\(folderName)/\(name)"
             let template = try loadTemplate(at: folder.appendingPathComponent(name), shownAs: shown)
             if let earlier = files[template.kind] {
