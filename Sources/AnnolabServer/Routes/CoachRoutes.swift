@@ -9,7 +9,8 @@ import Hummingbird
 ///
 /// Each concept has its own file: `CoachRoutes+Operators` (cards, live events, profile,
 /// shifts), `+Alerts`, `+Messages` (messages and private notes), `+ProjectAccess` (new datasets
-/// and who gets them), `+Feedback` (client feedback) and `+Summary` (the weekly summary).
+/// and who gets them), `+Feedback` (client feedback), `+Summary` (the weekly summary) and
+/// `+Statement` (the statement for the operator's work record).
 struct CoachRoutes {
     let store: LabStore
     let engine: LabEngine
@@ -29,6 +30,8 @@ struct CoachRoutes {
         group.get("operators/{id}/notes", use: notes)
         group.post("operators/{id}/notes", use: addNote)
         group.get("operators/{id}/summary", use: summary)
+        group.get("operators/{id}/statement", use: statement)
+        group.put("operators/{id}/statement", use: writeStatement)
         group.get("notifications", use: notifications)
         group.get("projects/{id}/operators", use: projectOperators)
         group.put("projects/{id}/operators", use: setProjectOperators)
