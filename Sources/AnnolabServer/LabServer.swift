@@ -119,6 +119,7 @@ public struct LabServer: Sendable {
         AdminRoutes(store: store, accounts: accounts, engine: engine, monitor: monitor).register(on: router)
         OperatorRoutes(engine: engine, templates: templates).register(on: router)
         StatementRoutes(store: store, clock: engine.clock, monitor: monitor).register(on: router)
+        RatingRoutes(store: store, clock: engine.clock).register(on: router)
         PayRoutes(pay: pay).register(on: router)
         TextRoutes(engine: engine, templates: templates, speech: speech).register(on: router)
         ClientAccountRoutes(store: store, accounts: accounts, templates: templates, pay: pay).register(on: router)

@@ -92,6 +92,14 @@ enum APIRoutes {
                              refine: ["kind": .cases(["feedback", "good-job"]), "text": JSONSchema.string.atLeast(1).atMost(2000)]),
                  answer: .json(201, ResponseSchemas.feedbackReceipt, "Received; the coaches decide what reaches the operators."),
                  errors: [422: "An unknown kind, or no text, or more than 2000 characters."]),
+        APIRoute(.get, "/api/v1/projects/{id}/ratings", "projectRatings",
+                 "How clear operators found the instructions: the current version's ratings and share of unclear, each version's figures, and the comments a coach passed on (never a name or an operator id).",
+                 .role(.client), answer: .json(200, RatingRoutes.summarySchema)),
+        APIRoute(.put, "/api/v1/projects/{id}/instructions", "changeInstructions",
+                 "New instructions for operators: a new version (the same text again changes nothing); each operator is told once, with their next task of the project.",
+                 .role(.client), body: .json(RatingRoutes.InstructionsChange.self),
+                 answer: .json(200, .encoded(RatingRoutes.InstructionsView.self), "The instructions now, and their version."),
+                 errors: [422: "Not 1 to 30 lines in Dutch and in English, or a line that is empty or longer than 300 characters."]),
     ]
 
     static let media: [APIRoute] = [
@@ -134,6 +142,13 @@ enum APIRoutes {
         APIRoute(.post, "/api/v1/assignments/{id}/skip", "skipTask", "Skip a microtask, at no cost.", .role(.operator),
                  body: .json(OperatorRoutes.SkipRequest.self, optional: true),
                  answer: .json(200, ResponseSchemas.done), errors: [409: "Already answered or handed back."]),
+        APIRoute(.post, "/api/v1/assignments/{id}/rating", "rateInstructions",
+                 "Were the instructions of this task clear? Once per task, after it was answered or skipped; a comment goes to a coach first.",
+                 .role(.operator),
+                 body: .json(RatingRoutes.RatingRequest.self, refine: ["comment": JSONSchema.string.atMost(RatingRoutes.commentLimit)]),
+                 answer: .json(201, .encoded(RatingRoutes.Rated.self), "Kept."),
+                 errors: [409: "The task is not answered or skipped yet, or was rated already (already_rated).",
+                          422: "A comment longer than 1000 characters."]),
         APIRoute(.post, "/api/v1/assignments/{id}/release", "releaseTask", "Hand a preloaded microtask back.", .role(.operator),
                  answer: .json(200, ResponseSchemas.done)),
         APIRoute(.post, "/api/v1/assignments/{id}/renew", "renewTask", "Keep a preloaded microtask reserved longer.", .role(.operator),
@@ -225,6 +240,14 @@ enum APIRoutes {
                  answer: .json(200, ResponseSchemas.feedback, "Decided."),
                  errors: [404: "No such feedback, or an operator outside the coach's group.", 409: "Already decided.",
                           422: "Forwarding without text or without operators."]),
+        APIRoute(.get, "/api/v1/coach/ratings", "pendingRatingComments",
+                 "Operators' comments on instructions waiting for a coach: the words and the project, never who wrote them.", .role(.coach),
+                 answer: .json(200, .encoded(RatingRoutes.PendingList.self))),
+        APIRoute(.post, "/api/v1/coach/ratings/{id}", "decideRatingComment",
+                 "Pass a comment on to the project's client (without any name), or dismiss it.", .role(.coach),
+                 body: .json(RatingRoutes.DecisionRequest.self, refine: ["decision": .cases(["pass", "dismiss"])]),
+                 answer: .json(200, .encoded(RatingRoutes.Decided.self), "Decided."),
+                 errors: [409: "Already decided.", 422: "A decision other than pass or dismiss."]),
     ]
 
     static let admin: [APIRoute] = [

@@ -122,7 +122,7 @@ enum ResponseSchemas {
                                        "payload": .encoded(MicrotaskPayload.self),
                                        "labels": .array(.encoded(TaskTemplate.Label.self))],
                             optional: ["title": .encoded(TaskTemplate.Text.self), "instructions": .encoded(TaskTemplate.Lines.self),
-                                       "examples": .array(.encoded(TaskTemplate.Example.self))]),
+                                       "examples": .array(.encoded(TaskTemplate.Example.self)), "instructionsChanged": .boolean]),
         ])
     }
 

@@ -60,20 +60,24 @@ struct OperatorRoutes {
                 .response(from: request, context: context)
         }
         guard let served else { return Response(status: .noContent) }
-        let intro = try await introJSON(for: served)
+        // Which version of the instructions this task carries, and whether the operator has not had it before.
+        let notice = try await engine.store.instructionsNotice(operatorId: userId, projectId: served.projectId)
+        let intro = try await introJSON(for: served, version: notice.version)
+        let changed = notice.changed ? #","instructionsChanged":true"# : ""
         let media = [served.payload.image?.url, served.payload.audio?.url].compactMap { $0 }
         let mediaJSON = FastText.jsonArray(media)
         let expiry = FastText.internetTime(served.leaseExpiresAt)
         // Spliced by hand: the stored payload goes out as it is, without being encoded again.
         let leaseSeconds = engine.wallSeconds(from: served.leasedAt, to: served.leaseExpiresAt)
-        let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)","leaseSeconds":\#(leaseSeconds)},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)}}"#
+        let body = #"{"assignment":{"id":\#(served.assignmentId),"leaseExpiresAt":"\#(expiry)","leaseSeconds":\#(leaseSeconds)},"task":{"id":\#(served.microtaskId),"kind":"\#(served.kind.rawValue)","projectId":\#(served.projectId),"media":\#(mediaJSON),"payload":\#(served.payloadJSON),\#(intro)\#(changed)}}"#
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// `"title":...,"instructions":...,"examples":...,"labels":...` for a project, made once.
-    func introJSON(for served: LabEngine.Served) async throws -> String {
-        let key = "\(served.projectId)/\(served.kind.rawValue)"
+    /// `"title":...,"instructions":...,"examples":...,"labels":...` for a project, made once per
+    /// version of its instructions: a change of the instructions is a new key.
+    func introJSON(for served: LabEngine.Served, version: Int = 1) async throws -> String {
+        let key = "\(served.projectId)/\(served.kind.rawValue)/\(version)"
         if let cached = intros.get(key), cached.labels == served.labels { return cached.json }
         // The client's own instructions for the project's kind, else the template's; a project
         // made from a programme (thumbnail-choice, frame-boxes) speaks through its own template.
