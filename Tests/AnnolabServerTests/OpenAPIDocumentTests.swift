@@ -220,7 +220,7 @@ struct OpenAPIDocumentTests {
         let routes = APIRoutes.all.filter { !$0.query.isEmpty }
         #expect(routes.count >= 7)
         for route in routes {
-            let path = route.path.replacingOccurrences(of: "{id}", with: "\(route.path.contains("/coach/operators/") ? operatorId : project)")
+            let path = route.path.replacingOccurrences(of: "{id}", with: "\(route.path.contains("/operators/") ? operatorId : project)")
             guard case .role(let role) = route.access else { Issue.record("\(route.path): query routes are for one role"); continue }
             // Valid values for every required parameter, so that only the one under test is wrong.
             let valid = route.query.filter(\.required).map { "\($0.name)=\(Self.sample($0.schema) ?? "")" }

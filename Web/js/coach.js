@@ -104,6 +104,7 @@ function addCard(op) {
   n.yes.addEventListener('click', () => { back(); shift(c, 'end'); });
   n.no.addEventListener('click', back);
   n.profile.addEventListener('toggle', () => n.profile.open && fillProfile(c, true));
+  n.statement.addEventListener('toggle', () => n.statement.open && !c.statementLoaded && loadStatement(c));
   n.notes.addEventListener('toggle', async () => {
     if (!n.notes.open || c.notesLoaded) return;
     c.notesLoaded = true;
@@ -117,6 +118,30 @@ function addCard(op) {
 function addNote(c, note) {
   c.n.noteList.prepend(el('li', {}, el('strong', { text: when(note.createdAt) }), ` ${note.text}`));
   c.n.noNotes.hidden = true;
+}
+
+/** The statement for the operator's work record: its text (filled once, the coach may be typing) and its state. */
+async function loadStatement(c) {
+  let statement = null;
+  try {
+    statement = await api(`${base(c.id)}/statement`);
+  } catch (error) {
+    if (error.status !== 404) return put(c.n.statementState, T('failed', { reason: error.message }));
+  }
+  if (statement && !c.statementLoaded) c.n.statementText.value = statement.text;
+  showStatement(c, statement);
+}
+
+function showStatement(c, statement) {
+  const day = (iso) => new Date(iso).toLocaleDateString(lang(), { dateStyle: 'long' });
+  c.statementLoaded = true;
+  c.statement = statement;
+  const values = { name: c.data.name };
+  let key = 'none';
+  if (statement?.agreedAt) [key, values.date] = ['agreed', day(statement.agreedAt)];
+  else if (statement?.changeRequest) [key, values.date, values.request] = ['change', day(statement.changeRequestedAt), statement.changeRequest];
+  else if (statement) key = 'waiting';
+  put(c.n.statementState, T(`statement.${key}`, values));
 }
 
 async function shift(c, what) {
@@ -220,6 +245,7 @@ function updateCard(c, fresh) {
   if (!running(d) && !n.confirm.contains(document.activeElement)) n.confirm.hidden = true;
   drawChart(c);
   fillProfile(c);
+  if (c.statementLoaded) showStatement(c, c.statement);
 }
 
 /** All cards again: at the start, after an action, after the stream reconnects. */
@@ -256,6 +282,8 @@ function addAlerts(list) {
     fresh?.push(a);
     $('alert-list').prepend(alertItem(a, false));
     cards.get(a.operator)?.n.alerts.prepend(alertItem(a, true));
+    const c = cards.get(a.operator);
+    if (a.kind === 'statement-change' && c?.statementLoaded) loadStatement(c);
   }
   $('no-alerts').hidden = alerts.size > 0;
   cards.forEach((c) => updateCard(c));
@@ -336,6 +364,13 @@ const senders = {
     addNote(cards.get(Number(id)), await api(`${base(id)}/notes`, { method: 'POST', body: { text } }));
     form.reset();
     return T('notes.added');
+  },
+  async statement(form, problems, id) {
+    const text = form.elements.text.value.trim();
+    if (!text) return need(problems, 'statement.empty', form.elements.text);
+    const c = cards.get(Number(id));
+    showStatement(c, await api(`${base(id)}/statement`, { method: 'PUT', body: { text } }));
+    return T('statement.saved', { name: c.data.name });
   },
   async work(form, problems, id) {
     const saved = await api(`/api/v1/coach/projects/${id}/operators`, { method: 'PUT', body: { operators: ticked(form).map(Number) } });

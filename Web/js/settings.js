@@ -39,12 +39,61 @@ form.addEventListener('submit', async (event) => {
     if (language() !== before) for (const group of form.querySelectorAll('fieldset')) group.replaceWith(group.cloneNode(true));
     document.title = `${t('settings.title')} – Annolab`;
     show(settings);
+    showStatement();
     saved.textContent = t(where === 'server' ? 'settings.saved' : 'settings.savedHere');
   } catch (error) {
     problem.textContent = t('settings.failed', { reason: error.message || '' });
     problem.hidden = false;
     problem.focus();
   }
+});
+
+// ---- My work record: the coach's statement, which the record shows only once the operator agreed ----
+const $ = (id) => document.getElementById(id);
+const changeForm = $('change-form');
+let statement = null;
+
+function showStatement() {
+  const day = (iso) => new Date(iso).toLocaleDateString(language(), { dateStyle: 'long' });
+  $('no-statement').hidden = Boolean(statement);
+  $('statement').hidden = !statement;
+  if (!statement) return;
+  $('statement-text').replaceChildren(...statement.text.split(/\n+/).map((line) => Object.assign(document.createElement('p'), { textContent: line })));
+  const state = statement.agreedAt ? t('settings.statementAgreed', { date: day(statement.agreedAt) })
+    : statement.changeRequest ? t('settings.statementAsked', { date: day(statement.changeRequestedAt), request: statement.changeRequest })
+      : t('settings.statementWaiting');
+  if ($('statement-state').textContent !== state) $('statement-state').textContent = state;
+  $('statement-agree').hidden = Boolean(statement.agreedAt);
+}
+
+/** Sends one statement action; the new state is then read out from where the focus goes. */
+async function act(path, body) {
+  $('change-error').hidden = true;
+  try {
+    statement = await api(`/api/v1/me/statement/${path}`, { method: 'POST', body });
+  } catch (error) {
+    $('change-error').textContent = t('settings.statementFailed', { reason: error.message || '' });
+    $('change-error').hidden = false;
+    return $('change-error').focus();
+  }
+  showStatement();
+  $('statement-state').focus();
+}
+
+$('statement-agree').addEventListener('click', () => act('agree', {}));
+changeForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const field = changeForm.elements.request;
+  const request = field.value.trim();
+  if (!request) {
+    field.setAttribute('aria-invalid', 'true');
+    $('change-error').textContent = t('settings.changeEmpty');
+    $('change-error').hidden = false;
+    return $('change-error').focus();
+  }
+  field.removeAttribute('aria-invalid');
+  await act('change', { request });
+  if (statement.changeRequest === request) changeForm.reset();
 });
 
 document.getElementById('sign-out').addEventListener('click', async () => {
@@ -66,4 +115,6 @@ if (opened) {
   me = opened.me;
   document.title = `${t('settings.title')} – Annolab`;
   show(opened.settings);
+  statement = await api('/api/v1/me/statement').catch(() => null);
+  showStatement();
 }

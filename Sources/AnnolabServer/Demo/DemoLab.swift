@@ -44,7 +44,9 @@ public enum DemoLab {
         let now = Date()
         let projects = DemoProject.seeded.map { $0.project(clientId: 0, createdAt: now) }
         let seed = LabSeed(clientName: "Demo Media", clientHourlyPriceCents: 3500, people: people, projects: projects)
-        return try await store.seedIfEmpty(seed) != nil
+        guard try await store.seedIfEmpty(seed) != nil else { return false }
+        try await openDemoSkills(store: store, ladder: try? SkillLadder.load(from: LabResources.folder(named: "Tasks")))
+        return true
     }
 
     /// What `annolab demo` prints once the lab is up.

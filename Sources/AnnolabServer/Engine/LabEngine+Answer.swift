@@ -126,6 +126,12 @@ extension LabEngine {
         queue.finishAnswer(assignmentId: lease.assignmentId, now: now)
         let blockEnd = deadline.addingTimeInterval(-grace)
         notify(lease.operatorId, .answered(secondsPastBlockEnd: now > blockEnd ? now.timeIntervalSince(blockEnd) : nil))
+        if task.isGold {
+            // A practice question may open the next step of the skill ladder; the answer stands either way.
+            do { try await practiceAnswered(operatorId: lease.operatorId, kind: task.kind) } catch {
+                logger.error("The skill ladder could not be updated after a practice question: \(error)")
+            }
+        }
         if counted.done, task.kind == .imageBoxes {
             await boxChecks.carve(from: task, answers: counted.answers, project: project)
         }

@@ -57,11 +57,23 @@ extension LabEngine {
             kinds = kinds.isEmpty ? only : kinds.intersection(only)
             if kinds.isEmpty { return nil }   // an empty set would mean every kind
         }
+        // With the skill ladder on: the kinds of the steps reached, and practice questions of the next step.
+        var practice: Set<TaskKind> = []
+        var onlyPractice = false
+        if let gate = try await ladderGate(operatorId: operatorId) {
+            let wanted = kinds.isEmpty ? Set(TaskKind.allCases) : kinds
+            kinds = wanted.intersection(gate.open)
+            practice = wanted.intersection(gate.practice)
+            if kinds.isEmpty {
+                if practice.isEmpty { notify(operatorId, .served); return nil }
+                onlyPractice = true
+            }
+        }
         let expiry = now.addingTimeInterval(leaseLength)
         for _ in 0..<8 {
             let excluded = excludedProjects.withLock { $0[operatorId] ?? [] }
             guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry,
-                                                  excluded: excluded) else {
+                                                  excluded: excluded, practice: practice, onlyPractice: onlyPractice) else {
                 notify(operatorId, .served)   // asked for work: not idle, even when there is none
                 return nil
             }

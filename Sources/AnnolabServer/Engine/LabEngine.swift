@@ -35,6 +35,8 @@ public final class LabEngine: Sendable {
     let observers = Mutex<[@Sendable (Int64, LabActivity) -> Void]>([])
     /// Where the engine reports what went wrong beside a request that itself succeeded.
     let logger: Logger
+    /// The skill ladder and the steps operators reached.
+    let skills = SkillBook()
 
     public static func start(store: LabStore, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
                              grace: TimeInterval = 120,

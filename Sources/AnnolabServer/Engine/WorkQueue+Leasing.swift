@@ -23,18 +23,18 @@ extension WorkQueue {
     /// Reserves the next microtask for an operator: gold at the project's rate, then started
     /// microtasks before new ones, projects by deadline then age. Nil when there is no work.
     /// Projects in `excluded` are skipped: the operator's coach decided they are not for them.
+    /// `practice`: kinds served only as practice questions (gold), before other work;
+    /// `onlyPractice`: nothing but those (then `kinds` is ignored: empty would mean every kind).
     func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date, maxLive: Int = 3,
-                 excluded: Set<Int64> = []) -> Reservation? {
+                 excluded: Set<Int64> = [], practice: Set<TaskKind> = [], onlyPractice: Bool = false) -> Reservation? {
         state.withLock { state in
             state.expireDue(now: now)
             // The current task and one preloaded are enough; more would keep places from others.
             if state.liveLeaseCount(operatorId: operatorId, now: now) >= maxLive { return nil }
             for projectId in state.order where !excluded.contains(projectId) {
-                guard let project = state.projects[projectId],
-                      let task = state.pickGold(project, operatorId: operatorId, kinds: kinds)
-                        ?? state.pickOpen(project, operatorId: operatorId, kinds: kinds, limit: Self.openScanLimit)
-                        ?? state.pickFresh(project, kinds: kinds)
-                        ?? state.pickOpen(project, operatorId: operatorId, kinds: kinds, limit: .max)
+                guard let project = state.projects[projectId] else { continue }
+                let practiceTask = practice.isEmpty ? nil : state.pickPractice(project, operatorId: operatorId, kinds: practice)
+                guard let task = practiceTask ?? (onlyPractice ? nil : state.pickWork(project, operatorId: operatorId, kinds: kinds))
                 else { continue }
                 task.holds[operatorId] = .init(expiresAt: leaseUntil, assignmentId: nil)
                 task.had.insert(operatorId)
@@ -133,6 +133,24 @@ extension WorkQueue.State {
 
     static func allowed(_ kind: TaskKind, _ kinds: Set<TaskKind>) -> Bool {
         kinds.isEmpty || kinds.contains(kind)
+    }
+
+    /// Gold at the project's rate, then started microtasks before new ones.
+    mutating func pickWork(_ project: WorkQueue.ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>) -> WorkQueue.ActiveTask? {
+        pickGold(project, operatorId: operatorId, kinds: kinds)
+            ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: WorkQueue.openScanLimit)
+            ?? pickFresh(project, kinds: kinds)
+            ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: .max)
+    }
+
+    /// A practice question for a step of the skill ladder not yet reached: a gold microtask of
+    /// one of `kinds` this operator has not had, whatever the project's gold rate.
+    func pickPractice(_ project: WorkQueue.ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>) -> WorkQueue.ActiveTask? {
+        for id in project.gold {
+            guard let task = active[id], !task.had.contains(operatorId), kinds.contains(task.kind) else { continue }
+            return task
+        }
+        return nil
     }
 
     /// Gold while this operator's share of gold in the project is below its rate, and only
