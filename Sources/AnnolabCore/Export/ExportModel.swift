@@ -100,6 +100,8 @@ public struct CueResult: Sendable, Equatable, Codable {
     public var correction: String?
     /// What the subtitle rules found in the cue at import.
     public var findings: [SubtitleFinding]
+    /// True when a reviewer decided this cue because the operators' verdicts split.
+    public var reviewed = false
 
     public init(index: Int, start: Double, end: Double, text: String, verdict: String?,
                 confidence: Double, correction: String? = nil, findings: [SubtitleFinding] = []) {
@@ -171,9 +173,12 @@ public struct RawAnswerRow: Sendable, Hashable, Codable {
     public var answerJSON: String
     public var createdAt: Date
     public var isGold: Bool
+    /// For a reviewer's answer: the microtask whose split answers it decided (its label).
+    public var decides: Int64?
 
     public init(microtaskId: Int64, kind: String, operatorPseudonym: String, answerJSON: String,
-                createdAt: Date, isGold: Bool) {
+                createdAt: Date, isGold: Bool, decides: Int64? = nil) {
+        self.decides = decides
         self.microtaskId = microtaskId
         self.kind = kind
         self.operatorPseudonym = operatorPseudonym

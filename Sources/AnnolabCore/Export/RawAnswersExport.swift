@@ -59,14 +59,17 @@ public struct RawAnswersExport: Sendable {
                     "The raw answers export stopped because an operator was not given a pseudonym such as operator-1. No file was written, so nobody's identity left the lab.")
             }
             let answer = ExportJSON.parse(Data(row.answerJSON.utf8)) ?? .string(row.answerJSON)
-            out += ExportJSON.object([
+            var fields: [String: ExportJSON] = [
                 "answer": answer,
                 "createdAt": .string(ExportNumber.isoTimestamp(row.createdAt)),
                 "isGold": .bool(row.isGold),
                 "kind": .string(row.kind),
                 "microtaskId": .int(row.microtaskId),
                 "operator": .string(row.operatorPseudonym),
-            ]).text()
+            ]
+            // A reviewer's decision says which microtask's label it is.
+            if let decides = row.decides { fields["decides"] = .int(decides) }
+            out += ExportJSON.object(fields).text()
             out += "\n"
         }
         return Data(out.utf8)

@@ -25,7 +25,10 @@ public struct SubtitleReportCSV: Sendable {
     /// without a picture); when there are any, each row ends with the cue's
     /// `start_time,end_time,start_frame,end_frame` (see ``AudioTagsExport/timecodes(start:end:frameRate:)``).
     public func write(_ files: [SubtitleFileResult], programmes: [String: Double] = [:]) -> Data {
-        var table = CSVTable(header: Self.header + (programmes.isEmpty ? [] : AudioTagsExport.timecodeHeader))
+        // Where a reviewer decided any cue, each row says who decided it: "operators" or "reviewer".
+        let reviewed = files.contains { $0.cues.contains(where: \.reviewed) }
+        var table = CSVTable(header: Self.header + (programmes.isEmpty ? [] : AudioTagsExport.timecodeHeader)
+                             + (reviewed ? ["decided_by"] : []))
         for file in files.sorted(by: { $0.fileName.utf8.lexicographicallyPrecedes($1.fileName.utf8) }) {
             for cue in file.cues.sorted(by: { $0.index < $1.index }) {
                 table.append([
@@ -37,7 +40,8 @@ public struct SubtitleReportCSV: Sendable {
                     guard let finding = cue.findings.first(where: { $0.rule == rule }) else { return "" }
                     guard let measured = finding.measured else { return "yes" }
                     return measured == measured.rounded() ? ExportNumber.fixed(measured, places: 0) : ExportNumber.fixed(measured, places: 1)
-                } + (programmes.isEmpty ? [] : AudioTagsExport.timecodes(start: cue.start, end: cue.end, frameRate: programmes[file.fileName])))
+                } + (programmes.isEmpty ? [] : AudioTagsExport.timecodes(start: cue.start, end: cue.end, frameRate: programmes[file.fileName]))
+                  + (reviewed ? [cue.reviewed ? "reviewer" : "operators"] : []))
             }
         }
         return table.data()

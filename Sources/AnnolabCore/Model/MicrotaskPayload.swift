@@ -118,6 +118,20 @@ public struct MicrotaskPayload: Codable, Sendable, Equatable {
     public var video: Video?
     public var frames: [Frame]?
     public var frame: FramePosition?
+    /// For a reviewer: the answers that split, without names; the reviewer's answer decides.
+    public var review: Review?
+
+    /// What a reviewer sees of a microtask whose answers did not agree.
+    public struct Review: Codable, Sendable, Equatable {
+        /// The microtask being decided.
+        public var of: Int64
+        /// The answers given, in the order they came, without who gave them.
+        public var answers: [AnswerBody]
+        public init(of: Int64, answers: [AnswerBody]) {
+            self.of = of
+            self.answers = answers
+        }
+    }
 
     public init(image: Image? = nil, tile: Tile? = nil, box: LabeledBox? = nil, cues: [Cue]? = nil, audio: Audio? = nil,
                 options: [String]? = nil, sourceFile: String? = nil, video: Video? = nil, frames: [Frame]? = nil,

@@ -132,6 +132,9 @@ extension LabEngine {
                 logger.error("The skill ladder could not be updated after a practice question: \(error)")
             }
         }
+        if counted.done {
+            await reviewIfSplit(task, answers: counted.answers, project: project)
+        }
         if counted.done, task.kind == .imageBoxes {
             await boxChecks.carve(from: task, answers: counted.answers, project: project)
         }

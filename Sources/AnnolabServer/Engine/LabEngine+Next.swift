@@ -69,11 +69,13 @@ extension LabEngine {
                 onlyPractice = true
             }
         }
+        let reviewer = try await isReviewer(operatorId: operatorId)
         let expiry = now.addingTimeInterval(leaseLength)
         for _ in 0..<8 {
             let excluded = excludedProjects.withLock { $0[operatorId] ?? [] }
             guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry,
-                                                  excluded: excluded, practice: practice, onlyPractice: onlyPractice) else {
+                                                  excluded: excluded, practice: practice, onlyPractice: onlyPractice,
+                                                  reviewer: reviewer) else {
                 notify(operatorId, .served)   // asked for work: not idle, even when there is none
                 return nil
             }

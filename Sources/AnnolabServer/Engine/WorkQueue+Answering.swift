@@ -68,14 +68,15 @@ extension WorkQueue {
             // Finished while this answer was being checked: its place is no longer needed.
             if task.done { return nil }
             task.answers.append(answer)
-            let decision = decide(task.facts, task.answers)
+            // A reviewer's one answer decides.
+            let decision = task.isReview ? AdaptiveOverlap.Decision(required: 1, done: true) : decide(task.facts, task.answers)
             task.required = max(task.required, decision.required)
             guard decision.done else {
                 state.refresh(task, now: now)
                 return Counted(required: task.required, done: false)
             }
             task.done = true
-            state.projects[task.projectId]?.working -= 1
+            if !task.isReview { state.projects[task.projectId]?.working -= 1 }
             state.refresh(task, now: now)
             // A lease being answered holds its place until `.distantFuture`, so only leases left to run out are here.
             let expired = task.holds.values.compactMap { hold in

@@ -26,15 +26,18 @@ extension WorkQueue {
     /// `practice`: kinds served only as practice questions (gold), before other work;
     /// `onlyPractice`: nothing but those (then `kinds` is ignored: empty would mean every kind).
     func reserve(operatorId: Int64, kinds: Set<TaskKind>, now: Date, leaseUntil: Date, maxLive: Int = 3,
-                 excluded: Set<Int64> = [], practice: Set<TaskKind> = [], onlyPractice: Bool = false) -> Reservation? {
+                 excluded: Set<Int64> = [], practice: Set<TaskKind> = [], onlyPractice: Bool = false,
+                 reviewer: Bool = false) -> Reservation? {
         state.withLock { state in
             state.expireDue(now: now)
             // The current task and one preloaded are enough; more would keep places from others.
             if state.liveLeaseCount(operatorId: operatorId, now: now) >= maxLive { return nil }
             for projectId in state.order where !excluded.contains(projectId) {
                 guard let project = state.projects[projectId] else { continue }
+                let reviewTask = reviewer ? state.pickReview(project, operatorId: operatorId, now: now) : nil
                 let practiceTask = practice.isEmpty ? nil : state.pickPractice(project, operatorId: operatorId, kinds: practice)
-                guard let task = practiceTask ?? (onlyPractice ? nil : state.pickWork(project, operatorId: operatorId, kinds: kinds))
+                guard let task = reviewTask ?? practiceTask
+                        ?? (onlyPractice ? nil : state.pickWork(project, operatorId: operatorId, kinds: kinds))
                 else { continue }
                 task.holds[operatorId] = .init(expiresAt: leaseUntil, assignmentId: nil)
                 task.had.insert(operatorId)
@@ -141,6 +144,16 @@ extension WorkQueue.State {
             ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: WorkQueue.openScanLimit)
             ?? pickFresh(project, kinds: kinds)
             ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: .max)
+    }
+
+    /// A reviewer's microtask this operator did not answer before, with its one place free.
+    func pickReview(_ project: WorkQueue.ProjectQueue, operatorId: Int64, now: Date) -> WorkQueue.ActiveTask? {
+        for id in project.reviews {
+            guard let task = active[id], !task.done, !task.had.contains(operatorId),
+                  task.answers.isEmpty, task.liveHolds(now: now) == 0 else { continue }
+            return task
+        }
+        return nil
     }
 
     /// A practice question for a step of the skill ladder not yet reached: a gold microtask of

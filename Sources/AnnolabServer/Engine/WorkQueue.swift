@@ -50,6 +50,7 @@ final class WorkQueue: Sendable {
         var projectId: Int64
         var kind: TaskKind
         var isGold: Bool
+        var isReview = false
         var required: Int
         var payload: MicrotaskPayload
     }
@@ -66,6 +67,8 @@ final class WorkQueue: Sendable {
         let projectId: Int64
         let kind: TaskKind
         var isGold: Bool
+        /// A reviewer's microtask: served only to reviewers, done with one answer.
+        var isReview = false
         var required: Int
         var answers: [AnswerBody] = []
         /// Places held, by operator: live leases, and run-out ones nobody has ended yet.
@@ -93,7 +96,7 @@ final class WorkQueue: Sendable {
         }
 
         var facts: TaskFacts {
-            TaskFacts(id: id, projectId: projectId, kind: kind, isGold: isGold, required: required,
+            TaskFacts(id: id, projectId: projectId, kind: kind, isGold: isGold, isReview: isReview, required: required,
                       payload: payload?.decoded ?? MicrotaskPayload())
         }
     }
@@ -109,6 +112,8 @@ final class WorkQueue: Sendable {
         /// first, so clients get whole results early.
         var open = SortedIds()
         var gold: [Int64] = []
+        /// Reviewers' microtasks not yet decided.
+        var reviews: [Int64] = []
         /// Started, unfinished, non-gold microtasks: the project still has its own work, so gold may be mixed in.
         var working = 0
 
@@ -168,7 +173,11 @@ final class WorkQueue: Sendable {
                 let task = ActiveTask(id: id, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
                                       required: microtask.requiredAnswers, payload: Payload(json: microtask.payload))
                 state.active[id] = task
-                if task.isGold { project.gold.append(id) } else { project.working += 1 }
+                if microtask.reviewOf != nil {
+                    task.isReview = true
+                    task.had = work.reviewExcluded[id] ?? []
+                    project.reviews.append(id)
+                } else if task.isGold { project.gold.append(id) } else { project.working += 1 }
             }
             for answer in work.answers {
                 guard let task = state.active[answer.microtaskId], !task.isGold,
@@ -238,6 +247,19 @@ final class WorkQueue: Sendable {
         }
     }
 
+    /// Adds a reviewer's microtask; nobody in `excluded` (those who answered the original) gets it.
+    func addReview(_ microtask: Microtask, excluded: Set<Int64>) {
+        state.withLock { state in
+            guard let id = microtask.id, state.active[id] == nil, let project = state.projects[microtask.projectId] else { return }
+            let task = ActiveTask(id: id, projectId: project.info.id, kind: microtask.kind, isGold: false,
+                                  required: 1, payload: Payload(json: microtask.payload))
+            task.isReview = true
+            task.had = excluded
+            state.active[id] = task
+            project.reviews.append(id)
+        }
+    }
+
     /// Turns microtasks into gold: they leave the normal queue and are mixed in at the gold rate.
     func markGold(_ ids: [Int64]) {
         state.withLock { state in
@@ -299,7 +321,7 @@ extension WorkQueue.State {
     /// its answers, places or state.
     mutating func refresh(_ task: WorkQueue.ActiveTask, now: Date) {
         guard let project = projects[task.projectId] else { return }
-        let open = !task.isGold && !task.done && task.answers.count + task.liveHolds(now: now) < task.required
+        let open = !task.isGold && !task.isReview && !task.done && task.answers.count + task.liveHolds(now: now) < task.required
         guard open != task.isOpen else { return }
         task.isOpen = open
         if open { project.open.insert(task.id) } else { project.open.remove(task.id) }
@@ -336,6 +358,7 @@ extension WorkQueue.State {
     /// sent on one of those finds the store's record and is told the task is done.
     mutating func retire(_ task: WorkQueue.ActiveTask) {
         active[task.id] = nil
+        if task.isReview { projects[task.projectId]?.reviews.removeAll { $0 == task.id } }
         if task.isOpen { projects[task.projectId]?.open.remove(task.id) }
         for (operatorId, hold) in task.holds {
             guard let assignmentId = hold.assignmentId, leases[assignmentId]?.state == .leased else { continue }

@@ -83,12 +83,19 @@ public struct ExportService: Sendable {
         var payloads: [Int64: MicrotaskPayload]
         var answers: [AnswerRecord]
         var pseudonyms: OperatorPseudonyms
+        /// Reviewers' decisions: the microtask decided -> the reviewer's answer, which is its label.
+        var decisions: [Int64: AnswerRecord] = [:]
+        /// Reviewers' microtasks -> the microtask each decides (they are not items of their own).
+        var reviews: [Int64: Int64] = [:]
     }
 
     func gather(_ project: Project) async throws -> Gathered {
         let projectId = try project.id.required("project")
         let items = Dictionary(uniqueKeysWithValues: try await store.items(projectId: projectId).map { (try $0.id.required("item"), $0) })
-        let microtasks = try await store.microtasks(projectId: projectId)
+        let all = try await store.microtasks(projectId: projectId)
+        let microtasks = all.filter { $0.reviewOf == nil }
+        var reviews: [Int64: Int64] = [:]
+        for review in all { if let id = review.id, let original = review.reviewOf { reviews[id] = original } }
         let decoder = JSONDecoder()
         var payloads: [Int64: MicrotaskPayload] = [:]
         for microtask in microtasks {
@@ -96,7 +103,8 @@ public struct ExportService: Sendable {
         }
         let answers = try await store.answers(projectId: projectId).sorted { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }
         return Gathered(items: items, microtasks: microtasks, payloads: payloads, answers: answers,
-                        pseudonyms: OperatorPseudonyms(operatorIDs: answers.map { String($0.operatorId) }))
+                        pseudonyms: OperatorPseudonyms(operatorIDs: answers.map { String($0.operatorId) }),
+                        decisions: reviews.isEmpty ? [:] : try await store.reviewDecisions(projectId: projectId), reviews: reviews)
     }
 
     static func base(_ name: String) -> String {
@@ -182,14 +190,20 @@ public struct ExportService: Sendable {
     func rawAnswers(_ data: Gathered) throws -> Data {
         let kinds = Dictionary(uniqueKeysWithValues: try data.microtasks.map { (try $0.id.required("microtask"), $0.kind.rawValue) })
         return try RawAnswersExport().write(data.answers.map { answer in
-            RawAnswerRow(microtaskId: answer.microtaskId, kind: kinds[answer.microtaskId] ?? "",
-                         operatorPseudonym: data.pseudonyms[String(answer.operatorId)] ?? "operator-0",
-                         answerJSON: answer.body, createdAt: answer.createdAt, isGold: answer.isGold)
+            let decides = data.reviews[answer.microtaskId]
+            return RawAnswerRow(microtaskId: answer.microtaskId, kind: kinds[decides ?? answer.microtaskId] ?? "",
+                                operatorPseudonym: data.pseudonyms[String(answer.operatorId)] ?? "operator-0",
+                                answerJSON: answer.body, createdAt: answer.createdAt, isGold: answer.isGold, decides: decides)
         })
     }
 
+    /// The answers that make a microtask's label: a reviewer's decision alone where there is one.
     func answers(_ data: Gathered, microtaskId: Int64) -> [(operatorID: String, answer: AnswerBody)] {
         let decoder = JSONDecoder()
+        if let decision = data.decisions[microtaskId],
+           let answer = try? decoder.decode(AnswerBody.self, from: Data(decision.body.utf8)) {
+            return [(String(decision.operatorId), answer)]
+        }
         return data.answers.filter { $0.microtaskId == microtaskId && !$0.isGold }.compactMap { record in
             (try? decoder.decode(AnswerBody.self, from: Data(record.body.utf8))).map { (String(record.operatorId), $0) }
         }
@@ -199,7 +213,8 @@ public struct ExportService: Sendable {
 
     /// Each subtitle file with every cue, and the verdict the operators reached on it.
     func subtitleResults(_ data: Gathered) throws -> [SubtitleFileResult] {
-        var cuesByItem: [Int64: [Int: (cue: MicrotaskPayload.Cue, verdict: String?, confidence: Double, correction: String?)]] = [:]
+        var cuesByItem: [Int64: [Int: (cue: MicrotaskPayload.Cue, verdict: String?, confidence: Double, correction: String?,
+                                       reviewed: Bool)]] = [:]
         for microtask in data.microtasks where microtask.kind == .subtitleCheck && !microtask.isGold {
             let microtaskId = try microtask.id.required("microtask")
             guard let itemId = microtask.itemId, let cues = data.payloads[microtaskId]?.cues else { continue }
@@ -216,15 +231,18 @@ public struct ExportService: Sendable {
                 let result = consensus?.cues.first { $0.cue == position }
                 // A cue shared by two windows keeps the judgement with the higher confidence.
                 if let existing = cuesByItem[itemId]?[cue.index], existing.confidence >= (result?.confidence ?? 0) { continue }
-                cuesByItem[itemId, default: [:]][cue.index] = (cue, result?.verdict?.rawValue, result?.confidence ?? 0, result?.correction)
+                cuesByItem[itemId, default: [:]][cue.index] = (cue, result?.verdict?.rawValue, result?.confidence ?? 0, result?.correction,
+                                                               data.decisions[microtaskId] != nil)
             }
         }
         return data.items.sorted { $0.key < $1.key }.compactMap { itemId, item in
             guard let cues = cuesByItem[itemId] else { return nil }
             return SubtitleFileResult(fileName: item.fileName, cues: cues.sorted { $0.key < $1.key }.map { index, entry in
-                CueResult(index: index, start: entry.cue.start, end: entry.cue.end, text: SubtitleParsing.plainText(entry.cue.text),
-                          verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction,
-                          findings: entry.cue.findings ?? [])
+                var result = CueResult(index: index, start: entry.cue.start, end: entry.cue.end, text: SubtitleParsing.plainText(entry.cue.text),
+                                       verdict: entry.verdict, confidence: entry.confidence, correction: entry.correction,
+                                       findings: entry.cue.findings ?? [])
+                result.reviewed = entry.reviewed
+                return result
             })
         }
     }
@@ -285,19 +303,28 @@ public struct ExportService: Sendable {
         let matrix = try? AnswerMatrix(tasks: tasks, workers: workers, labels: labels, taskCount: microtasks.count,
                                        workerCount: workerIndex.count, labelCount: project.labels.count)
         let consensus = matrix.map { DawidSkene().fit($0, gold: [:]) }
-        var csv = CSVTable(header: ["file", "label", "confidence", "answers"])
+        // Where a reviewer decided any picture, each row says who decided: "operators" or "reviewer".
+        let reviewed = !data.decisions.isEmpty
+        var csv = CSVTable(header: ["file", "label", "confidence", "answers"] + (reviewed ? ["decided_by"] : []))
         var rows: [ExportJSON] = []
         for (position, microtask) in microtasks.enumerated() {
             let microtaskId = try microtask.id.required("microtask")
             let file = microtask.itemId.flatMap { data.items[$0]?.fileName } ?? "microtask-\(microtaskId)"
             var label = "", confidence = 0.0
-            if counts[position] > 0, let consensus, let chosen = consensus.label(task: position) {
+            let decision = data.decisions[microtaskId].flatMap { try? JSONDecoder().decode(AnswerBody.self, from: Data($0.body.utf8)) }?.choice
+            if let decision {
+                // The reviewer's decision is the label, whatever the model of the operators says.
+                (label, confidence) = (decision, 1)
+            } else if counts[position] > 0, let consensus, let chosen = consensus.label(task: position) {
                 label = project.labels[chosen]
                 confidence = consensus.confidence(task: position)
             }
-            csv.append([file, label, ExportNumber.fixed(confidence, places: 4), String(counts[position])])
-            rows.append(.object(["file": .string(file), "label": label.isEmpty ? .null : .string(label),
-                                 "confidence": .fixed(confidence, places: 4), "answers": .int(counts[position])]))
+            let decidedBy = decision == nil ? "operators" : "reviewer"
+            csv.append([file, label, ExportNumber.fixed(confidence, places: 4), String(counts[position])] + (reviewed ? [decidedBy] : []))
+            var fields: [String: ExportJSON] = ["file": .string(file), "label": label.isEmpty ? .null : .string(label),
+                                                "confidence": .fixed(confidence, places: 4), "answers": .int(counts[position])]
+            if reviewed { fields["decidedBy"] = .string(decidedBy) }
+            rows.append(.object(fields))
         }
         if format == "csv" {
             return File(fileName: "\(name)-choices.csv", contentType: "text/csv; charset=utf-8", data: csv.data())

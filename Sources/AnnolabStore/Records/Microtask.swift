@@ -18,6 +18,8 @@ public struct Microtask: Codable, Sendable, Equatable, FetchableRecord, MutableP
     public var answerCount: Int
     public var status: Status
     public var createdAt: Date
+    /// For a reviewer's microtask: the microtask whose answers split, which the reviewer decides.
+    public var reviewOf: Int64?
 
     /// Where a microtask stands: the same three values as the `microtask.status` column's CHECK.
     ///

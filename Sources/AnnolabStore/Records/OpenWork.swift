@@ -18,13 +18,17 @@ public struct OpenWork: Sendable {
     public var assignments: [Assignment]
     /// Answers given on them (for adaptive overlap).
     public var answers: [AnswerRecord]
+    /// Per open reviewer's microtask, the operators who answered the microtask it decides.
+    public var reviewExcluded: [Int64: Set<Int64>]
 
-    public init(projects: [Project], fresh: [FreshRun], started: [Microtask], assignments: [Assignment], answers: [AnswerRecord]) {
+    public init(projects: [Project], fresh: [FreshRun], started: [Microtask], assignments: [Assignment], answers: [AnswerRecord],
+                reviewExcluded: [Int64: Set<Int64>] = [:]) {
         self.projects = projects
         self.fresh = fresh
         self.started = started
         self.assignments = assignments
         self.answers = answers
+        self.reviewExcluded = reviewExcluded
     }
 }
 
@@ -59,7 +63,7 @@ extension LabStore {
             var startedIds: [Int64] = []
             // One pass in id order; the payload column is not read for microtasks nobody has had.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, projectId, kind, isGold OR answerCount > 0
+                SELECT id, projectId, kind, isGold OR reviewOf IS NOT NULL OR answerCount > 0
                     OR EXISTS (SELECT 1 FROM assignment WHERE assignment.microtaskId = microtask.id) AS started
                 FROM microtask WHERE status = ? OR isGold = 1 ORDER BY id
                 """, arguments: [Microtask.Status.open])
@@ -94,9 +98,19 @@ extension LabStore {
                 answers += try AnswerRecord.filter(ids.contains(AnswerRecord.Columns.microtaskId))
                     .order(AnswerRecord.Columns.id).fetchAll(db)
             }
+            // Who answered the microtask a reviewer's microtask decides: none of them reviews it.
+            var reviewExcluded: [Int64: Set<Int64>] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT review.id AS review, answer.operatorId AS operatorId FROM microtask AS review
+                JOIN answer ON answer.microtaskId = review.reviewOf
+                WHERE review.reviewOf IS NOT NULL AND review.status = 'open'
+                """) {
+                reviewExcluded[row["review"], default: []].insert(row["operatorId"])
+            }
             assignments.sort { ($0.id ?? 0) < ($1.id ?? 0) }
             answers.sort { ($0.id ?? 0) < ($1.id ?? 0) }
-            return OpenWork(projects: projects, fresh: fresh, started: started, assignments: assignments, answers: answers)
+            return OpenWork(projects: projects, fresh: fresh, started: started, assignments: assignments, answers: answers,
+                            reviewExcluded: reviewExcluded)
         }
     }
 }
