@@ -67,6 +67,7 @@ public enum RecordPage {
     table.narrow { width: auto; min-width: 90mm }
     .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0 8mm; align-items: start }
     .pair table.narrow { width: 100%; min-width: 0 }
+    @media screen and (max-width: 40em) { .pair { grid-template-columns: 1fr } }
     caption { text-align: left; padding: 0 0 0.8mm; font-style: italic; break-after: avoid }
     th, td { text-align: left; padding: 0.35mm 2mm; border-bottom: 0.2mm solid #8a8a8a; vertical-align: top }
     thead th { background: #e3ebf2; border-bottom: 0.3mm solid #0b2e4f }
