@@ -186,6 +186,43 @@ struct InstructionRatingTests {
         #expect(versions.map { $0["unclear"] as? Int } == [1, 0], "each rating counts for the version its task carried")
     }
 
+    @Test("text mode asks once, with a number after the next task's options, and takes that number as the rating")
+    func textModeAsksWithANumber() async throws {
+        let lab = try await RunningLab.start(demo: true)
+        defer { Task { await lab.stop() } }
+        let client = try await lab.login(Self.clientLogin)
+        let created = try await lab.request("POST", "/api/v1/projects", json: [
+            "name": "Sounds", "template": "audio-tags", "labels": ["music", "speech"], "overlap": 1, "goldRate": 0,
+        ] as [String: Any], token: client)
+        let project = try #require(created.json["id"] as? Int, "\(created.text)")
+        _ = try await lab.server.importer.importFiles((1...4).map { (name: "clip-\($0).wav", data: TestMedia.wav(seconds: 2)) },
+                                                      into: Int64(project), strict: true, actor: nil)
+        let anouk = try await lab.login(["badge": "OP-0001"])
+        func say(_ input: String) async throws -> [String] {
+            let reply = try await lab.request("POST", "/api/v1/text", json: ["input": input, "language": "en"], token: anouk)
+            return try #require(reply.json["lines"] as? [String], "\(reply.text)")
+        }
+        _ = try await say("start")
+        let saved = try await say("1")
+        #expect(saved.contains("Saved."))
+        // Two sounds to choose from in the next task: 3 and 4 are the question's.
+        #expect(saved.contains("Were the instructions of the last task clear? Say 3 for yes, or 4 for no."), "\(saved)")
+        let thanks = try await say("4")
+        #expect(thanks.first == "Thank you.")
+        var figures = try await lab.request("GET", "/api/v1/projects/\(project)/ratings", token: client)
+        #expect(figures.json["ratings"] as? Int == 1 && figures.json["unclear"] as? Int == 1)
+
+        // Not answering is fine: the next input is the task's again, and nothing is rated.
+        let next = try await say("2")
+        #expect(next.contains("Saved.") && next.contains { $0.hasPrefix("Were the instructions") })
+        let skipped = try await say("skip")
+        #expect(skipped.first == "Skipped. That is fine.", "the question about the last task let go; the skip is the task's")
+        #expect(skipped.contains { $0.hasPrefix("Were the instructions") }, "a skipped task may be rated too")
+        _ = try await say("3")
+        figures = try await lab.request("GET", "/api/v1/projects/\(project)/ratings", token: client)
+        #expect(figures.json["ratings"] as? Int == 2 && figures.json["unclear"] as? Int == 1)
+    }
+
     @Test("a project nobody rated yet says so with a null share")
     func noRatingsYet() async throws {
         let (lab, client, project) = try await Self.lab(pictures: 1)

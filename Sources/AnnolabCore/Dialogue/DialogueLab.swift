@@ -16,6 +16,13 @@ public protocol DialogueLab: Sendable {
     func release(_ task: DialogueTask) async throws
     /// Messages from the coach not yet read, oldest first; they count as read once returned.
     func unreadMessages() async throws -> [String]
+    /// Whether the instructions of a task the operator answered or skipped were clear.
+    func rateInstructions(assignmentId: Int64, clear: Bool) async throws
+}
+
+extension DialogueLab {
+    /// A lab that keeps no ratings lets the answer go: the question is optional.
+    public func rateInstructions(assignmentId: Int64, clear: Bool) async throws {}
 }
 
 /// The shift as the dialogue needs it; times are wall-clock seconds from now.

@@ -123,7 +123,7 @@ extension TextDialogue {
         if let message = feedback.message { lines.append(spoken(language == "nl" ? message.nl : message.en)) }
         lines += try await timeWarning(lab: lab)
         var reply = try await nextTask(lab: lab)
-        reply.lines = lines + reply.lines
+        reply.lines = lines + [askRating(about: held.assignmentId)] + reply.lines
         reply.signal = reply.signal ?? .saved
         return reply
     }

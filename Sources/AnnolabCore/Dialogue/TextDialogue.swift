@@ -40,6 +40,8 @@ public struct TextDialogue: Sendable {
     var warned: Set<Int> = []
     /// In an extra pause no answer is taken until the operator says resume.
     var onExtraPause = false
+    /// "Were the instructions clear?" about the task done last, open for the next input only.
+    var rating: RatingQuestion?
 
     public init(name: String, language: String) {
         self.name = name
@@ -89,6 +91,7 @@ public struct TextDialogue: Sendable {
         if input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return try await greet(lab: lab)
         }
+        if let thanks = await answerRating(command, lab: lab) { return thanks }
         // In the correction step any text that is not a command is the correction itself.
         if case .correction(let position) = step {
             switch command {
@@ -146,7 +149,8 @@ public struct TextDialogue: Sendable {
             try await lab.skip(held)
             clearTask()
             var reply = try await nextTask(lab: lab)
-            reply.lines.insert(say("Skipped. That is fine.", "Overgeslagen. Dat is goed."), at: 0)
+            reply.lines.insert(contentsOf: [say("Skipped. That is fine.", "Overgeslagen. Dat is goed."),
+                                            askRating(about: held.assignmentId)], at: 0)
             return reply
         case .play:
             guard task != nil else { return DialogueReply(lines: [say("There is no task to play.", "Er is geen taak om af te spelen.")]) }

@@ -63,6 +63,11 @@ struct EngineDialogueLab: DialogueLab {
         return unread.map(\.body)
     }
 
+    func rateInstructions(assignmentId: Int64, clear: Bool) async throws {
+        _ = try await engine.store.rateInstructions(operatorId: operatorId, assignmentId: assignmentId, clear: clear,
+                                                    comment: nil, at: engine.clock.now())
+    }
+
     func release(_ task: DialogueTask) async throws {
         try await engine.release(operatorId: operatorId, assignmentId: task.assignmentId)
     }
