@@ -1,6 +1,7 @@
-// One project: progress, quality (with a subtitle check's rule findings) and cost in words, adding files (with progress), downloads, a note to the lab.
+// One project: progress, quality (with a subtitle check's rule findings), how clear the instructions are, and cost in words, adding files (with progress), downloads, a note to the lab.
 import { csrfHeaders } from './api.js';
 import { $, T, api, day, el, euro, kindWords, maybe, num, percent, showErrors, start } from './client-common.js';
+import { showClarity } from './client-ratings.js';
 
 const id = new URLSearchParams(location.search).get('id');
 let project = null;
@@ -52,6 +53,7 @@ function show() {
   $('progress-list').replaceChildren(...[T('progress.working', { n: working }), T('progress.left', { n: left }), eta]
     .map((text) => el('li', { text })));
   showJobs(p.jobs || []);
+  showClarity(p);
 
   facts($('quality'), [
     ['quality.agreementAll', percent(q.agreement)],

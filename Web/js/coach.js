@@ -3,6 +3,7 @@
 import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
 import { el, inPage } from './work-dom.js';
+import { showRatings } from './coach-ratings.js';
 import { applySettings, loadSettings } from './work-prefs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -477,6 +478,7 @@ async function main() {
     seen.add(item.projectId);
   }
   (await get('/api/v1/coach/feedback', 'feedback')).filter((f) => f.status === 'pending').forEach(addFeedback);
+  await showRatings();
   setInterval(() => cards.forEach(tick), 20000);
 }
 
