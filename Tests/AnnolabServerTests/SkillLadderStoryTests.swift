@@ -179,3 +179,33 @@ enum RecordDay {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
+
+@Suite("The skill ladder in text mode")
+struct SkillLadderTextTests {
+    @Test("saying leren or learn tells what the operator can do, what is next and how far they are, in their language")
+    func learnInTextMode() async throws {
+        let lab = try await RunningLab.start(demo: true)
+        defer { Task { await lab.stop() } }
+        let admin = try await lab.login(["email": "admin@demo.local", "password": "demo-admin"])
+        let client = try await lab.login(["email": "client@demo.local", "password": "demo-client"])
+        _ = try await SkillLadderStoryTests.subtitleProject(lab, client: client, name: "Practice news", count: 4, gold: 4)
+        let gijs = try await SkillLadderStoryTests.newOperator(lab, admin: admin, name: "Gijs Nieuw")
+        let dutch = try await lab.request("POST", "/api/v1/text", json: ["input": "leren"], token: gijs.token)
+        let said = try #require(dutch.json["output"] as? String, "\(dutch.text)")
+        #expect(said.contains("Je kunt: Geluiden benoemen."), "\(said)")
+        #expect(said.contains("Wat je nu kunt leren: Ondertitels controleren."), "\(said)")
+        #expect(said.contains("Oefenvragen gedaan: 0 van de 8."), "\(said)")
+        // Three practice questions answered in text mode... by HTTP here, then asked in English.
+        _ = try await lab.request("POST", "/api/v1/shift/start", token: gijs.token)
+        let served = try await SkillLadderStoryTests.work(lab, token: gijs.token) { $0 == 0 ? "text-error" : "correct" }
+        #expect(served.count == 4)
+        _ = try await lab.request("POST", "/api/v1/text", json: ["input": "english"], token: gijs.token)
+        let english = try await lab.request("POST", "/api/v1/text", json: ["input": "learn"], token: gijs.token)
+        let text = try #require(english.json["output"] as? String)
+        #expect(text.contains("Next to learn: Checking subtitles."), "\(text)")
+        #expect(text.contains("Practice questions done: 4 of 8."), "\(text)")
+        #expect(text.contains("75 percent right; 75 percent opens the step."), "\(text)")
+        let help = try await lab.request("POST", "/api/v1/text", json: ["input": "help"], token: gijs.token)
+        #expect((help.json["output"] as? String)?.contains("learn") == true)
+    }
+}

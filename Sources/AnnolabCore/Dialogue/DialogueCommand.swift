@@ -3,7 +3,7 @@ import Foundation
 
 /// One thing an operator can say to the text dialogue.
 public enum DialogueCommand: Equatable, Sendable {
-    case help, again, pause, resume, stop, start, skip, play, next, time
+    case help, again, pause, resume, stop, start, skip, play, next, time, learn
     case language(String)
     case yes, no, nothing
     case numbers([Int])
@@ -20,6 +20,7 @@ public enum DialogueCommand: Equatable, Sendable {
         (.play, ["speel", "play", "luister", "listen", "afspelen", "speel af", "play again"]),
         (.next, ["volgende", "next", "nieuwe taak", "new task"]),
         (.time, ["tijd", "time", "status", "hoe laat"]),
+        (.learn, ["leren", "learn", "wat kan ik leren", "what can i learn", "vaardigheden", "skills", "ladder", "oefenen", "practice"]),
         (.language("en"), ["english", "engels", "in english"]),
         (.language("nl"), ["nederlands", "dutch", "in het nederlands"]),
         (.yes, ["ja", "yes", "jawel", "klopt", "yep", "yeah", "juist"]),

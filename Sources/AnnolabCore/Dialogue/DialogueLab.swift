@@ -18,11 +18,36 @@ public protocol DialogueLab: Sendable {
     func unreadMessages() async throws -> [String]
     /// Whether the instructions of a task the operator answered or skipped were clear.
     func rateInstructions(assignmentId: Int64, clear: Bool) async throws
+    /// Where the operator stands on the lab's skill ladder, in `language`; nil without a ladder.
+    func ladder(language: String) async throws -> DialogueLadder?
 }
 
 extension DialogueLab {
     /// A lab that keeps no ratings lets the answer go: the question is optional.
     public func rateInstructions(assignmentId: Int64, clear: Bool) async throws {}
+    /// A lab without a skill ladder has nothing to learn next.
+    public func ladder(language: String) async throws -> DialogueLadder? { nil }
+}
+
+/// The skill ladder as the dialogue tells it: the steps reached, and the next with its progress.
+public struct DialogueLadder: Sendable, Equatable {
+    public var reached: [String]
+    public var next: String?
+    public var practiceDone: Int
+    public var practiceNeeded: Int
+    /// Percent right of the recent practice questions; nil before the first.
+    public var percentRight: Int?
+    public var percentNeeded: Int
+
+    public init(reached: [String], next: String?, practiceDone: Int = 0, practiceNeeded: Int = 0, percentRight: Int? = nil,
+                percentNeeded: Int = 0) {
+        self.reached = reached
+        self.next = next
+        self.practiceDone = practiceDone
+        self.practiceNeeded = practiceNeeded
+        self.percentRight = percentRight
+        self.percentNeeded = percentNeeded
+    }
 }
 
 /// The shift as the dialogue needs it; times are wall-clock seconds from now.

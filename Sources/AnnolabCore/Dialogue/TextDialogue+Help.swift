@@ -16,8 +16,8 @@ extension TextDialogue {
             lines.append(say("Say the number of your answer.", "Zeg het nummer van je antwoord."))
         case .idle: break
         }
-        lines.append(say("You can say: play, repeat, skip, pause, resume, time, start and stop.",
-                         "Je kunt zeggen: speel, herhaal, overslaan, pauze, verder, tijd, start en stop."))
+        lines.append(say("You can say: play, repeat, skip, pause, resume, time, learn, start and stop.",
+                         "Je kunt zeggen: speel, herhaal, overslaan, pauze, verder, tijd, leren, start en stop."))
         lines.append(say("Say Nederlands for Dutch.", "Zeg English voor Engels."))
         return lines
     }

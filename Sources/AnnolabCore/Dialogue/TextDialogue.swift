@@ -95,7 +95,7 @@ public struct TextDialogue: Sendable {
         // In the correction step any text that is not a command is the correction itself.
         if case .correction(let position) = step {
             switch command {
-            case .help, .again, .pause, .resume, .stop, .skip, .play, .time, .language:
+            case .help, .again, .pause, .resume, .stop, .skip, .play, .time, .language, .learn:
                 break
             case .nothing, .no:
                 return try await corrected(position: position, text: nil, lab: lab)
@@ -144,6 +144,8 @@ public struct TextDialogue: Sendable {
             ])
         case .time:
             return DialogueReply(lines: status(try await lab.status()))
+        case .learn:
+            return DialogueReply(lines: ladderLines(try await lab.ladder(language: language)))
         case .skip:
             guard let held = task else { return try await nextTask(lab: lab) }
             try await lab.skip(held)

@@ -68,6 +68,17 @@ struct EngineDialogueLab: DialogueLab {
                                                     comment: nil, at: engine.clock.now())
     }
 
+    func ladder(language: String) async throws -> DialogueLadder? {
+        guard engine.ladderEnabled, let progress = try await engine.ladderProgress(operatorId: operatorId, language: language) else {
+            return nil
+        }
+        let reached = progress.steps.filter { $0.reachedAt != nil || $0.via == "always" }.map(\.name)
+        guard let next = progress.next else { return DialogueLadder(reached: reached, next: nil) }
+        return DialogueLadder(reached: reached, next: next.name, practiceDone: next.practiceDone, practiceNeeded: next.practiceNeeded,
+                              percentRight: next.accuracy.map { Int(($0 * 100).rounded()) },
+                              percentNeeded: Int((next.accuracyNeeded * 100).rounded()))
+    }
+
     func release(_ task: DialogueTask) async throws {
         try await engine.release(operatorId: operatorId, assignmentId: task.assignmentId)
     }
