@@ -21,8 +21,8 @@ SCHEMA = json.loads((ROOT / "Web" / "record.schema.json").read_text())
 
 @pytest.fixture(scope="module")
 def year_lab():
-    """A demo lab where OP-0002 (English) worked on about 200 days of the past year and OP-0003 (Dutch)
-    on 150, written into its database while it was stopped."""
+    """A demo lab where OP-0002 (English) and OP-0003 (Dutch) each worked on 200 days of the past year (with
+    different numbers of answers), written into its database while it was stopped."""
     lab = RestartableLab()
     try:
         with database(lab) as connection:
@@ -35,7 +35,7 @@ def year_lab():
                     "WHERE answer.operatorId = ? GROUP BY microtask.kind", (people[badge][0],)).fetchall())
         lab.halt()
         workers = {}
-        for language, badge, seed, days, per_day in (("en", "OP-0002", 1, 200, (3, 8)), ("nl", "OP-0003", 2, 150, (1, 3))):
+        for language, badge, seed, days, per_day in (("en", "OP-0002", 1, 200, (3, 8)), ("nl", "OP-0003", 2, 200, (1, 3))):
             operator, name = people[badge]
             set_language(lab.database_path, operator, language)
             year = write_year(lab.database_path, operator, seed=seed, days=days, answers_per_day=per_day)
