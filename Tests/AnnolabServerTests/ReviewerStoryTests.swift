@@ -70,16 +70,15 @@ struct ReviewerStoryTests {
         let lab = setup.lab
         defer { Task { await lab.stop() } }
         let (ada, bas, cor, dewi) = (setup.tokens[0], setup.tokens[1], setup.tokens[2], setup.tokens[3])
+        try await lab.server.engine.openStep(operatorId: setup.ids[2], step: "reviewer", actor: nil)
+        try await lab.server.engine.openStep(operatorId: setup.ids[0], step: "reviewer", actor: nil)
         let first = try #require(try await Self.next(lab, ada))
         try await Self.answer(lab, ada, first.id, ["cues": [["index": 1, "verdict": "correct"], ["index": 2, "verdict": "correct"]]])
         let second = try #require(try await Self.next(lab, bas))
         try await Self.answer(lab, bas, second.id, ["cues": [["index": 1, "verdict": "correct"],
                                                                ["index": 2, "verdict": "text-error", "correction": "The news at six."]]])
-        // Nobody is a reviewer yet: the review waits; the two who answered never get it.
+        // Dewi is no reviewer; Ada is one, but she answered the original: neither gets it.
         #expect(try await Self.next(lab, dewi) == nil)
-        #expect(try await Self.next(lab, ada) == nil)
-        try await lab.server.engine.openStep(operatorId: setup.ids[2], step: "reviewer", actor: nil)
-        try await lab.server.engine.openStep(operatorId: setup.ids[0], step: "reviewer", actor: nil)
         #expect(try await Self.next(lab, ada) == nil, "Ada answered the original: she does not decide it")
         let review = try #require(try await Self.next(lab, cor))
         let inPayload = (review.task["payload"] as? [String: Any])?["review"] as? [String: Any]
@@ -109,6 +108,7 @@ struct ReviewerStoryTests {
         let lab = setup.lab
         defer { Task { await lab.stop() } }
         let (ada, bas, cor) = (setup.tokens[0], setup.tokens[1], setup.tokens[2])
+        try await lab.server.engine.openStep(operatorId: setup.ids[2], step: "reviewer", actor: nil)
         // The first picture: both say cat (settled); the second: cat and dog (split).
         let projectId = try #require(setup.project.id)
         let firstId = try #require(try await lab.store.microtasks(projectId: projectId).first?.id)
@@ -119,7 +119,6 @@ struct ReviewerStoryTests {
                 try await Self.answer(lab, token, task.id, ["choice": isFirst ? "cat" : second])
             }
         }
-        try await lab.server.engine.openStep(operatorId: setup.ids[2], step: "reviewer", actor: nil)
         let review = try #require(try await Self.next(lab, cor))
         try await Self.answer(lab, cor, review.id, ["choice": "dog"])
         #expect(try await Self.next(lab, cor) == nil, "one review only: the settled picture needs none")
@@ -129,5 +128,20 @@ struct ReviewerStoryTests {
         #expect(lines.dropFirst().filter { $0.hasSuffix(",reviewer") }.count == 1, "\(csv)")
         #expect(lines.contains { $0.contains(",dog,1.0000,1,reviewer") }, "\(csv)")
         #expect(lines.contains { $0.contains(",cat,") && $0.hasSuffix(",operators") }, "\(csv)")
+    }
+
+    @Test("without any reviewer in the lab, split answers make no reviewer's microtask: the operators' consensus stays the label")
+    func noReviewerNoReview() async throws {
+        let setup = try await Self.start(kind: .choice, labels: ["cat", "dog"], payloads: [MicrotaskPayload(options: ["cat", "dog"])])
+        let lab = setup.lab
+        defer { Task { await lab.stop() } }
+        for (token, choice) in [(setup.tokens[0], "cat"), (setup.tokens[1], "dog")] {
+            let task = try #require(try await Self.next(lab, token))
+            try await Self.answer(lab, token, task.id, ["choice": choice])
+        }
+        let projectId = try #require(setup.project.id)
+        #expect(try await lab.store.microtasks(projectId: projectId).count == 1)
+        let progress = try await lab.store.progress(projectId: projectId)
+        #expect(progress.completed == progress.microtasks, "the project is done: nothing waits for a reviewer")
     }
 }

@@ -17,12 +17,16 @@ extension LabEngine {
     }
 
     /// After a microtask finished: when its answers did not settle it (split verdicts, no clear
-    /// majority), a reviewer's microtask is made for it. Its answer becomes the label.
+    /// majority) and the lab has a reviewer, a reviewer's microtask is made for it. Its answer
+    /// becomes the label. Without any reviewer the consensus of the answers stays the label, and
+    /// no project waits for a decision nobody can make.
     func reviewIfSplit(_ task: WorkQueue.TaskFacts, answers: [AnswerBody], project: WorkQueue.ProjectInfo) async {
         guard !task.isReview, !task.isGold, Self.reviewable.contains(task.kind), answers.count >= 2,
-              let ladder = skills.activeLadder, ladder.steps.contains(where: { $0.reviews == true }),
+              let ladder = skills.activeLadder,
               !adaptive.isSettled(kind: task.kind, answers: answers, labels: project.labels, payload: task.payload) else { return }
+        let steps = ladder.steps.filter { $0.reviews == true }.map(\.id)
         do {
+            guard try await store.anyoneReached(steps: steps) else { return }
             guard let original = try await store.microtask(id: task.id) else { return }
             var payload = try JSONDecoder().decode(MicrotaskPayload.self, from: Data(original.payload.utf8))
             payload.review = .init(of: task.id, answers: answers)

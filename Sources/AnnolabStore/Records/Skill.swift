@@ -66,6 +66,15 @@ extension LabStore {
         }
     }
 
+    /// Whether anyone reached one of `steps` (a lab with a reviewer, say).
+    public func anyoneReached(steps: [String]) async throws -> Bool {
+        guard !steps.isEmpty else { return false }
+        return try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM skill WHERE step IN (\(steps.map { _ in "?" }.joined(separator: ","))) LIMIT 1",
+                              arguments: StatementArguments(steps)) ?? false
+        }
+    }
+
     /// Practice questions of `kinds` this operator answered (gold microtasks, right or not), and
     /// the `recent` most recent of them.
     public func practice(operatorId: Int64, kinds: Set<TaskKind>, recent: Int) async throws -> PracticeFigures {
