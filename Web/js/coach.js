@@ -4,6 +4,7 @@ import { api, homeOf } from './api.js';
 import { language, loadLanguage, t, toggleLanguage } from './i18n.js';
 import { el, inPage } from './work-dom.js';
 import { showRatings } from './coach-ratings.js';
+import { openStep, showSkills } from './coach-skills.js';
 import { applySettings, loadSettings } from './work-prefs.js';
 
 const $ = (id) => document.getElementById(id);
@@ -106,6 +107,7 @@ function addCard(op) {
   n.no.addEventListener('click', back);
   n.profile.addEventListener('toggle', () => n.profile.open && fillProfile(c, true));
   n.statement.addEventListener('toggle', () => n.statement.open && !c.statementLoaded && loadStatement(c));
+  n.skills.addEventListener('toggle', () => n.skills.open && showSkills(c.id, n));
   n.notes.addEventListener('toggle', async () => {
     if (!n.notes.open || c.notesLoaded) return;
     c.notesLoaded = true;
@@ -372,6 +374,12 @@ const senders = {
     const c = cards.get(Number(id));
     showStatement(c, await api(`${base(id)}/statement`, { method: 'PUT', body: { text } }));
     return T('statement.saved', { name: c.data.name });
+  },
+  async skills(form, problems, id) {
+    if (!form.elements.step.value) return need(problems, 'skills.none', form.elements.step);
+    const said = await openStep(form, id);
+    await showSkills(Number(id), cards.get(Number(id)).n);
+    return said;
   },
   async work(form, problems, id) {
     const saved = await api(`/api/v1/coach/projects/${id}/operators`, { method: 'PUT', body: { operators: ticked(form).map(Number) } });

@@ -3,6 +3,9 @@ import AnnolabCore
 import Foundation
 
 extension APIRoutes {
+    /// The language of the ladder's step names: the page's, else the account's own.
+    static let ladderLanguage = OpenAPI.Parameter.query("language", .cases(["en", "nl"]), "The language of the step names; without it, the account's.")
+
     static let record: [APIRoute] = [
         APIRoute(.get, "/api/v1/me/record", "myRecord",
                  "The operator's own record of work as JSON (it validates against Web/record.schema.json): paid time per month as the pay ledger counts it, kinds done, quality per kind and month, skills, practice, pauses, the agreed coach's statement.",
@@ -12,15 +15,15 @@ extension APIRoutes {
                  answer: .media(200, ["text/html": .string], "The page.")),
         APIRoute(.get, "/api/v1/me/ladder", "myLadder",
                  "The skill ladder as the operator stands on it: steps reached, and the next step with the practice done and needed.",
-                 .role(.operator), answer: .json(200, .encoded(LabEngine.LadderProgress.self)),
-                 errors: [404: "The lab has no skill ladder (no_ladder)."]),
+                 .role(.operator), query: [Self.ladderLanguage], answer: .json(200, .encoded(LabEngine.LadderProgress.self)),
+                 errors: [400: "A language other than en or nl.", 404: "The lab has no skill ladder (no_ladder)."]),
         APIRoute(.post, "/api/v1/me/erasure", "askErasure",
                  "Ask for erasure: the administration closes the account, gives the record, then removes everything but pay records.",
                  .role(.operator), answer: .json(200, .encoded(RecordRoutes.ErasureAnswer.self))),
         APIRoute(.get, "/api/v1/coach/operators/{id}/skills", "operatorLadder",
-                 "Where one of the coach's operators stands on the skill ladder.", .role(.coach),
+                 "Where one of the coach's operators stands on the skill ladder.", .role(.coach), query: [Self.ladderLanguage],
                  answer: .json(200, .encoded(LabEngine.LadderProgress.self)),
-                 errors: [404: "Not one of this coach's operators, or no ladder."]),
+                 errors: [400: "A language other than en or nl.", 404: "Not one of this coach's operators, or no ladder."]),
         APIRoute(.post, "/api/v1/coach/operators/{id}/skills", "openStep",
                  "Open a step of the skill ladder for one of the coach's operators. A step never closes by itself.", .role(.coach),
                  body: .json(RecordRoutes.OpenStep.self), answer: .json(200, .encoded(LabEngine.LadderProgress.self), "The ladder now."),

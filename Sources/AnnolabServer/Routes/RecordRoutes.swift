@@ -49,9 +49,19 @@ struct RecordRoutes {
                  body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// The language asked for with `?language=` (the page's), else the person's own.
+    static func language(_ request: Request, else own: String) throws -> String {
+        guard let asked = request.uri.queryParameters.get("language") else { return own }
+        guard ["en", "nl"].contains(asked) else {
+            throw LabError(.badRequest, "invalid_language", "The language '\(asked)' is not en or nl.")
+        }
+        return asked
+    }
+
     @Sendable func ladder(_ request: Request, context: LabRequestContext) async throws -> LabEngine.LadderProgress {
         let user = try context.requireUser()
-        guard let progress = try await engine.ladderProgress(operatorId: try context.requireUserID(), language: user.language) else {
+        let language = try Self.language(request, else: user.language)
+        guard let progress = try await engine.ladderProgress(operatorId: try context.requireUserID(), language: language) else {
             throw LabError(.notFound, "no_ladder", "This lab has no skill ladder.")
         }
         return progress
@@ -68,7 +78,8 @@ struct RecordRoutes {
     }
 
     @Sendable func coachLadder(_ request: Request, context: LabRequestContext) async throws -> LabEngine.LadderProgress {
-        let (id, language) = try await ownOperator(context)
+        let (id, own) = try await ownOperator(context)
+        let language = try Self.language(request, else: own)
         guard let progress = try await engine.ladderProgress(operatorId: id, language: language) else {
             throw LabError(.notFound, "no_ladder", "This lab has no skill ladder.")
         }
@@ -81,7 +92,8 @@ struct RecordRoutes {
 
     /// A coach opens a step by hand; it stays open (nothing closes a step).
     @Sendable func coachOpenStep(_ request: Request, context: LabRequestContext) async throws -> LabEngine.LadderProgress {
-        let (id, language) = try await ownOperator(context)
+        let (id, own) = try await ownOperator(context)
+        let language = try Self.language(request, else: own)
         let body = try await request.decode(as: OpenStep.self, context: context)
         try await engine.openStep(operatorId: id, step: body.step, actor: try context.requireUserID())
         guard let progress = try await engine.ladderProgress(operatorId: id, language: language) else {
