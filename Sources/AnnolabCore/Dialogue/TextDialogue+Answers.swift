@@ -121,9 +121,10 @@ extension TextDialogue {
         if let chosen { lines.append(say("You chose \(chosen).", "Je koos \(chosen).")) }
         lines.append(say("Saved.", "Opgeslagen."))
         if let message = feedback.message { lines.append(spoken(language == "nl" ? message.nl : message.en)) }
-        lines += try await timeWarning(lab: lab)
+        let warning = try await timeWarning(lab: lab)
         var reply = try await nextTask(lab: lab)
-        reply.lines = lines + [askRating(about: held.assignmentId)] + reply.lines
+        // The question is about the task just saved, so it comes with the words about that task.
+        reply.lines = lines + [askRating(about: held.assignmentId)] + warning + reply.lines
         reply.signal = reply.signal ?? .saved
         return reply
     }
