@@ -11,8 +11,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     /// The lab is reached over HTTPS (its own TLS or a proxy in front, `--secure-cookies`).
     let overHTTPS: Bool
 
+    /// Styles come from the lab's own files; the one inline style allowed is the printable
+    /// record's (by its hash), which must stand alone when saved as a file.
     static let contentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; "
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' \(RecordPage.styleSource); script-src 'self'; "
         + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     /// Every powerful feature the lab does not use is off. Autoplay stays on for the lab's own
