@@ -89,8 +89,9 @@ def test_the_operator_agrees_and_asks_for_a_change_by_keyboard_alone(lab, browse
     tab_to(browser, "statement-agree")
     assert browser.switch_to.active_element.text == "I agree"
     press(browser, Keys.ENTER)
-    wait(browser, lambda d: focused_id(d) == "statement-state")
+    wait(browser, lambda d: focused_id(d) == "statement-title")
     assert text_of(browser, "statement-state").startswith("You agreed on ")
+    assert browser.find_element(By.ID, "statement-title").get_attribute("aria-describedby") == "statement-state"
     assert not browser.find_element(By.ID, "statement-agree").is_displayed()
     token = login(lab, badge=BADGE)
     assert "agreedAt" in call(lab, "/api/v1/me/statement", token=token)[1]
@@ -105,7 +106,7 @@ def test_the_operator_agrees_and_asks_for_a_change_by_keyboard_alone(lab, browse
     press(browser, request, Keys.TAB)
     assert focused_id(browser) == "change-send"
     press(browser, Keys.ENTER)
-    wait(browser, lambda d: focused_id(d) == "statement-state")
+    wait(browser, lambda d: focused_id(d) == "statement-title")
     assert text_of(browser, "statement-state").startswith("You asked for a change on ")
     assert request in text_of(browser, "statement-state")
     assert browser.find_element(By.ID, "statement-agree").is_displayed(), "the operator may still agree"

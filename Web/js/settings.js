@@ -58,7 +58,11 @@ function showStatement() {
   $('no-statement').hidden = Boolean(statement);
   $('statement').hidden = !statement;
   if (!statement) return;
-  $('statement-text').replaceChildren(...statement.text.split(/\n+/).map((line) => Object.assign(document.createElement('p'), { textContent: line })));
+  const text = $('statement-text');
+  if (text.dataset.shown !== statement.text) {
+    text.dataset.shown = statement.text;
+    text.replaceChildren(...statement.text.split(/\n+/).map((line) => Object.assign(document.createElement('p'), { textContent: line })));
+  }
   const state = statement.agreedAt ? t('settings.statementAgreed', { date: day(statement.agreedAt) })
     : statement.changeRequest ? t('settings.statementAsked', { date: day(statement.changeRequestedAt), request: statement.changeRequest })
       : t('settings.statementWaiting');
@@ -66,7 +70,9 @@ function showStatement() {
   $('statement-agree').hidden = Boolean(statement.agreedAt);
 }
 
-/** Sends one statement action; the new state is then read out from where the focus goes. */
+/** Sends one statement action. The focus then goes to the part's heading, whose description is the new state.
+ *  Orca said a focused paragraph twice (its text as its name, then its text), and said the state again when
+ *  the description of the heading it had just been given changed: so the heading is a new one each time. */
 async function act(path, body) {
   $('change-error').hidden = true;
   try {
@@ -77,7 +83,9 @@ async function act(path, body) {
     return $('change-error').focus();
   }
   showStatement();
-  $('statement-state').focus();
+  const title = $('statement-title').cloneNode(true);
+  $('statement-title').replaceWith(title);
+  title.focus();
 }
 
 $('statement-agree').addEventListener('click', () => act('agree', {}));
