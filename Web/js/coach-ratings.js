@@ -13,8 +13,14 @@ function said(tag, key, props = {}) {
   return el(tag, { ...props, 'data-i18n': key, text: t(key) });
 }
 
-/** Lists the comments waiting for a coach, oldest first. */
+let watching = false;
+
+/** Lists the comments waiting for a coach, oldest first; again in the other language after a switch. */
 export async function showRatings() {
+  if (!watching) {
+    watching = true;
+    new MutationObserver(showRatings).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  }
   const { ratings = [] } = await api('/api/v1/coach/ratings').catch(() => ({}));
   $('ratings-list').replaceChildren(...ratings.map(item));
   $('no-ratings').hidden = ratings.length > 0;
