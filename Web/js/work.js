@@ -5,6 +5,7 @@ import { language, t, toggleLanguage } from './i18n.js';
 import { el } from './work-dom.js';
 import { Outbox } from './work-outbox.js';
 import { openPage, saveSettings } from './work-prefs.js';
+import { RatingQuestion } from './work-rating.js';
 import { playTone } from './work-sound.js';
 
 const kinds = ['image-boxes', 'image-box-verify', 'subtitle-check', 'audio-tags', 'choice'];
@@ -15,6 +16,7 @@ const tipCount = 5;
 let me = null;
 let settings = null;
 let outbox = null;
+let rating = null; // were the instructions clear? (work-rating.js)
 let shift = null;
 let screen = 'loading';
 let current = null; // the task on screen: {task, assignment, module, widget, draft, dirty}
@@ -149,6 +151,7 @@ function showScreen(name, { focus = true } = {}) {
   document.title = `${heading && heading.textContent ? heading.textContent : t('home.operator.title')} – Annolab`;
   if (focus && heading && !opening) heading.focus();
   if (name !== 'loading') opening = false;
+  if (!['work', 'loading', 'wait'].includes(name)) rating.hide();
 }
 
 // ---- the shift ------------------------------------------------------------------------
@@ -337,7 +340,9 @@ function renderTask(entry) {
   const lines = (task.instructions && (task.instructions[lang] || task.instructions.en)) || [];
   $('instruction-list').replaceChildren(...lines.map((line) => el('li', { text: line })));
   $('instructions').hidden = lines.length === 0;
-  $('instructions').open = localStorage.getItem(`annolab.instructions.${task.kind}`) !== 'closed';
+  // Changed instructions are shown open.
+  $('instructions-changed').hidden = !task.instructionsChanged;
+  $('instructions').open = task.instructionsChanged || localStorage.getItem(`annolab.instructions.${task.kind}`) !== 'closed';
   const examples = task.examples || [];
   $('example').hidden = examples.length === 0;
   const pick = (text) => (text && (text[lang] || text.en)) || '';
@@ -378,11 +383,11 @@ function showTask(entry, { focus = true, say = 'work.newTask' } = {}) {
   performance.mark('annolab-task-shown');
   storeCurrent();
   scheduleRenew(entry);
-  if (focus) {
-    if (entry.widget) entry.widget.focus();
-    else $('task-title').focus();
+  if (focus) focusTask();
+  if (say) {
+    const changed = entry.task.instructionsChanged ? t('work.instructionsChanged') : '';
+    announce([t(say, { title: $('task-title').textContent }), changed, rating.spoken()].filter(Boolean).join(' '));
   }
-  if (say) announce(t(say, { title: $('task-title').textContent }));
   renderTimeLeft();
   renderCount();
 }
@@ -487,6 +492,11 @@ function showTaskError(message, focus) {
   else $('task-error').focus();
 }
 
+function focusTask() {
+  if (current && current.widget) current.widget.focus();
+  else $('task-title').focus();
+}
+
 function hideTaskError() {
   $('task-error').hidden = true;
 }
@@ -500,6 +510,7 @@ function submitTask() {
     return;
   }
   outbox.add(current.assignment.id, result.answer);
+  rating.ask(current.assignment.id);
   countAnswer();
   dropCurrent(false);
   advance('work.sentNext');
@@ -508,6 +519,7 @@ function submitTask() {
 function skipTask() {
   if (!current || screen !== 'work') return;
   request(`/api/v1/assignments/${current.assignment.id}/skip`, 'POST', {});
+  rating.ask(current.assignment.id);
   dropCurrent(false);
   advance('work.skippedNext');
 }
@@ -616,6 +628,7 @@ async function main() {
   if (!opened) return;
   ({ me, settings } = opened);
   wire();
+  rating = new RatingQuestion({ t, announce, focusTask });
   renderStatic();
   outbox = new Outbox(me.id, outboxHandlers);
   if (outbox.size) outbox.flush();
