@@ -6,6 +6,7 @@ import { el } from './work-dom.js';
 import { Outbox } from './work-outbox.js';
 import { openPage, saveSettings } from './work-prefs.js';
 import { RatingQuestion } from './work-rating.js';
+import { showLadder, showReviewNote } from './work-ladder.js';
 import { playTone } from './work-sound.js';
 
 const kinds = ['image-boxes', 'image-box-verify', 'subtitle-check', 'audio-tags', 'choice'];
@@ -152,6 +153,9 @@ function showScreen(name, { focus = true } = {}) {
   if (focus && heading && !opening) heading.focus();
   if (name !== 'loading') opening = false;
   if (!['work', 'loading', 'wait'].includes(name)) rating.hide();
+  // What the operator can learn next, where there is room for it: before the shift and while waiting for work.
+  $('ladder').hidden = true;
+  if (['start', 'wait'].includes(name)) showLadder(t, () => ['start', 'wait'].includes(screen));
 }
 
 // ---- the shift ------------------------------------------------------------------------
@@ -379,6 +383,7 @@ function showTask(entry, { focus = true, say = 'work.newTask' } = {}) {
   current = entry;
   entry.dirty = Boolean(entry.draft);
   renderTask(entry);
+  const reviewing = showReviewNote(entry.task, t);
   showScreen('work', { focus: false });
   performance.mark('annolab-task-shown');
   storeCurrent();
@@ -386,7 +391,7 @@ function showTask(entry, { focus = true, say = 'work.newTask' } = {}) {
   if (focus) focusTask();
   if (say) {
     const changed = entry.task.instructionsChanged ? t('work.instructionsChanged') : '';
-    announce([t(say, { title: $('task-title').textContent }), changed, rating.spoken()].filter(Boolean).join(' '));
+    announce([t(say, { title: $('task-title').textContent }), reviewing, changed, rating.spoken()].filter(Boolean).join(' '));
   }
   renderTimeLeft();
   renderCount();
