@@ -58,8 +58,8 @@ def start_shift(words, language, kind, first=()):
     """From the work page as Orca read it: Tab to the start button, Enter; the first task comes with the focus
     in its first control, and is announced."""
     return [
-        Step("Tab to the start button (skip link, Settings, language, Sign out, Start)",
-             ("key", "Tab", "Tab", "Tab", "Tab", "Tab"), hear=(words["start_button"],)),
+        Step("Tab to the start button (skip link, Settings, My work record, language, Sign out, Start)",
+             ("key", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab"), hear=(words["start_button"],)),
         Step("Enter: the shift starts and the first task comes", ("key", "Return"),
              hear=(lab(language, "work.newTask", title=TASK[kind][language]), *first)),
     ]

@@ -41,7 +41,8 @@ extension RecordPage {
         var goldRight: String
         var agreement: String
         var notMeasured: String
-        var fromTo: @Sendable (_ first: String, _ last: String) -> String
+        /// A share over the whole period, with the last three months beside it.
+        var fromTo: @Sendable (_ overall: String, _ recent: String) -> String
         var skillsHeading: String
         var skillsText: String
         var skillsCaption: String
@@ -106,13 +107,13 @@ extension RecordPage.Words {
         microtasks: "Microtasks",
         clients: { "Clients worked for: \($0)." },
         qualityHeading: "Quality",
-        qualityText: "Practice questions are questions with a known right answer, mixed into the work. Agreement means that the answer was the same as what the other people decided together. Both are shown for the first and the last month of each kind of work.",
-        qualityCaption: "Quality per kind of work, first month and last month",
+        qualityText: "Practice questions are questions with a known right answer, mixed into the work. Agreement means that the answer was the same as what the other people decided together. Both are shown for the whole period, and for the last three months when there were more.",
+        qualityCaption: "Quality per kind of work: the whole period, and the last three months",
         answers: "Answers",
         goldRight: "Practice questions right",
         agreement: "Agreement with others",
         notMeasured: "not measured",
-        fromTo: { first, last in first == last ? first : "from \(first) to \(last)" },
+        fromTo: { overall, recent in "\(overall) (last 3 months: \(recent))" },
         skillsHeading: "Skills",
         skillsText: "The lab opens new kinds of work step by step, after enough good practice or when the coach decides.",
         skillsCaption: "Skills reached, with the date",
@@ -187,13 +188,13 @@ extension RecordPage.Words {
         microtasks: "Microtaken",
         clients: { "Gewerkt voor deze klanten: \($0)." },
         qualityHeading: "Kwaliteit",
-        qualityText: "Oefenvragen zijn vragen waarvan het goede antwoord bekend is, tussen het gewone werk door. Overeenstemming betekent dat het antwoord hetzelfde was als wat de anderen samen besloten. Beide staan er voor de eerste en de laatste maand van elke soort werk.",
-        qualityCaption: "Kwaliteit per soort werk, eerste en laatste maand",
+        qualityText: "Oefenvragen zijn vragen waarvan het goede antwoord bekend is, tussen het gewone werk door. Overeenstemming betekent dat het antwoord hetzelfde was als wat de anderen samen besloten. Beide staan er voor de hele periode, en voor de laatste drie maanden als het er meer waren.",
+        qualityCaption: "Kwaliteit per soort werk: de hele periode, en de laatste drie maanden",
         answers: "Antwoorden",
         goldRight: "Oefenvragen goed",
         agreement: "Overeenstemming met anderen",
         notMeasured: "niet gemeten",
-        fromTo: { first, last in first == last ? first : "van \(first) naar \(last)" },
+        fromTo: { overall, recent in "\(overall) (laatste 3 maanden: \(recent))" },
         skillsHeading: "Vaardigheden",
         skillsText: "Het lab opent stap voor stap nieuwe soorten werk, na genoeg goede oefening of als de coach dat beslist.",
         skillsCaption: "Bereikte vaardigheden, met de datum",

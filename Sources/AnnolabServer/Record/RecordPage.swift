@@ -158,8 +158,9 @@ extension RecordPage {
                 let months = record.quality.filter { $0.kind == kind }.sorted { $0.month < $1.month }
                 guard !months.isEmpty else { return nil }
                 let answers = months.reduce(0) { $0 + $1.answers }
-                return [th(kindName(kind)), td(String(answers), number: true),
-                        td(trend(months.compactMap(\.goldAccuracy))), td(trend(months.compactMap(\.agreement)))]
+                let gold = months.compactMap { month in month.goldAccuracy.map { ($0, Double(month.goldAnswers)) } }
+                let agreed = months.compactMap { month in month.agreement.map { ($0, Double(max(month.answers - month.goldAnswers, 1))) } }
+                return [th(kindName(kind)), td(String(answers), number: true), td(trend(gold)), td(trend(agreed))]
             }
             return part("quality", words.qualityHeading, [
                 paragraph(words.qualityText),
@@ -263,9 +264,17 @@ extension RecordPage {
             return kindName(id)
         }
 
-        private func trend(_ shares: [Double]) -> String {
-            guard let first = shares.first, let last = shares.last else { return words.notMeasured }
-            return words.fromTo(percent(first), percent(last))
+        /// The share over the whole period (each month weighted by how many answers it measured),
+        /// and over the last three months when there were more: a month with two practice
+        /// questions does not count as much as one with fifty.
+        private func trend(_ months: [(share: Double, weight: Double)]) -> String {
+            func weighted(_ part: ArraySlice<(share: Double, weight: Double)>) -> Double? {
+                let total = part.reduce(0) { $0 + $1.weight }
+                return total > 0 ? part.reduce(0) { $0 + $1.share * $1.weight } / total : nil
+            }
+            guard let overall = weighted(months[...]) else { return words.notMeasured }
+            guard months.count > 3, let recent = weighted(months.suffix(3)) else { return percent(overall) }
+            return words.fromTo(percent(overall), percent(recent))
         }
 
         private func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
