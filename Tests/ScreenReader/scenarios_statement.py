@@ -2,11 +2,19 @@
 Tabs past the settings to "My work record", hears its two links and the button to agree, agrees and hears
 the new state; then writes what the coach should change, sends it, and hears that it was asked. In English
 and in Dutch. The coach's words come before Chromium starts, over HTTP, as the coach would write them."""
+import json
+import pathlib
+
 from labcalls import At, as_coach, call, operator_id
 from phrases import NAVIGATION
 from scenarios import WORDS, Step, sign_in
 from scenarios_coach import Act
-from scenarios_work import lab, scenario
+from scenarios_work import scenario
+
+I18N = pathlib.Path(__file__).resolve().parents[2] / "Web" / "i18n"
+# The strings every page has, and the settings page's own bundle where it has one.
+STRINGS = {language: {key: text for name in (f"{language}.json", f"settings.{language}.json") if (I18N / name).exists()
+                      for key, text in json.loads((I18N / name).read_text()).items()} for language in ("en", "nl")}
 
 STATEMENT = {
     "en": "Anouk checked subtitles with great care and was always on time.",
@@ -16,6 +24,11 @@ REQUEST = {
     "en": "Please mention the sound tags too.",
     "nl": "Noem ook de geluiden die ik herkende.",
 }
+
+
+def lab(language, key):
+    """One of the lab's strings, as the page shows it (placeholders left in)."""
+    return STRINGS[language][key]
 
 
 def coach_writes(language):
