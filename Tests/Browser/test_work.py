@@ -419,7 +419,7 @@ def work_page_files():
     return sorted(seen)
 
 
-def test_the_work_page_scripts_and_styles_stay_under_105_kb():
+def test_the_work_page_scripts_and_styles_stay_under_115_kb():
     files = work_page_files()
     names = {path.relative_to(ROOT / "Web").as_posix() for path in files}
     assert {"js/work.js", "js/kinds/choice.js", "js/kinds/subtitle-check.js", "js/kinds/audio-tags.js",
@@ -429,7 +429,10 @@ def test_the_work_page_scripts_and_styles_stay_under_105_kb():
     print(f"\nthe work page's own JS + CSS: {total} bytes in {len(files)} files; "
           f"all of Web/js + Web/css: {sum(p.stat().st_size for p in everything)} bytes in {len(everything)} files")
     # 105 KB: the video player of a subtitle check (work-video.js, 2.9 KB) came after the 100 KB budget was set.
-    assert total < 105 * 1024
+    # 115 KB: then the question about a task's instructions (work-rating.js, 3.6 KB), what the operator can
+    # learn next and the reviewer's note (work-ladder.js, 3.6 KB) and their words; the settings page's own
+    # words left the shared bundle (4 KB), since the work page never shows them.
+    assert total < 115 * 1024
 
 
 def png(width, height, shade):

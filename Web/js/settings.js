@@ -1,7 +1,13 @@
 // The operator's settings page: text size, contrast, motion, language and sounds, kept by the lab.
 import { api } from './api.js';
-import { language, t } from './i18n.js';
+import { addStrings, language, t } from './i18n.js';
 import { applySettings, openPage, saveSettings } from './work-prefs.js';
+import english from '../i18n/settings.en.json' with { type: 'json' };
+import dutch from '../i18n/settings.nl.json' with { type: 'json' };
+
+// This page's own words come with its script, so the page is in its reader's language at once;
+// the work page, which never shows them, does not load them.
+addStrings('settings', english, dutch);
 
 const form = document.getElementById('settings-form');
 const saved = document.getElementById('saved');
