@@ -50,7 +50,7 @@ WORDS = {
         "not_started": "Your shift has not started. Say start to begin.",
         "hello": "Hello Anouk de Vries.", "say_help": "Say help at any time to hear what you can say.",
         "said_help": "You said: help",
-        "help": ("You can say: play, repeat, skip, pause, resume, time, start and stop.", "Say Nederlands for Dutch."),
+        "help": ("You can say: play, repeat, skip, pause, resume, time, learn, start and stop.", "Say Nederlands for Dutch."),
     },
     # Orca 43 says some of its own words in Dutch and some in English, and not always the same ones
     # ("kop niveau 1" or "heading niveau 1"; "entry" for a field): only the lab's words are asked for.
@@ -61,7 +61,7 @@ WORDS = {
         "not_started": "Je dienst is nog niet begonnen. Zeg start om te beginnen.",
         "hello": "Hallo Anouk de Vries.", "say_help": "Zeg op elk moment help om te horen wat je kunt zeggen.",
         "said_help": "Jij zei: help",
-        "help": ("Je kunt zeggen: speel, herhaal, overslaan, pauze, verder, tijd, start en stop.", "Zeg English voor Engels."),
+        "help": ("Je kunt zeggen: speel, herhaal, overslaan, pauze, verder, tijd, leren, start en stop.", "Zeg English voor Engels."),
     },
 }
 

@@ -13,7 +13,9 @@ from phrases import NAVIGATION
 from scenarios import ENGLISH_ON_DUTCH_PAGES, WORDS, Scenario, Step, sign_in
 
 I18N = pathlib.Path(__file__).resolve().parents[2] / "Web" / "i18n"
-STRINGS = {language: json.loads((I18N / f"{language}.json").read_text()) for language in ("en", "nl")}
+# The shared words and the settings page's own (which come with that page's script).
+STRINGS = {language: {**json.loads((I18N / f"{language}.json").read_text()),
+                      **json.loads((I18N / f"settings.{language}.json").read_text())} for language in ("en", "nl")}
 
 # The demo's first subtitle window and first sound clip, as the demo lab seeds them.
 CUE_ONE = "Goedenavond, welkom bij het Journaal."
