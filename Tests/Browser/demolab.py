@@ -29,6 +29,10 @@ class DemoLab:
 
     def __init__(self, *extra):
         self.data = tempfile.mkdtemp(prefix=self.prefix)
+        self.launch(*extra)
+
+    def launch(self, *extra, what="start"):
+        """Starts `annolab demo` on this lab's data folder and waits until it says where it runs."""
         self.process = subprocess.Popen(
             [annolab_program(), "demo", "--data", self.data, "--port", "0", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -49,7 +53,7 @@ class DemoLab:
                 break
         if not self.url:
             self.stop()
-            raise RuntimeError("the demo lab did not start:\n" + "".join(seen))
+            raise RuntimeError(f"the demo lab did not {what}:\n" + "".join(seen))
         # The lab logs every request: keep reading its output, or a full pipe would stall the server.
         self.log = deque(seen, maxlen=400)
         threading.Thread(target=self._drain, daemon=True).start()

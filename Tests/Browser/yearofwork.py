@@ -6,14 +6,10 @@ import datetime
 import json
 import pathlib
 import random
-import re
 import sqlite3
 import subprocess
-import threading
-import time
-from collections import deque
 
-from demolab import ROOT, DemoLab, annolab_program
+from demolab import ROOT, DemoLab
 
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -39,28 +35,7 @@ class RestartableLab(DemoLab):
 
     def start_again(self):
         """`annolab demo` on the same folder: it holds a lab already, so nothing is seeded again."""
-        self.process = subprocess.Popen(
-            [annolab_program(), "demo", "--data", self.data, "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, cwd=ROOT,
-        )
-        self.pid = self.process.pid
-        self.url = None
-        seen = []
-        deadline = time.time() + self.start_seconds
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            match = re.search(r"running at (http://127\.0\.0\.1:\d+/)", line)
-            if match:
-                self.url = match.group(1)
-                break
-        if not self.url:
-            self.stop()
-            raise RuntimeError("the demo lab did not start again:\n" + "".join(seen))
-        self.log = deque(seen, maxlen=400)
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.launch(what="start again")
 
     @property
     def database_path(self):
