@@ -9,7 +9,7 @@ import random
 import sqlite3
 import subprocess
 
-from demolab import ROOT, DemoLab
+from demolab import DemoLab
 
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
