@@ -89,14 +89,24 @@ def token_of(lab, who):
     return login(lab, email=who[0], password=who[1])
 
 
-def add_person(lab, role, name, coach=None, email=None, password=None):
-    """The admin adds a person (an operator gets a badge; `coach` is the coach's user id); returns the new user."""
+# The steps of the skill ladder the demo's coach opened for the demo's operators (Tasks/skill-ladder.json).
+WORK_STEPS = ("subtitle-check", "image-box-verify", "image-boxes")
+
+
+def add_person(lab, role, name, coach=None, email=None, password=None, steps=WORK_STEPS):
+    """The admin adds a person (an operator gets a badge; `coach` is the coach's user id); returns the new user.
+    The demo lab's skill ladder is on: for a new operator with the demo's coach, that coach opens `steps`,
+    as they did for the demo's own operators (pass `steps=()` for an operator who starts at the bottom)."""
     body = {"role": role, "name": name}
     if coach is not None:
         body["coach"] = coach
     if email:
         body.update(email=email, password=password)
-    return call(lab, "/api/v1/admin/users", "POST", body, token=token_of(lab, ADMIN))[1]
+    person = call(lab, "/api/v1/admin/users", "POST", body, token=token_of(lab, ADMIN))[1]
+    if role == "operator" and coach is not None and coach == user_id(lab, COACH[0]):
+        for step in steps:
+            call(lab, f"/api/v1/coach/operators/{person['id']}/skills", "POST", {"step": step}, token=token_of(lab, COACH))
+    return person
 
 
 def user_id(lab, email):
