@@ -28,6 +28,10 @@ extension AuthorizationMatrixTests {
             MatrixCall(path: "/api/v1/admin/operators/\(lab.t.operatorA2.id)/record")
         },
         .init("GET", "/api/v1/admin/ladder", .own(.admin), 200),
+        .init("GET", "/api/v1/admin/settings/record", .own(.admin), 200),
+        .init("PUT", "/api/v1/admin/settings/record", .own(.admin), 200) { _, _ in
+            .json("/api/v1/admin/settings/record", ["name": "Werkplaats Data", "place": "Utrecht", "showClients": false])
+        },
         // Left off: with the ladder on, the other rows' operators would get other work.
         .init("PUT", "/api/v1/admin/ladder", .own(.admin), 200) { _, _ in .json("/api/v1/admin/ladder", ["enabled": false]) },
         .init("POST", "/api/v1/admin/operators/{id}/erase", .own(.admin), 200) { lab, _ in

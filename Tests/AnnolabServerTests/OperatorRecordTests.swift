@@ -75,6 +75,42 @@ struct OperatorRecordTests {
         #expect(!bramsRecord.text.contains("Anouk"))
     }
 
+    @Test("the clients' names are in a record only when the lab allows it, and the lab names itself")
+    func clientsOnlyWhenAllowed() async throws {
+        let lab = try await RunningLab.start(demo: true)
+        defer { Task { await lab.stop() } }
+        let people = try await Self.people(lab)
+        let anouk = try await lab.login(["badge": "OP-0001"])
+        // Anouk answers one task of the demo client's, so there is a client to name.
+        let created = try await lab.request("POST", "/api/v1/projects",
+            json: ["name": "Cats or dogs", "template": "choice", "labels": ["cat", "dog"], "overlap": 1, "goldRate": 0], token: people.client)
+        let projectId = Int64(try #require(created.json["id"] as? Int))
+        let payload = String(decoding: try JSONEncoder().encode(MicrotaskPayload(options: ["cat", "dog"])), as: UTF8.self)
+        lab.server.engine.microtasksAdded(try await lab.store.addMicrotasks([
+            Microtask(projectId: projectId, itemId: nil, kind: .choice, payload: payload, estimatedSeconds: 5, requiredAnswers: 1),
+        ]))
+        _ = try await lab.request("PUT", "/api/v1/coach/operators/\(try await Self.operatorId(lab, badge: "OP-0001"))/profile",
+                                  json: ["taskKinds": ["choice"]], token: people.coach)
+        _ = try await lab.request("POST", "/api/v1/shift/start", token: anouk)
+        let next = try await lab.request("GET", "/api/v1/tasks/next", token: anouk)
+        let id = try #require((next.json["assignment"] as? [String: Any])?["id"] as? Int, "\(next.text)")
+        #expect(try await lab.request("POST", "/api/v1/assignments/\(id)/answer", json: ["answer": ["choice": "cat"]], token: anouk).status == 201)
+        let before = try await lab.request("GET", "/api/v1/me/record", token: anouk)
+        #expect(before.json["clients"] == nil && !before.text.contains("Demo Media"))
+        #expect((before.json["lab"] as? [String: Any])?["name"] as? String == "Annolab demo lab")
+        let refused = try await lab.request("PUT", "/api/v1/admin/settings/record", json: ["name": " ", "showClients": true], token: people.admin)
+        #expect(refused.status == 422)
+        let set = try await lab.request("PUT", "/api/v1/admin/settings/record",
+                                        json: ["name": "Werkplaats Data", "place": "Amersfoort", "showClients": true], token: people.admin)
+        #expect(set.status == 200, "\(set.text)")
+        let after = try await lab.request("GET", "/api/v1/me/record", token: anouk)
+        #expect(after.json["clients"] as? [String] == ["Demo Media"])
+        #expect((after.json["lab"] as? [String: Any])?["place"] as? String == "Amersfoort")
+        let page = try await lab.request("GET", "/api/v1/me/record.html", token: anouk)
+        #expect(page.text.contains("Demo Media") && page.text.contains("Werkplaats Data"))
+        #expect(try await lab.request("GET", "/api/v1/admin/settings/record", token: anouk).status == 403)
+    }
+
     /// Every row in the lab that names `id` in a column that points at a person.
     static func rowsNaming(_ id: Int64, in store: LabStore) async throws -> [String: Int] {
         try await store.read { db in

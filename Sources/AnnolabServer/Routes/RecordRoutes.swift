@@ -35,6 +35,8 @@ struct RecordRoutes {
         let admin = router.group("api/v1/admin").add(middleware: RoleMiddleware(.admin))
         admin.get("operators/{id}/record", use: adminRecord)
         admin.get("ladder", use: ladderSetting)
+        admin.get("settings/record") { _, _ in try await builder.labFacts() }
+        admin.put("settings/record", use: setLabFacts)
         admin.put("ladder", use: setLadder)
         admin.post("operators/{id}/erase", use: erase)
     }
@@ -129,6 +131,23 @@ struct RecordRoutes {
     }
 }
 
+extension RecordRoutes {
+    /// The lab's name and place on its records, and whether records name the clients.
+    @Sendable func setLabFacts(_ request: Request, context: LabRequestContext) async throws -> RecordBuilder.LabFacts {
+        var facts = try await request.decode(as: RecordBuilder.LabFacts.self, context: context)
+        facts.name = facts.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        facts.place = facts.place?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if facts.place?.isEmpty == true { facts.place = nil }
+        guard (1...120).contains(facts.name.count), (facts.place?.count ?? 0) <= 120 else {
+            throw LabError(.unprocessable, "invalid_lab_name", "The lab's name needs 1 to 120 characters, and its place at most 120.")
+        }
+        try await store.setLabSetting(RecordBuilder.labKey, json: String(decoding: try JSONEncoder().encode(facts), as: UTF8.self),
+                                      actor: try context.requireUserID())
+        return facts
+    }
+}
+
+extension RecordBuilder.LabFacts: ResponseEncodable {}
 extension LabEngine.LadderProgress: ResponseEncodable {}
 extension OperatorRecord: ResponseEncodable {}
 
