@@ -69,7 +69,7 @@ public struct LabServer: Sendable {
         FreedMemory.keep()
         let templates = try TemplateCatalog.load(from: options.tasksFolder)
         let engine = try await LabEngine.start(store: store, clock: clock)
-        try await engine.useLadder(try SkillLadder.load(from: options.tasksFolder))
+        try await engine.useLadder(try SkillLadder.loadIfPresent(from: options.tasksFolder))
         let monitor = CoachMonitor(store: store, engine: engine)
         try await monitor.load()
         return LabServer(store: store, options: options, engine: engine, templates: templates, monitor: monitor)

@@ -209,3 +209,26 @@ struct SkillLadderTextTests {
         #expect((help.json["output"] as? String)?.contains("learn") == true)
     }
 }
+
+@Suite("The skill ladder file")
+struct SkillLadderFileTests {
+    @Test("a task folder without the ladder opens a lab with every kind open; a broken ladder file stops the lab with its reason")
+    func missingOrBroken() async throws {
+        let tasks = temporaryFolder("annolab-tasks")
+        defer { try? FileManager.default.removeItem(at: tasks) }
+        let templates = repositoryRoot.appendingPathComponent("Tasks")
+        for name in try FileManager.default.contentsOfDirectory(atPath: templates.path)
+        where name.hasSuffix(".json") && name != SkillLadder.fileName {
+            try FileManager.default.copyItem(at: templates.appendingPathComponent(name), to: tasks.appendingPathComponent(name))
+        }
+        let server = try await LabServer.open(store: try LabStore(folder: temporaryFolder()), options: .init(tasksFolder: tasks, logLevel: .warning))
+        #expect(server.engine.ladder == nil && !server.engine.ladderEnabled)
+        try Data(#"{"steps": [{"id": "a", "kinds": ["audio-tags"], "name": {}, "about": {}}]}"#.utf8)
+            .write(to: tasks.appendingPathComponent(SkillLadder.fileName))
+        await #expect(throws: LabError.self) {
+            _ = try await LabServer.open(store: try LabStore(folder: temporaryFolder()), options: .init(tasksFolder: tasks, logLevel: .warning))
+        }
+        let ladder = try SkillLadder.load(from: templates)
+        #expect(ladder.steps.first?.isAlwaysOpen == true && ladder.steps.last?.reviews == true)
+    }
+}

@@ -89,6 +89,13 @@ public struct SkillLadder: Codable, Sendable, Equatable {
         return questions >= practice.questions && Double(right) / Double(questions) >= practice.accuracy
     }
 
+    /// The ladder in `folder`, or nil when the folder has none (a lab whose own task folder came before
+    /// the ladder: every kind stays open). A file that is there but wrong is an error.
+    public static func loadIfPresent(from folder: URL) throws -> SkillLadder? {
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(fileName).path) else { return nil }
+        return try load(from: folder)
+    }
+
     /// Reads and checks the ladder file in `folder`.
     public static func load(from folder: URL) throws -> SkillLadder {
         let file = folder.appendingPathComponent(fileName)

@@ -147,7 +147,7 @@ public enum OperatorRecordFile {
     /// The record as JSON, or as the printable page when `html`.
     public static func make(store: LabStore, tasksFolder: URL, operatorId: Int64, html: Bool) async throws -> Data {
         let engine = try await LabEngine.start(store: store)
-        try await engine.useLadder(try SkillLadder.load(from: tasksFolder))
+        try await engine.useLadder(try SkillLadder.loadIfPresent(from: tasksFolder))
         let record = try await RecordBuilder(store: store, engine: engine, pay: PayService(store: store, engine: engine))
             .build(operatorId: operatorId)
         if html { return Data(RecordPage.html(record, ladder: engine.ladder).utf8) }
