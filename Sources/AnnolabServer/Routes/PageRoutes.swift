@@ -18,6 +18,7 @@ struct PageRoutes {
         "/client": "client.html",
         "/client/new": "client-new.html",
         "/client/project": "client-project.html",
+        "/client/projects/:id/model": "client-model.html",
         "/admin": "admin.html",
     ]
 
