@@ -1,5 +1,12 @@
-// A new project from a template: the form, and a preview of what operators will see that follows the typing.
+// A new project from a template: the form (with how to use the client's model, for the kinds that can), and a preview of what operators will see that follows the typing.
 import { $, T, api, el, language, lines, maybe, showErrors, start } from './client-common.js';
+import { addStrings, t } from './i18n.js';
+import modelEnglish from '../i18n/model.en.json' with { type: 'json' };
+import modelDutch from '../i18n/model.nl.json' with { type: 'json' };
+
+addStrings('model', modelEnglish, modelDutch);
+// The kinds of work whose items a client's model can answer first.
+const MODEL_KINDS = ['image-boxes', 'choice', 'audio-tags'];
 
 const form = $('project-form');
 const f = form.elements;
@@ -7,6 +14,7 @@ const f = form.elements;
 const FIELD = {
   invalid_name: 'name', unknown_template: 'kind', invalid_labels: 'labels', labels_missing: 'labels', choice_needs_options: 'labels',
   invalid_overlap: 'overlap', invalid_adaptive_overlap: 'mode', invalid_gold_rate: 'gold', invalid_deadline: 'deadline',
+  invalid_preannotations: 'pre-threshold',
 };
 const pick = (text, lang) => (text && (text[lang] || text.en)) || '';
 let templates = null;
@@ -30,6 +38,7 @@ async function render() {
     el('label', { for: `kind-${tpl.kind}`, text: pick(tpl.title, language()) }))));
   const range = chosen()?.adaptiveOverlap || { min: 2, max: 5 };
   $('mode-adaptive-hint').textContent = T('new.adaptiveHint', range);
+  showModelFields();
   preview();
 }
 
@@ -70,8 +79,16 @@ form.addEventListener('input', () => {
   clearTimeout(timer);
   timer = setTimeout(preview, 300);
 });
+/** The model's fields only for kinds a model can answer, and its settings only once the client uses a model. */
+function showModelFields() {
+  $('preannotations').hidden = !MODEL_KINDS.includes(checked('kind'));
+  $('pre-more').hidden = checked('pre-use') === 'none';
+}
+
 form.addEventListener('change', (event) => {
+  if (event.target.name === 'pre-use') showModelFields();
   if (event.target.name !== 'kind') return;
+  showModelFields();
   const tpl = chosen();
   prefill(f.labels, (tpl.labels || []).map((label) => label.id).join('\n'));
   for (const lang of ['en', 'nl']) prefill(f[`instructions-${lang}`], (tpl.instructions?.[lang] || []).join('\n'));
@@ -97,12 +114,20 @@ form.addEventListener('submit', async (event) => {
   if (!/^\d{1,2}(\.\d+)?$/.test(gold) || gold > 50) need('gold', 'new.err.gold');
   if (f.deadline.validity.badInput) need('deadline', 'new.err.deadline');
   for (const lang of ['en', 'nl']) if (tpl && !instructions[lang].length) need(`instructions-${lang}`, `new.err.instructions-${lang}`);
+  const use = tpl && MODEL_KINDS.includes(tpl.kind) ? checked('pre-use') : 'none';
+  const threshold = f['pre-threshold'].value.trim().replace(',', '.');
+  if (use !== 'none' && !(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(threshold))) {
+    problems.push({ name: 'pre-threshold', text: t('model.new.err.threshold') });
+  }
   showErrors(form, problems);
   if (problems.length) return;
   const body = { name, template: tpl.kind, labels: lines(f.labels.value), goldRate: Number(gold) / 100, instructions };
   if (fixed) body.overlap = Number(overlap);
   else if (tpl.adaptiveOverlap) body.adaptiveOverlap = tpl.adaptiveOverlap;
   if (f.deadline.value) body.deadline = f.deadline.value;
+  if (use !== 'none') {
+    body.preannotations = { mode: use, threshold: Number(threshold), order: checked('pre-order'), modelVotes: f['pre-votes'].checked };
+  }
   $('sending').textContent = T('new.sending');
   try {
     const project = await api('/api/v1/projects', { method: 'POST', body });
@@ -110,7 +135,8 @@ form.addEventListener('submit', async (event) => {
   } catch (error) {
     $('sending').textContent = '';
     const field = FIELD[error.code] || (/instruction/.test(error.code) ? 'instructions-en' : null);
-    showErrors(form, [{ name: field, text: maybe(`new.code.${error.code}`, error.message) }]);
+    const own = `model.new.code.${error.code}`;
+    showErrors(form, [{ name: field, text: t(own) === own ? maybe(`new.code.${error.code}`, error.message) : t(own) }]);
   }
 });
 

@@ -1,7 +1,12 @@
-// One project: progress, quality (with a subtitle check's rule findings), how clear the instructions are, and cost in words, adding files (with progress), downloads, a note to the lab.
+// One project: progress, quality (with a subtitle check's rule findings), how clear the instructions are, and cost in words, adding files (with progress), downloads, the client's model, a note to the lab.
 import { csrfHeaders } from './api.js';
 import { $, T, api, day, el, euro, kindWords, maybe, num, percent, showErrors, start } from './client-common.js';
 import { showClarity } from './client-ratings.js';
+import { addStrings, t } from './i18n.js';
+import modelEnglish from '../i18n/model.en.json' with { type: 'json' };
+import modelDutch from '../i18n/model.nl.json' with { type: 'json' };
+
+addStrings('model', modelEnglish, modelDutch);
 
 const id = new URLSearchParams(location.search).get('id');
 let project = null;
@@ -97,7 +102,109 @@ function show() {
     }))));
   }
   $('no-downloads').hidden = formats.length > 0;
+  showModel();
   if (report) showReport(false);
+}
+
+// ---- The client's model: its address and token, its state, removing it, and a link to its report ----------
+
+const MODEL_KINDS = ['image-boxes', 'choice', 'audio-tags'];
+const M = (key, values) => t(`model.${key}`, values);
+/** An element whose words follow the page's language (i18n translates every data-i18n on a switch). */
+const words = (tag, key, props = {}) => el(tag, { ...props, 'data-i18n': `model.${key}`, text: M(key) });
+let modelTimer = null;
+
+/** The model's part of the page, made once (after the downloads) so that a refresh keeps what is typed and the focus. */
+function modelPart() {
+  if ($('model')) return $('model');
+  const field = (name, key, input) => el('div', { class: 'field' }, words('label', `part.${key}`, { for: name }),
+    words('p', `part.${key}Hint`, { class: 'hint', id: `${name}-hint` }), el('p', { class: 'error-message', id: `${name}-error`, hidden: true }),
+    el('input', { id: name, name, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${name}-hint ${name}-error`, ...input }));
+  const form = el('form', { id: 'model-form', novalidate: true },
+    el('div', { class: 'error-summary', tabindex: '-1', hidden: true }, el('h3', { 'data-i18n': 'client.problem', text: T('problem') }), el('ul')),
+    field('model-url', 'url', { type: 'text', inputmode: 'url' }),
+    field('model-token', 'token', { type: 'password' }),
+    words('button', 'part.connect', { type: 'submit', id: 'model-connect' }));
+  const part = el('section', { id: 'model', 'aria-labelledby': 'model-title' },
+    words('h2', 'part.title', { id: 'model-title', tabindex: '-1' }),
+    words('p', 'part.intro'),
+    el('p', { id: 'model-use' }),
+    el('dl', { id: 'model-facts', class: 'facts' }),
+    el('p', { id: 'model-report-link' }, words('a', 'part.report', { id: 'model-report' })),
+    form,
+    words('button', 'part.remove', { type: 'button', class: 'secondary', id: 'model-remove', hidden: true }),
+    el('p', { id: 'model-status', role: 'status', class: 'saved' }));
+  $('downloads').closest('section').after(part);
+  const link = el('li', { id: 'model-nav' }, el('a', { href: '#model-title', 'data-i18n': 'model.part.title', text: M('part.title') }));
+  document.querySelector('.page-nav a[href="#downloads-title"]').closest('li').after(link);
+  link.querySelector('a').addEventListener('click', (event) => { event.preventDefault(); $('model-title').focus(); });
+  form.addEventListener('submit', connectModel);
+  $('model-remove').addEventListener('click', removeModel);
+  return part;
+}
+
+function showModel() {
+  const p = project;
+  const shown = MODEL_KINDS.includes(p.template);
+  if (!shown) {
+    if ($('model')) $('model').hidden = true;
+    if ($('model-nav')) $('model-nav').hidden = true;
+    return;
+  }
+  modelPart();
+  $('model').hidden = false;
+  $('model-nav').hidden = false;
+  const pre = p.preannotations;
+  const use = pre ? [pre.mode === 'blind' ? M('part.useBlind') : M('part.useVerify', { threshold: num(pre.threshold ?? 0.5, 2) }),
+    M(pre.order === 'uncertain-first' ? 'part.useUncertain' : 'part.useInOrder'), pre.modelVotes ? M('part.useVotes') : null]
+    .filter(Boolean).join(' ') : '';
+  $('model-use').textContent = use;
+  $('model-use').hidden = !use;
+  const m = p.model;
+  const state = m && (m.state === 'failed' ? (m.reason ? M('part.failed', { reason: m.reason }) : M('part.failedNoReason')) : M(`part.${m.state}`));
+  $('model-facts').replaceChildren(...(m ? [['address', m.url], ['state', state], m.modelVersion && ['modelVersion', m.modelVersion],
+    ['predicted', num(m.predicted ?? 0, 0)], ['waiting', num(m.waiting ?? 0, 0)]] : [['state', M('part.none')]])
+    .filter(Boolean).flatMap(([key, value]) => [el('dt', { text: M(`part.${key}`) }), el('dd', { text: value })]));
+  $('model-report').href = `/client/projects/${encodeURIComponent(p.id)}/model`;
+  $('model-report-link').hidden = !(m || pre);
+  $('model-remove').hidden = !m;
+  clearTimeout(modelTimer);
+  if (m?.state === 'checking') modelTimer = setTimeout(render, 3000);
+}
+
+async function connectModel(event) {
+  event.preventDefault();
+  const form = event.target;
+  const url = form.elements['model-url'].value.trim();
+  const token = form.elements['model-token'].value;
+  if (!/^https?:\/\/\S+$/i.test(url)) return showErrors(form, [{ name: 'model-url', text: M('part.err.url') }]);
+  showErrors(form, []);
+  $('model-status').textContent = M('part.connecting');
+  try {
+    project.model = await api(`/api/v1/projects/${encodeURIComponent(project.id)}/model`,
+      { method: 'PUT', body: token ? { url, token } : { url } });
+  } catch (error) {
+    $('model-status').textContent = '';
+    const text = t(`model.part.code.${error.code}`) === `model.part.code.${error.code}` ? said(error) : M(`part.code.${error.code}`);
+    return showErrors(form, [{ name: 'model-url', text: error.message && error.code === 'model_setup_failed' ? `${text} ${error.message}` : text }]);
+  }
+  form.reset();
+  $('model-status').textContent = M('part.connected');
+  show();
+}
+
+async function removeModel() {
+  try {
+    await api(`/api/v1/projects/${encodeURIComponent(project.id)}/model`, { method: 'DELETE' });
+  } catch (error) {
+    $('model-status').textContent = T('failed', { reason: said(error) });
+    return;
+  }
+  delete project.model;
+  show();
+  // The button is gone: the part's heading takes the focus, and the status says what happened.
+  $('model-title').focus();
+  $('model-status').textContent = M('part.removed');
 }
 
 // Programmes are prepared after the upload: their state is shown, and looked at again every few
