@@ -1,5 +1,6 @@
 // Drawing boxes around things in a picture: with a mouse or touch, or with the keyboard alone
 // (a crosshair moved by arrow keys), and every box also listed as text with fields to edit.
+// Also "anything missed?" (payload.missed: accepted boxes fixed, none drawn means none missing) and one box to adjust.
 const SVG = 'http://www.w3.org/2000/svg';
 const ZOOMS = [1, 1.5, 2, 3, 4];
 let mounted = 0;
@@ -58,7 +59,9 @@ const typing = (target) => target.matches('input:not([type=radio]):not([type=che
 
 export function mount(container, task, context) {
   const { t, lang } = context;
-  const image = task.payload.image;
+  const { image, missed, adjust } = task.payload;
+  const shown = missed ? task.payload.shown || [] : [];
+  const only = missed || adjust; // no "nothing here"
   const W = image.width, H = image.height;
   const labels = task.labels || [];
   const id = `bx${++mounted}`;
@@ -75,6 +78,7 @@ export function mount(container, task, context) {
   let zoom = ZOOMS.includes(draft.zoom) ? draft.zoom : 1;
   let corner = null; // the first corner, once set
   let drag = null;
+  let resize = false; // R on a box: arrow keys change its size
 
   function fitBox(b) {
     b.x = clamp(Math.round(b.x), 0, W - 1);
@@ -105,37 +109,47 @@ export function mount(container, task, context) {
   const crossH = ['bx-dark', 'bx-light'].map((c) => line(c, { x1: 0, x2: W }));
   const status = el('p', { class: 'bx-status', id: `${id}-status`, 'aria-live': 'polite', 'aria-atomic': 'true' });
   const help = el('ul', { class: 'bx-keys', id: `${id}-keys` },
-    ...['arrows', 'enter', 'escape', 'numbers', 'zoom', 'nothing', 'tab'].map((k) => el('li', { text: t('boxes.keys.' + k) })));
+    ...[adjust && 'adjust', 'arrows', 'enter', 'escape', 'numbers', 'zoom', !only && 'nothing', 'tab'].filter(Boolean)
+      .map((k) => el('li', { text: t('boxes.keys.' + k) })));
+  const marked = missed && el('p', { id: `${id}-shown`, text: t('boxes.missed.shown', { count: shown.length, list: shown.map(text).join('; ') }) });
   const svg = el('svg:svg', {
     class: 'bx-svg', viewBox: `0 0 ${W} ${H}`, tabindex: 0, role: 'application',
-    'aria-label': t('boxes.area'), 'aria-describedby': `${status.id} ${help.id}`,
-  }, picture(image), drawn, pending, el('svg:g', { class: 'bx-crosshair' }, ...crossV, ...crossH));
+    'aria-label': t('boxes.area'), 'aria-describedby': `${marked ? marked.id + ' ' : ''}${status.id} ${help.id}`,
+  }, picture(image), el('svg:g', { class: 'bv-box' }, ...shown.flatMap((b) => outline(b))), drawn, pending,
+  el('svg:g', { class: 'bx-crosshair' }, ...crossV, ...crossH));
   const view = el('div', { class: 'bx-view' }, svg);
   const list = el('ol', { class: 'bx-list' });
   const none = el('p', { class: 'hint', text: t('boxes.none') });
   const nothing = el('input', { type: 'checkbox', id: `${id}-nothing` });
   nothing.checked = !!draft.nothing;
   const root = el('div', { class: 'bx' },
+    missed && el('p', { class: 'bv-question', text: t('boxes.missed.question') }), marked,
     el('fieldset', { class: 'bx-labels' }, el('legend', { text: t('boxes.labelLegend') }), ...radios),
     el('div', { class: 'bx-tools' }, zoomOut, zoomIn, zoomText),
     view, status,
     el('h3', { text: t('boxes.keysTitle') }), help,
     el('h3', { text: t('boxes.listTitle') }), none, list,
-    el('div', { class: 'bx-choice bx-nothing' }, nothing, el('label', { for: nothing.id, text: t('boxes.nothing') })));
+    el('div', { class: 'bx-choice bx-nothing', hidden: only }, nothing, el('label', { for: nothing.id, text: t('boxes.nothing') })));
   container.append(root);
 
   // Drawing: boxes in the SVG are focusable, so Tab goes through them after the drawing area.
   function renderBoxes(focusIndex) {
     const scale = W / (svg.getBoundingClientRect().width || W);
-    drawn.replaceChildren(...boxes.map((b, i) => {
+    const made = boxes.map((b, i) => {
       const g = el('svg:g', { class: 'bx-box', tabindex: 0, role: 'img', 'data-i': i,
         'aria-label': t('boxes.item', { n: i + 1, text: text(b) }), 'aria-describedby': `${id}-boxkeys` }, ...outline(b));
       const size = 16 * scale;
       g.append(el('svg:text', { class: 'bx-name', x: b.x + 4 * scale, y: b.y > size * 1.5 ? b.y - 6 * scale : b.y + size * 1.2,
         'font-size': size, 'aria-hidden': 'true', text: `${i + 1} ${name(b.label)}` }));
       return g;
-    }));
-    if (focusIndex != null) drawn.children[focusIndex]?.focus();
+    });
+    // A box moved by keys is redrawn in place: the focus stays on it, the screen reader is not sent elsewhere.
+    const old = drawn.children[focusIndex], fresh = made[focusIndex];
+    if (old && made.length === drawn.children.length) {
+      old.replaceChildren(...fresh.childNodes);
+      old.setAttribute('aria-label', fresh.getAttribute('aria-label'));
+    } else drawn.replaceChildren(...made);
+    drawn.children[focusIndex]?.focus();
   }
   function renderCross() {
     for (const l of crossV) { l.setAttribute('x1', cross.x); l.setAttribute('x2', cross.x); }
@@ -264,7 +278,7 @@ export function mount(container, task, context) {
     const key = event.key;
     let handled = true;
     if (/^[1-9]$/.test(key)) chooseLabel(Number(key) - 1, boxIndex);
-    else if (key === 'n' || key === 'N') toggleNothing();
+    else if ((key === 'n' || key === 'N') && !only) toggleNothing();
     else if (!inArea) handled = false;
     else if (key === '+' || key === '=') setZoom(1);
     else if (key === '-' || key === '_') setZoom(-1);
@@ -274,14 +288,21 @@ export function mount(container, task, context) {
       const s = event.shiftKey ? big : step;
       if (boxEl) {
         const b = boxes[boxIndex];
-        b.x = clamp(b.x + dx * s.x, 0, W - b.w);
-        b.y = clamp(b.y + dy * s.y, 0, H - b.h);
+        if (resize) {
+          b.w = clamp(b.w + dx * s.x, 1, W - b.x);
+          b.h = clamp(b.h + dy * s.y, 1, H - b.y);
+        } else {
+          b.x = clamp(b.x + dx * s.x, 0, W - b.w);
+          b.y = clamp(b.y + dy * s.y, 0, H - b.h);
+        }
         changed(boxIndex, boxIndex);
+        context.announce(text(b));
       } else {
         cross = { x: clamp(cross.x + dx * s.x, 0, W), y: clamp(cross.y + dy * s.y, 0, H) };
         renderCross(); keepInView(); save();
       }
     } else if (boxEl && (key === 'Delete' || key === 'Backspace')) removeBox(boxIndex, true);
+    else if (boxEl && (key === 'r' || key === 'R')) context.announce(t((resize = !resize) ? 'boxes.resizeOn' : 'boxes.resizeOff'));
     else if (!boxEl && (key === 'Enter' || key === ' ')) setCorner();
     else if (!boxEl && key === 'Escape' && corner) { corner = null; renderCross(); context.announce(t('boxes.cancelled')); }
     else handled = false;
@@ -341,10 +362,10 @@ export function mount(container, task, context) {
         }
       }
       if (nothing.checked && boxes.length) return { ok: false, message: t('boxes.errorBoth', { count: boxes.length }), focus: nothing };
-      if (!nothing.checked && !boxes.length) return { ok: false, message: t('boxes.errorEmpty'), focus: svg };
+      if (!nothing.checked && !boxes.length && !only) return { ok: false, message: t('boxes.errorEmpty'), focus: svg };
       return { ok: true, answer: { boxes: boxes.map(({ label: l, x, y, w, h }) => ({ label: l, x, y, w, h })) } };
     },
-    focus() { svg.focus(); },
+    focus() { (adjust ? drawn.firstChild || svg : svg).focus(); },
     destroy() { sizing.stop(); root.removeEventListener('keydown', onKey); root.remove(); },
   };
 }
