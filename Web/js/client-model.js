@@ -57,7 +57,7 @@ function missing(title, text) {
 
 function show(report) {
   const labels = report.labels || [];
-  put($('summary'), M('summary', { items: num(report.items ?? 0, 0) }));
+  put($('summary'), report.items == null ? M('summaryAll') : M('summary', { items: num(report.items, 0) }));
   put($('version'), report.modelVersion ? M('version', { version: report.modelVersion }) : M('noVersion'));
   chart(labels);
   $('labels-rows').replaceChildren(...labels.map((row) => el('tr', {},
@@ -128,13 +128,26 @@ function calibration(rows) {
     el('td', { text: score(row.meanScore) }))));
 }
 
+/**
+ * What one side said about an item, in words: the lab's sentence as it is, or its answers, each a label (a box
+ * around it, for boxes) and the model's score.
+ */
+function saidWords(said) {
+  if (typeof said === 'string') return said;
+  if (!Array.isArray(said) || !said.length) return M('worst.nothing');
+  return said.map((one) => {
+    const what = one.w != null ? M('worst.box', { label: one.label }) : one.label;
+    return one.score != null ? M('worst.score', { what, score: num(one.score, 2) }) : what;
+  }).join(', ');
+}
+
 /** Each item with its thumbnail; the picture's text says what the model and people said, so the words beside it are for the eye only. */
 function worst(items) {
   $('no-worst').hidden = items.length > 0;
   $('worst').replaceChildren(...items.map((item) => {
-    const said = M('worst.said', { model: item.model ?? '', people: item.people ?? '' });
+    const said = M('worst.said', { model: saidWords(item.model), people: saidWords(item.people) });
     const picture = item.thumbnail ? el('img', { src: item.thumbnail, alt: said, width: 160 }) : null;
-    return el('li', {}, el('p', {}, el('strong', { text: item.file ?? '' })), picture,
+    return el('li', {}, el('p', {}, el('strong', { text: item.file ?? item.fileName ?? '' })), picture,
       el('p', { text: said, 'aria-hidden': picture ? 'true' : null }));
   }));
 }

@@ -158,10 +158,13 @@ function showModel() {
   const use = pre ? [pre.mode === 'blind' ? M('part.useBlind') : M('part.useVerify', { threshold: num(pre.threshold ?? 0.5, 2) }),
     M(pre.order === 'uncertain-first' ? 'part.useUncertain' : 'part.useInOrder'), pre.modelVotes ? M('part.useVotes') : null]
     .filter(Boolean).join(' ') : '';
-  $('model-use').textContent = use;
-  $('model-use').hidden = !use;
   const m = p.model;
   const state = m && (m.state === 'failed' ? (m.reason ? M('part.failed', { reason: m.reason }) : M('part.failedNoReason')) : M(`part.${m.state}`));
+  // Only a project made to start from a model's answers can take a model.
+  $('model-form').hidden = !pre;
+  $('model-facts').hidden = !pre && !m;
+  $('model-use').textContent = pre ? use : M('part.notMade');
+  $('model-use').hidden = false;
   $('model-facts').replaceChildren(...(m ? [['address', m.url], ['state', state], m.modelVersion && ['modelVersion', m.modelVersion],
     ['predicted', num(m.predicted ?? 0, 0)], ['waiting', num(m.waiting ?? 0, 0)]] : [['state', M('part.none')]])
     .filter(Boolean).flatMap(([key, value]) => [el('dt', { text: M(`part.${key}`) }), el('dd', { text: value })]));
