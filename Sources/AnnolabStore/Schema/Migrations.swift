@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v11-subtitle-rules", migrate: subtitleRules)
         migrator.registerMigration("v12-programmes", migrate: programmes)
         migrator.registerMigration("v13-operator-record", migrate: operatorRecord)
+        migrator.registerMigration("v14-predictions", migrate: predictions)
         return migrator
     }
 
