@@ -39,8 +39,9 @@ public struct AdaptiveOverlap: Sendable {
         guard answers.count >= 2 else { return false }
         switch kind {
         case .choice, .imageBoxVerify, .thumbnailChoice:
-            let options = kind == .imageBoxVerify ? 2 : (payload.options ?? labels).count
-            return settled(answers.map { $0.choice ?? "" }, optionCount: options)
+            // An adjusted box (a box check of the client's model) counts as a third option, "adjust".
+            let options = kind == .imageBoxVerify ? (payload.adjustable == true ? 3 : 2) : (payload.options ?? labels).count
+            return settled(answers.map { $0.choice ?? ($0.boxes != nil ? "adjust" : "") }, optionCount: options)
         case .audioTags:
             return labels.allSatisfy { tag in
                 settled(answers.map { ($0.tags ?? []).contains(tag) ? "yes" : "no" }, optionCount: 2)

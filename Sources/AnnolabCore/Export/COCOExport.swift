@@ -56,7 +56,7 @@ public struct COCOExport: Sendable {
             for box in image.exportBoxes {
                 let x = Self.pixels(box.x), y = Self.pixels(box.y)
                 let w = Self.pixels(box.w), h = Self.pixels(box.h)
-                annotations.append(.object([
+                var annotation: [String: ExportJSON] = [
                     "id": .int(annotations.count + 1),
                     "image_id": .int(imageID),
                     "category_id": .int(categoryID[box.label]!),
@@ -64,7 +64,9 @@ public struct COCOExport: Sendable {
                     "area": .fixed(w * h, places: 2),
                     "iscrowd": .int(0),
                     "score": .fixed(box.confidence, places: 4),
-                ]))
+                ]
+                if let origin = box.origin { annotation["attributes"] = .object(["origin": .string(origin)]) }
+                annotations.append(.object(annotation))
             }
         }
         return .object([

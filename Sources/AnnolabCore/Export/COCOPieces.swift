@@ -108,6 +108,12 @@ public struct COCOPieces<Images: ExportImageSource>: ExportPieces {
             out.appendInt(annotations)
             out.append(#","image_id":"#)
             out.appendInt(index + 1)
+            if let origin = box.origin {
+                // COCO's attributes (as CVAT writes them): where the label came from.
+                out.append(#","attributes":{"origin":""#)
+                out.append(origin)
+                out.append(#""}"#)
+            }
             out.append(#","iscrowd":0,"score":"#)
             out.appendTrimmed(box.confidence, places: 4)
             out.append("}")

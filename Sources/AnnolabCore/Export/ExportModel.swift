@@ -17,8 +17,12 @@ public struct ExportBox: Sendable, Hashable, Codable {
     public var w: Double
     public var h: Double
     public var confidence: Double
+    /// Where the box came from in a project that started from a client's model: `model-accepted`,
+    /// `corrected` or `people`; nil in a project without a model.
+    public var origin: String?
 
-    public init(label: String, x: Double, y: Double, w: Double, h: Double, confidence: Double) {
+    public init(label: String, x: Double, y: Double, w: Double, h: Double, confidence: Double, origin: String? = nil) {
+        self.origin = origin
         self.label = label
         self.x = x
         self.y = y
@@ -46,7 +50,7 @@ public struct ExportBox: Sendable, Hashable, Codable {
         let top = min(max(y, 0), Double(height)), bottom = min(max(y + h, 0), Double(height))
         guard right > left, bottom > top else { return nil }
         return ExportBox(label: label, x: left, y: top, w: right - left, h: bottom - top,
-                         confidence: confidence.isFinite ? min(max(confidence, 0), 1) : 0)
+                         confidence: confidence.isFinite ? min(max(confidence, 0), 1) : 0, origin: origin)
     }
 }
 
@@ -65,6 +69,10 @@ public struct ImageAnnotations: Sendable, Hashable, Codable {
     public var height: Int
     public var boxes: [ExportBox]
     public var url: String?
+    /// In a project that started from a client's model: what the model itself said, apart from
+    /// the lab's labels, and the model's version.
+    public var modelBoxes: [ExportBox]?
+    public var modelVersion: String?
 
     public init(fileName: String, width: Int, height: Int, boxes: [ExportBox], url: String? = nil) {
         self.fileName = fileName

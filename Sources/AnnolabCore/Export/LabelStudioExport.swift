@@ -56,10 +56,36 @@ public struct LabelStudioExport: Sendable {
 
     private func task(_ image: ImageAnnotations, number: Int) -> ExportJSON {
         let boxes = image.width > 0 && image.height > 0 ? image.exportBoxes : []
+        let results = self.results(boxes, image: image, number: number, prefix: "annolab")
+        if let model = image.modelBoxes {
+            // A project that started from a client's model: the model's predictions and the lab's
+            // labels apart, as Label Studio keeps them; each label says where it came from.
+            let modelBoxes = image.width > 0 && image.height > 0 ? model.compactMap { $0.clipped(width: image.width, height: image.height) } : []
+            return .object([
+                "data": .object([toName: .string(image.url ?? image.fileName)]),
+                "annotations": .array([.object(["result": .array(results), "ground_truth": .bool(false)])]),
+                "predictions": .array([.object(["model_version": .string(image.modelVersion ?? "unnamed"),
+                                                "result": .array(self.results(modelBoxes, image: image, number: number, prefix: "model"))])]),
+            ])
+        }
+        var prediction: [String: ExportJSON] = [
+            "model_version": .string(modelVersion),
+            "result": .array(results),
+        ]
+        if !boxes.isEmpty {
+            prediction["score"] = .fixed(boxes.map(\.confidence).reduce(0, +) / Double(boxes.count), places: 4)
+        }
+        return .object([
+            "data": .object([toName: .string(image.url ?? image.fileName)]),
+            "predictions": .array([.object(prediction)]),
+        ])
+    }
+
+    private func results(_ boxes: [ExportBox], image: ImageAnnotations, number: Int, prefix: String) -> [ExportJSON] {
         let width = Double(image.width), height = Double(image.height)
-        let results: [ExportJSON] = boxes.enumerated().map { b, box in
-            .object([
-                "id": .string("annolab-\(number)-\(b + 1)"),
+        return boxes.enumerated().map { b, box in
+            var result: [String: ExportJSON] = [
+                "id": .string("\(prefix)-\(number)-\(b + 1)"),
                 "type": .string("rectanglelabels"),
                 "from_name": .string(fromName),
                 "to_name": .string(toName),
@@ -75,19 +101,10 @@ public struct LabelStudioExport: Sendable {
                     "rectanglelabels": .array([.string(box.label)]),
                 ]),
                 "score": .fixed(box.confidence, places: 4),
-            ])
+            ]
+            if let origin = box.origin { result["meta"] = .object(["origin": .string(origin)]) }
+            return .object(result)
         }
-        var prediction: [String: ExportJSON] = [
-            "model_version": .string(modelVersion),
-            "result": .array(results),
-        ]
-        if !boxes.isEmpty {
-            prediction["score"] = .fixed(boxes.map(\.confidence).reduce(0, +) / Double(boxes.count), places: 4)
-        }
-        return .object([
-            "data": .object([toName: .string(image.url ?? image.fileName)]),
-            "predictions": .array([.object(prediction)]),
-        ])
     }
 
     /// A labeling config for a Label Studio project that these tasks fit.

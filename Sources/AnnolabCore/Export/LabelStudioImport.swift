@@ -33,6 +33,14 @@ public struct LabelStudioMedia: Sendable, Hashable {
     /// A guess from the file extension.
     public var kind: Kind
 
+    public init(key: String, reference: String, fileName: String, originalName: String, kind: Kind) {
+        self.key = key
+        self.reference = reference
+        self.fileName = fileName
+        self.originalName = originalName
+        self.kind = kind
+    }
+
     /// Whether an upload with this name is the file the reference points to.
     ///
     /// Label Studio stores an uploaded file under a name made safe by Django's

@@ -99,6 +99,18 @@ public struct AnswerBody: Codable, Sendable, Equatable {
                 throw refuse("unknown_label", "'\(tag)' is not one of this task's sounds: \(labels.joined(separator: ", ")).")
             }
             return AnswerBody(tags: Array(Set(tags)).sorted())
+        case .imageBoxVerify where payload.adjustable == true && boxes != nil && choice == nil:
+            // The one box as the operator adjusted it, inside the picture shown.
+            guard let boxes, boxes.count == 1, let box = boxes.first else {
+                throw refuse("answer_shape", "An adjusted box check holds exactly one box.")
+            }
+            let width = Double(payload.image?.width ?? 0), height = Double(payload.image?.height ?? 0)
+            let label = payload.box?.label ?? box.label
+            guard [box.x, box.y, box.w, box.h].allSatisfy(\.isFinite), box.w > 0, box.h > 0, box.x >= 0, box.y >= 0,
+                  box.x + box.w <= width + 0.5, box.y + box.h <= height + 0.5 else {
+                throw refuse("box_outside_image", "The adjusted box is not inside the image (\(Int(width)) by \(Int(height)) pixels).")
+            }
+            return AnswerBody(boxes: [LabeledBox(label: label, x: box.x, y: box.y, w: box.w, h: box.h)])
         case .choice, .imageBoxVerify, .thumbnailChoice:
             let options = kind == .imageBoxVerify ? Self.verifyOptions : (payload.options ?? labels)
             guard let choice else { throw refuse("answer_shape", "A choice answer needs the option chosen.") }

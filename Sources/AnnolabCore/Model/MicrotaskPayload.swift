@@ -120,6 +120,14 @@ public struct MicrotaskPayload: Codable, Sendable, Equatable {
     public var frame: FramePosition?
     /// For a reviewer: the answers that split, without names; the reviewer's answer decides.
     public var review: Review?
+    /// A box check of a box the client's model drew: the operator may also adjust the box
+    /// (answering with the one adjusted box) instead of only yes or no.
+    public var adjustable: Bool?
+    /// "Anything missed?": the boxes already accepted on this picture, shown and not to be drawn again.
+    public var shown: [LabeledBox]?
+    public var missed: Bool?
+    /// What the client's model suggests (a choice's option), shown to accept or change; verify mode only.
+    public var suggestion: String?
 
     /// What a reviewer sees of a microtask whose answers did not agree.
     public struct Review: Codable, Sendable, Equatable {
