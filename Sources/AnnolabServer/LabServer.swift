@@ -59,10 +59,14 @@ public struct LabServer: Sendable {
     /// Request counts and the lab's figures, served at `/metrics`.
     let metrics: LabMetrics
     public var importer: ImportService {
-        ImportService(store: store, engine: engine, templates: templates, programmeJobs: programmeJobs)
+        var importer = ImportService(store: store, engine: engine, templates: templates, programmeJobs: programmeJobs)
+        importer.modelFetcher = modelFetcher
+        return importer
     }
     /// Prepares uploaded programmes (video, compressed sound) in the background.
     public let programmeJobs: ProgrammeJobs
+    /// Fetches live models' predictions in the background.
+    public let modelFetcher: ModelFetcher
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
     public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
@@ -85,6 +89,7 @@ public struct LabServer: Sendable {
         self.speech = SpeechService(folder: store.folder.appendingPathComponent("speech", isDirectory: true))
         self.metrics = LabMetrics { try await LabFigures.read(from: engine) }
         self.programmeJobs = ProgrammeJobs(store: store, engine: engine, templates: templates)
+        self.modelFetcher = ModelFetcher(store: store, engine: engine)
     }
 
     /// The router with every route and middleware; usable without a socket in tests.
@@ -125,6 +130,7 @@ public struct LabServer: Sendable {
         RecordRoutes(store: store, engine: engine, pay: pay).register(on: router)
         TextRoutes(engine: engine, templates: templates, speech: speech).register(on: router)
         ClientAccountRoutes(store: store, accounts: accounts, templates: templates, pay: pay).register(on: router)
+        ModelRoutes(store: store, models: ModelService(store: store, engine: engine, fetcher: modelFetcher)).register(on: router)
         return (base, router)
     }
 
@@ -136,8 +142,13 @@ public struct LabServer: Sendable {
             router: makeRouter(),
             server: try options.tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Annolab"),
-            services: [monitor, programmeJobs],
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+            services: [monitor, programmeJobs, modelFetcher],
+            onServerRunning: { [modelFetcher] channel in
+                let port = channel.localAddress?.port ?? options.port
+                modelFetcher.listening(host: options.host, port: port)
+                modelFetcher.nudge()
+                await onRunning(port)
+            },
             logger: logger
         )
         return LabApplication(application: application, metrics: metrics)

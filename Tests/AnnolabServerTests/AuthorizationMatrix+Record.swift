@@ -8,7 +8,7 @@ import Testing
 
 extension AuthorizationMatrixTests {
     /// Every row: the lab's first routes, then those of the record and what goes with it.
-    static var allRoutes: [MatrixRoute] { routes + recordRoutes }
+    static var allRoutes: [MatrixRoute] { routes + recordRoutes + modelRoutes }
 
     static let recordRoutes: [MatrixRoute] = [
         // The operator's own record and ladder: only ever their own (the path names nobody).

@@ -58,7 +58,7 @@ struct OpenAPIDocumentTests {
         #expect(try keys("login").all == ["badge", "email", "password"])
         #expect(try keys("answerTask") == (["answer", "idempotencyKey"], ["answer"]))
         #expect(try keys("createProject").all == ["name", "template", "labels", "overlap", "adaptiveOverlap", "goldRate", "deadline", "instructions",
-                                                 "subtitleRules"])
+                                                 "subtitleRules", "preannotations"])
         #expect(try keys("createProject").required == ["name", "template"])
         #expect(try keys("addUser").required == ["role", "name"])
         #expect(try keys("setRate") == (["hourly", "from"], ["hourly", "from"]))

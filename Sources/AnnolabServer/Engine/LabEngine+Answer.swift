@@ -135,6 +135,9 @@ extension LabEngine {
         if counted.done {
             await reviewIfSplit(task, answers: counted.answers, project: project)
         }
+        if counted.done, task.kind == .imageBoxVerify, task.payload.adjustable == true {
+            await releaseAfterCheck(task, project: project)
+        }
         if counted.done, task.kind == .imageBoxes {
             await boxChecks.carve(from: task, answers: counted.answers, project: project)
         }

@@ -180,8 +180,33 @@ public struct ExportService: Sendable {
             return File(fileName: "\(name)-voc.zip", contentType: "application/zip",
                         data: ZipWriter.archive(files.sorted { $0.key < $1.key }.map { (name: $0.key, data: $0.value) }))
         default:
-            let annotations = try images.annotationsInUploadOrder(projectId: projectId)
+            var annotations = try images.annotationsInUploadOrder(projectId: projectId)
+            try await addModelBoxes(to: &annotations, projectId: projectId)
             return File(fileName: "\(name)-labelstudio.json", contentType: "application/json", data: LabelStudioExport().write(annotations))
+        }
+    }
+
+    /// What the client's model said about each picture, beside the lab's labels (Label Studio keeps them apart).
+    func addModelBoxes(to annotations: inout [ImageAnnotations], projectId: Int64) async throws {
+        guard try await store.modelSetting(projectId: projectId) != nil else { return }
+        let items = Dictionary(try await store.items(projectId: projectId).compactMap { item in item.id.map { ($0, item.mediaPath) } },
+                               uniquingKeysWith: { first, _ in first })
+        var byPath: [String: StoredPrediction] = [:]
+        for prediction in try await store.predictions(projectId: projectId) {
+            if let path = items[prediction.itemId] { byPath[path] = prediction }
+        }
+        let decoder = JSONDecoder()
+        for index in annotations.indices {
+            guard let url = annotations[index].url, let path = url.split(separator: "/", maxSplits: 2).last.map(String.init),
+                  let stored = byPath[path],
+                  let prediction = try? decoder.decode(FilePrediction.self, from: Data(stored.body.utf8)) else { continue }
+            let width = annotations[index].width, height = annotations[index].height
+            annotations[index].modelVersion = stored.modelVersion
+            annotations[index].modelBoxes = prediction.regions.compactMap { region in
+                PredictionCarving.pixels(region, width: width, height: height).map {
+                    ExportBox(label: $0.label, x: $0.x, y: $0.y, w: $0.w, h: $0.h, confidence: region.score ?? 1)
+                }
+            }
         }
     }
 

@@ -42,8 +42,10 @@ final class SpilledImages: ExportImageSource, @unchecked Sendable {
     /// Reused between reads; one export reads from one task at a time.
     private var buffer: [UInt8] = []
 
-    /// Bytes per box in the spill: label index (4) and x, y, w, h, confidence (8 each).
-    static let boxBytes = 44
+    /// Bytes per box in the spill: label index (4), x, y, w, h, confidence (8 each) and origin (1).
+    static let boxBytes = 45
+    /// A box's origin as one byte in the spill; 0 is none (a project without a model).
+    static let origins: [String?] = [nil, "people", "model-accepted", "corrected"]
 
     init(entries: [Entry], placement: Placement, labelTable: [String], spill: ExportSpill) {
         self.entries = entries
@@ -74,8 +76,9 @@ final class SpilledImages: ExportImageSource, @unchecked Sendable {
                     Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: base + 4 + 8 * field, as: UInt64.self)))
                 }
                 let label = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: base, as: UInt32.self)))
+                let origin = Int(raw.load(fromByteOffset: base + 44, as: UInt8.self))
                 return ExportBox(label: labelTable[label], x: double(0), y: double(1), w: double(2), h: double(3),
-                                 confidence: double(4))
+                                 confidence: double(4), origin: origin < Self.origins.count ? Self.origins[origin] : nil)
             }
         }
     }
@@ -111,8 +114,13 @@ extension SpilledImages {
             return (pictures, positionOf)
         }
         let spill = try ExportSpill(folder: store.folder)
+        // A project that started from a model: the boxes the people kept after checking the model's,
+        // and every drawn box marked as the people's.
+        let fromModel = try await store.modelSetting(projectId: projectId) != nil
+        let checked = fromModel ? Self.checkedBoxes(try await store.answeredChecks(projectId: projectId)) : [:]
         let fused = try await store.readExportBoxAnswers(projectId: projectId) { [pictures, positionOf] answers in
-            var fusion = PictureFusion(pictures: pictures, positionOf: positionOf, spill: spill)
+            var fusion = PictureFusion(pictures: pictures, positionOf: positionOf, spill: spill, checked: checked,
+                                       drawnOrigin: fromModel ? "people" : nil)
             while let answer = try answers.next() { try fusion.add(answer) }
             try fusion.finish()
             return (fusion.placement, fusion.labelTable)
@@ -128,12 +136,32 @@ extension SpilledImages {
     }
 }
 
+extension SpilledImages {
+    /// The model's boxes the people kept, per picture: accepted as drawn or corrected. The
+    /// confidence is the share of the check's answers that agreed.
+    static func checkedBoxes(_ checks: [AnsweredCheck]) -> [Int64: [ExportBox]] {
+        var boxes: [Int64: [ExportBox]] = [:]
+        for check in checks where check.complete {
+            guard let predicted = check.payload.box else { continue }
+            let decision = BoxCheckDecision(box: predicted, answers: check.answers)
+            guard let box = decision.box else { continue }
+            boxes[check.itemId, default: []].append(ExportBox(label: box.label, x: box.x, y: box.y, w: box.w, h: box.h,
+                                                              confidence: decision.agreement, origin: decision.outcome.origin))
+        }
+        return boxes
+    }
+}
+
 /// Turns the answer rows of one project, grouped by picture and tile, into consensus boxes in a spill.
 private struct PictureFusion {
     let pictures: [SpilledImages.Entry]
     let positionOf: [Int64: Int]
     var placement: SpilledImages.Placement
     let spill: ExportSpill
+    /// Per picture (item id), the model's boxes the people accepted or corrected, in picture pixels.
+    let checked: [Int64: [ExportBox]]
+    let drawnOrigin: String?
+    private var written: Set<Int64> = []
     var labelTable: [String] = []
     private var labelIndex: [String: UInt32] = [:]
     private let decoder = JSONDecoder()
@@ -145,10 +173,13 @@ private struct PictureFusion {
     private var given: [BoxAnswer] = []
     private var record = ExportBytes(capacity: 4096)
 
-    init(pictures: [SpilledImages.Entry], positionOf: [Int64: Int], spill: ExportSpill) {
+    init(pictures: [SpilledImages.Entry], positionOf: [Int64: Int], spill: ExportSpill, checked: [Int64: [ExportBox]] = [:],
+         drawnOrigin: String? = nil) {
         self.pictures = pictures
         self.positionOf = positionOf
         self.spill = spill
+        self.checked = checked
+        self.drawnOrigin = drawnOrigin
         placement = SpilledImages.Placement(offsets: Array(repeating: 0, count: pictures.count),
                                             counts: Array(repeating: 0, count: pictures.count))
     }
@@ -172,6 +203,11 @@ private struct PictureFusion {
     mutating func finish() throws {
         endTile()
         try endPicture()
+        // Pictures whose boxes were all decided by checks, with no drawing answered yet.
+        for itemId in checked.keys.sorted() where !written.contains(itemId) {
+            item = itemId
+            try endPicture()
+        }
         try spill.flush()
     }
 
@@ -186,7 +222,10 @@ private struct PictureFusion {
     private mutating func endPicture() throws {
         defer { tiles.removeAll(keepingCapacity: true) }
         guard let item, let position = positionOf[item] else { return }
-        let boxes = TileMerge().merge(tiles, imageWidth: pictures[position].width, imageHeight: pictures[position].height)
+        written.insert(item)
+        var boxes = TileMerge().merge(tiles, imageWidth: pictures[position].width, imageHeight: pictures[position].height)
+        for index in boxes.indices { boxes[index].origin = drawnOrigin }
+        boxes += checked[item] ?? []
         guard !boxes.isEmpty else { return }
         record.removeAll()
         for box in boxes {
@@ -204,6 +243,7 @@ private struct PictureFusion {
             append(box.w)
             append(box.h)
             append(box.confidence)
+            record.append(byte: UInt8(SpilledImages.origins.firstIndex(of: box.origin) ?? 0))
         }
         placement.offsets[position] = spill.size
         placement.counts[position] = Int32(boxes.count)

@@ -17,6 +17,8 @@ public struct LabRequestContext: RequestContext {
 
     /// The address the request came from, for limiting repeated failed sign-ins.
     public var remoteAddress: String?
+    /// The project whose live model sent this request with its media token; nil for people.
+    public var modelProject: Int64?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

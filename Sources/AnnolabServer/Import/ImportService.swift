@@ -14,6 +14,8 @@ public struct ImportService: Sendable {
     public var ffmpeg = FFmpeg()
     /// Prepares stored programmes in the background; nil where no server runs them.
     public var programmeJobs: ProgrammeJobs?
+    /// Fetches a live model's predictions for new pictures; nil where no server runs it.
+    public var modelFetcher: ModelFetcher?
 
     public init(store: LabStore, engine: LabEngine, templates: TemplateCatalog, programmeJobs: ProgrammeJobs? = nil) {
         self.store = store
@@ -44,11 +46,24 @@ public struct ImportService: Sendable {
         let preparer = ItemPreparer(projectId: projectId, kind: project.template, labels: project.labels,
                                     template: templates[project.template], limits: limits,
                                     subtitleRules: try project.ruleSettings())
+        // A project that starts from a model's predictions takes prediction files beside its media.
+        let setting = try await store.modelSetting(projectId: projectId)
+        let predictionFiles = setting == nil ? [] : files.filter(Self.isPredictionFile)
+        let predictionNames = Set(predictionFiles.map(\.name))
         // Label Studio task lists name the media they need; the media come in the same upload.
-        let manifests = files.filter { $0.name.lowercased().hasSuffix(".json") }
-        var prepared = preparer.prepare(files.filter { !$0.name.lowercased().hasSuffix(".json") },
+        let manifests = files.filter { $0.name.lowercased().hasSuffix(".json") && !predictionNames.contains($0.name) }
+        var prepared = preparer.prepare(files.filter { !$0.name.lowercased().hasSuffix(".json") && !predictionNames.contains($0.name) },
                                         programmeNames: programmes.map(\.name))
         prepared.rejected += Self.checkLabelStudio(manifests, against: files)
+        var predicted = UploadedPredictions()
+        if setting != nil {
+            predicted = Self.readPredictions(predictionFiles, mediaNames: prepared.items.map(\.fileName))
+            let fromTasks = Self.labelStudioPredictions(manifests)
+            predicted.predictions += fromTasks.predictions
+            predicted.origins += fromTasks.origins
+            prepared.rejected += predicted.rejected
+            prepared.rejected += Self.refuseUnmatched(&predicted, items: prepared.items, labels: project.labels)
+        }
         let checked = await checkProgrammes(onDisk: programmes, inMemory: prepared.programmes, subtitles: prepared.programmeSubtitles,
                                             kind: project.template)
         prepared.rejected += checked.rejected
@@ -71,6 +86,13 @@ public struct ImportService: Sendable {
                 written.append(try write(item, into: projectFolder))
             }
             let required = project.overlap ?? project.adaptiveMin ?? 2
+            if let setting {
+                let microtasks = try await storePredicted(prepared.items, predicted, project: project, setting: setting,
+                                                          required: required, actor: actor)
+                engine.microtasksAdded(microtasks)
+                if setting.url != nil { modelFetcher?.nudge() }
+                return Report(imported: prepared.items.count, microtasks: microtasks.count, rejected: prepared.rejected)
+            }
             let rows = try prepared.items.map { item -> (item: Item, microtasks: [Microtask]) in
                 let stored = Item(projectId: projectId, fileName: item.fileName, mediaType: item.mediaType,
                                   mediaPath: "\(projectId)/\(item.folder)", byteCount: item.byteCount, meta: try LabJSON.text(item.meta))

@@ -56,12 +56,36 @@ struct RoleMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        // A live model holding its project's media token (only the media routes give one; see ModelMediaMiddleware).
+        if context.modelProject != nil { return try await next(request, context) }
         let user = try context.requireUser()
         guard allowed.contains(user.role) else {
             let names = allowed.map(\.rawValue).sorted().joined(separator: " or ")
             throw LabError(.forbidden, "wrong_role",
                            "This is for the \(names) role. You are signed in as \(user.role.rawValue).")
         }
+        return try await next(request, context)
+    }
+}
+
+/// Lets a client's live model read its own project's pictures: `Authorization: Token <access_token>`
+/// with the read-only token the lab gave it in `/setup`, as Label Studio's backends send it. The
+/// token opens the media of that one project only, and stops working when the model is removed.
+struct ModelMediaMiddleware: RouterMiddleware {
+    typealias Context = LabRequestContext
+    let store: LabStore
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("token ") else {
+            return try await next(request, context)
+        }
+        let token = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty, let projectId = try await store.projectForModelToken(hash: Tokens.hash(token)) else {
+            throw LabError(.unauthorized, "invalid_token", "This media token is not valid: the model may have been removed from its project.")
+        }
+        var context = context
+        context.modelProject = projectId
         return try await next(request, context)
     }
 }

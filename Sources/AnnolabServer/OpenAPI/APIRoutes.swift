@@ -8,7 +8,7 @@ import Foundation
 /// Codable types the routes decode.
 enum APIRoutes {
     static var all: [APIRoute] {
-        meta + signIn + client + media + operatorWork + coach + admin + record
+        meta + signIn + client + model + media + operatorWork + coach + admin + record
     }
 
     static let meta: [APIRoute] = [

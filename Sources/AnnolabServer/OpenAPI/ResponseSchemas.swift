@@ -82,6 +82,8 @@ enum ResponseSchemas {
                            "deadline": .calendarDate, "instructions": .encoded(TaskTemplate.Lines.self),
                            "subtitleRules": .encoded(SubtitleRuleSettings.self),
                            "subtitleFindings": .encoded(SubtitleRuleSummary.self),
+                           "preannotations": .encoded(Preannotations.self),
+                           "model": .encoded(ModelView.self),
                            "jobs": .array(.encoded(ProjectView.Job.self)
                                .described("The preparation of each uploaded programme: state waiting, working, ready or failed; progress 0 to 1; the reason when it failed."))])
     }

@@ -49,6 +49,10 @@ struct ProjectView: ResponseEncodable, Sendable {
     var subtitleFindings: SubtitleRuleSummary?
     /// The preparation of uploaded programmes; nil in a project that has none.
     var jobs: [Job]?
+    /// How the project uses its client's model; nil when it does not.
+    var preannotations: Preannotations?
+    /// The live model the project asks; nil without one.
+    var model: ModelView?
 
     struct Job: Codable, Sendable {
         var file: String
@@ -110,6 +114,8 @@ struct ProjectService: Sendable {
         var instructions: TaskTemplate.Lines?
         /// Only for a subtitle check; keys left out keep the defaults.
         var subtitleRules: SubtitleRuleSettings?
+        /// How the work starts from the client's model's predictions, if at all.
+        var preannotations: Preannotations?
     }
 
     func create(_ new: NewProject, clientId: Int64, actor: Int64?) async throws -> Project {
@@ -181,11 +187,16 @@ struct ProjectService: Sendable {
             try rules.validate()
             subtitleRules = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
         }
+        // Checked before anything is stored, so that a refusal leaves no project behind.
+        _ = try new.preannotations?.setting(projectId: 0, kind: kind)
         let project = Project(id: nil, clientId: clientId, name: name, template: kind, labels: labels,
                               overlap: new.overlap, adaptiveMin: adaptiveMin, adaptiveMax: adaptiveMax,
                               goldRate: goldRate, deadline: new.deadline, createdAt: Date(), instructions: instructions,
                               subtitleRules: subtitleRules)
         let created = try await store.createProject(project, actor: actor)
+        if let preannotations = new.preannotations {
+            try await store.saveModelSetting(try preannotations.setting(projectId: try created.id.required("project"), kind: kind))
+        }
         engine.projectChanged(created)
         return created
     }
@@ -293,7 +304,18 @@ struct ProjectService: Sendable {
                            exports: Self.exports[project.template] ?? ["jsonl"],
                            subtitleRules: project.template == .subtitleCheck ? try project.ruleSettings() : nil,
                            subtitleFindings: project.template == .subtitleCheck ? try await subtitleFindings(project) : nil,
-                           jobs: try await jobs(project))
+                           jobs: try await jobs(project),
+                           preannotations: try await store.modelSetting(projectId: try project.id.required("project")).map(Preannotations.init),
+                           model: try await modelView(project))
+    }
+
+    /// The live model's state and counts, when the project has one.
+    func modelView(_ project: Project) async throws -> ModelView? {
+        let projectId = try project.id.required("project")
+        guard let setting = try await store.modelSetting(projectId: projectId), let url = setting.url else { return nil }
+        let counts = try await store.predictionCounts(projectId: projectId)
+        return ModelView(url: url, state: setting.state ?? "checking", reason: setting.reason, modelVersion: setting.modelVersion,
+                         predicted: counts.predicted, waiting: counts.waiting)
     }
 
     /// What the subtitle rules found in every file of a project, added up.

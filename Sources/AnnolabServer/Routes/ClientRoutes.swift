@@ -218,15 +218,21 @@ struct ClientRoutes {
     /// The project of the path's `{id}` when it belongs to the signed-in client; 404 otherwise,
     /// so that one client cannot learn which project ids another has.
     func ownProject(_ context: LabRequestContext, user: User) async throws -> Project {
+        try await Self.ownProject(context, user: user, store: store)
+    }
+
+    static func ownProject(_ context: LabRequestContext, user: User, store: LabStore) async throws -> Project {
         let notFound = LabError(.notFound, "project_not_found", "There is no project \(context.parameters.get("id") ?? "") among your projects.")
         guard let project = try await store.project(id: try context.parameters.requireID(else: notFound)),
-              project.clientId == (try clientId(of: user)) else {
+              project.clientId == (try Self.clientId(of: user)) else {
             throw notFound
         }
         return project
     }
 
-    func clientId(of user: User) throws -> Int64 {
+    func clientId(of user: User) throws -> Int64 { try Self.clientId(of: user) }
+
+    static func clientId(of user: User) throws -> Int64 {
         guard let id = user.clientId else {
             throw LabError(.forbidden, "no_client", "This account is not linked to a client company. Ask the lab's admin.")
         }

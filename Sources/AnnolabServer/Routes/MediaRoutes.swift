@@ -22,12 +22,15 @@ struct MediaRoutes {
                         "vtt": "text/vtt; charset=utf-8", "mp4": "video/mp4"]
 
     func register(on router: LabRouter) {
-        router.group("media").add(middleware: RoleMiddleware(.operator, .coach, .admin, .client))
+        router.group("media").add(middleware: ModelMediaMiddleware(store: store))
+            .add(middleware: RoleMiddleware(.operator, .coach, .admin, .client))
             .get("{project}/{folder}/{file}", use: file)
     }
 
     @Sendable func file(_ request: Request, context: LabRequestContext) async throws -> Response {
-        let user = try context.requireUser()
+        // A client's live model reads its own project's pictures with the token the lab gave it in /setup.
+        let modelProject = context.modelProject
+        let user = modelProject == nil ? try context.requireUser() : nil
         // Answered here rather than thrown: a thrown 404 sends the static-file fallback looking
         // through Web/, which answers a path with `..` in it differently (400).
         let notFound = try LabError(.notFound, "media_not_found", "This picture or sound is not there.")
@@ -36,7 +39,11 @@ struct MediaRoutes {
               let folder = context.parameters.get("folder"), let name = context.parameters.get("file"),
               Self.isSafe(folder), Self.isSafe(name),
               let type = Self.types[(name as NSString).pathExtension.lowercased()] else { return notFound }
-        guard try await maySee(user, projectId: projectId, url: "/media/\(projectId)/\(folder)/\(name)") else { return notFound }
+        if let modelProject {
+            guard modelProject == projectId else { return notFound }
+        } else if let user {
+            guard try await maySee(user, projectId: projectId, url: "/media/\(projectId)/\(folder)/\(name)") else { return notFound }
+        }
         let url = store.mediaFolder.appendingPathComponent("\(projectId)").appendingPathComponent(folder)
             .appendingPathComponent(name)
         guard let handle = try? FileHandle(forReadingFrom: url) else { return notFound }
