@@ -113,17 +113,18 @@ export function mount(container, task, context) {
       .map((k) => el('li', { text: t('boxes.keys.' + k) })));
   const marked = missed && el('p', { id: `${id}-shown`, text: t('boxes.missed.shown', { count: shown.length, list: shown.map(text).join('; ') }) });
   const svg = el('svg:svg', {
-    class: 'bx-svg', viewBox: `0 0 ${W} ${H}`, tabindex: 0, role: 'application',
-    'aria-label': t('boxes.area'), 'aria-describedby': `${marked ? marked.id + ' ' : ''}${status.id} ${help.id}`,
+    class: 'bx-svg', viewBox: `0 0 ${W} ${H}`, tabindex: 0, role: 'group',
+    'aria-label': t('boxes.area'), 'aria-describedby': `${marked ? `${id}-ask ${marked.id} ` : ''}${status.id} ${help.id}`,
   }, picture(image), el('svg:g', { class: 'bv-box' }, ...shown.flatMap((b) => outline(b))), drawn, pending,
   el('svg:g', { class: 'bx-crosshair' }, ...crossV, ...crossH));
-  const view = el('div', { class: 'bx-view' }, svg);
+  // A group in a toolbar: Orca reads an SVG application as outside the page and keeps the arrow keys; a toolbar means focus mode.
+  const view = el('div', { class: 'bx-view', role: 'toolbar' }, svg);
   const list = el('ol', { class: 'bx-list' });
   const none = el('p', { class: 'hint', text: t('boxes.none') });
   const nothing = el('input', { type: 'checkbox', id: `${id}-nothing` });
   nothing.checked = !!draft.nothing;
   const root = el('div', { class: 'bx' },
-    missed && el('p', { class: 'bv-question', text: t('boxes.missed.question') }), marked,
+    missed && el('p', { class: 'bv-question', id: `${id}-ask`, text: t('boxes.missed.question') }), marked,
     el('fieldset', { class: 'bx-labels' }, el('legend', { text: t('boxes.labelLegend') }), ...radios),
     el('div', { class: 'bx-tools' }, zoomOut, zoomIn, zoomText),
     view, status,
