@@ -155,6 +155,32 @@ struct PredictionStoryTests {
         #expect(order.first?.hasSuffix(".jpg") == true, "the picture the model was least sure of comes first: \(order)")
     }
 
+    @Test("COCO results beside their COCO file, and YOLO label files with classes.txt, become the same box checks as Label Studio's predictions")
+    func cocoAndYOLO() async throws {
+        let setup = try await PredictionLab.start(preannotations: ["mode": "verify", "threshold": 0.5])
+        defer { Task { await setup.stop() } }
+        let cocoFile = Data(#"{"images": [{"id": 7, "file_name": "photo-astronaut.jpg", "width": 512, "height": 512}], "categories": [{"id": 1, "name": "face"}], "annotations": []}"#.utf8)
+        let results = Data(#"[{"image_id": 7, "category_id": 1, "bbox": [174.08, 61.44, 102.4, 102.4], "score": 0.9}, {"image_id": 7, "category_id": 1, "bbox": [10, 10, 20, 20], "score": 0.2}]"#.utf8)
+        // Ultralytics' save_txt with save_conf: class, centre x, centre y, width, height (0..1), confidence.
+        let yolo = Data("0 0.475 0.19 0.15 0.18 0.6\n".utf8)
+        let uploaded = try await setup.upload([try PredictionLab.photo("photo-astronaut.jpg"), try PredictionLab.photo("photo-cameraman.png"),
+                                               ("instances.json", cocoFile), ("results.json", results),
+                                               ("photo-cameraman.txt", yolo), ("classes.txt", Data("face\n".utf8))])
+        #expect(uploaded.status == 201, "\(uploaded.text)")
+        #expect((uploaded.json["rejected"] as? [Any])?.isEmpty == true, "\(uploaded.text)")
+        #expect(uploaded.json["imported"] as? Int == 2, "only the pictures are files of the project")
+        #expect(uploaded.json["microtasks"] as? Int == 2, "one box above the threshold per picture")
+        var boxes: [String: [Double]] = [:]
+        for _ in 0..<2 {
+            let task = try #require(try await setup.next(setup.operators[0]))
+            let box = (task.task["box"] as? [String: Any]) ?? [:]
+            let url = ((task.task["image"] as? [String: Any])?["url"] as? String) ?? ""
+            boxes[url.hasSuffix(".png") ? "yolo" : "coco"] = ["x", "y", "w", "h"].map { (box[$0] as? Double) ?? -1 }
+        }
+        #expect(boxes["coco"] == [174.08, 61.44, 102.4, 102.4], "\(boxes)")
+        #expect(boxes["yolo"] == [204.8, 51.2, 76.8, 92.16], "\(boxes)")
+    }
+
     @Test("prediction files that are broken, name labels the project lacks, or name no uploaded picture are refused with a reason; the pictures still come in")
     func refusals() async throws {
         let setup = try await PredictionLab.start(preannotations: ["mode": "verify"])
