@@ -153,7 +153,7 @@ public struct ExportService: Sendable {
         case (.frameBoxes, let format):
             return try frameBoxesExport(project, data, name: name, format: format)
         case (.choice, let format):
-            return try choiceExport(project, data, name: name, format: format)
+            return try choiceExport(project, data, name: name, format: format, model: try await choiceModel(project))
         default:
             throw LabError(.unprocessable, "unsupported_format", "This project has no '\(format)' export.")
         }
@@ -308,7 +308,7 @@ public struct ExportService: Sendable {
     // MARK: Choice
 
     /// One row per picture: the option the operators chose (Dawid-Skene) and its confidence.
-    func choiceExport(_ project: Project, _ data: Gathered, name: String, format: String) throws -> File {
+    func choiceExport(_ project: Project, _ data: Gathered, name: String, format: String, model: ChoiceModel? = nil) throws -> File {
         let microtasks = data.microtasks.filter { $0.kind == .choice && !$0.isGold }
         var tasks: [Int] = [], workers: [Int] = [], labels: [Int] = []
         var workerIndex: [String: Int] = [:]
@@ -325,12 +325,23 @@ public struct ExportService: Sendable {
                 labels.append(label)
             }
         }
+        // The model votes as one more worker, on the pictures people answered only: it never decides alone.
+        if let model, model.votes {
+            let worker = workerIndex.count
+            for (position, microtask) in microtasks.enumerated() where counts[position] > 0 {
+                guard let said = microtask.itemId.flatMap({ model.said[$0] }), let label = project.labels.firstIndex(of: said) else { continue }
+                workerIndex["model"] = worker
+                tasks.append(position)
+                workers.append(worker)
+                labels.append(label)
+            }
+        }
         let matrix = try? AnswerMatrix(tasks: tasks, workers: workers, labels: labels, taskCount: microtasks.count,
                                        workerCount: workerIndex.count, labelCount: project.labels.count)
         let consensus = matrix.map { DawidSkene().fit($0, gold: [:]) }
         // Where a reviewer decided any picture, each row says who decided: "operators" or "reviewer".
         let reviewed = !data.decisions.isEmpty
-        var csv = CSVTable(header: ["file", "label", "confidence", "answers"] + (reviewed ? ["decided_by"] : []))
+        var csv = CSVTable(header: ["file", "label", "confidence", "answers"] + (reviewed ? ["decided_by"] : []) + (model == nil ? [] : ["origin"]))
         var rows: [ExportJSON] = []
         for (position, microtask) in microtasks.enumerated() {
             let microtaskId = try microtask.id.required("microtask")
@@ -345,10 +356,13 @@ public struct ExportService: Sendable {
                 confidence = consensus.confidence(task: position)
             }
             let decidedBy = decision == nil ? "operators" : "reviewer"
-            csv.append([file, label, ExportNumber.fixed(confidence, places: 4), String(counts[position])] + (reviewed ? [decidedBy] : []))
+            let origin = model.map { $0.origin(label: label, itemId: microtask.itemId) }
+            csv.append([file, label, ExportNumber.fixed(confidence, places: 4), String(counts[position])] + (reviewed ? [decidedBy] : [])
+                       + (origin.map { [$0] } ?? []))
             var fields: [String: ExportJSON] = ["file": .string(file), "label": label.isEmpty ? .null : .string(label),
                                                 "confidence": .fixed(confidence, places: 4), "answers": .int(counts[position])]
             if reviewed { fields["decidedBy"] = .string(decidedBy) }
+            if let origin, !label.isEmpty { fields["origin"] = .string(origin) }
             rows.append(.object(fields))
         }
         if format == "csv" {

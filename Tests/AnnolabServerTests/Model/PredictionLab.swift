@@ -14,7 +14,8 @@ struct PredictionLab {
 
     static let samples = repositoryRoot.appendingPathComponent("Tasks/samples")
 
-    static func start(preannotations: [String: Any], labels: [String] = ["face"], overlap: Int = 2) async throws -> PredictionLab {
+    static func start(preannotations: [String: Any], template: String = "image-boxes", labels: [String] = ["face"],
+                      overlap: Int = 2) async throws -> PredictionLab {
         let lab = try await RunningLab.start()
         let store = lab.store
         let company = try #require(try await store.createClient(name: "Broadcaster").id)
@@ -29,7 +30,7 @@ struct PredictionLab {
             operators.append(token)
         }
         let created = try await lab.request("POST", "/api/v1/projects", json: [
-            "name": "Faces in the archive", "template": "image-boxes", "labels": labels, "overlap": overlap, "goldRate": 0,
+            "name": "Faces in the archive", "template": template, "labels": labels, "overlap": overlap, "goldRate": 0,
             "preannotations": preannotations,
         ], token: client)
         #expect(created.status == 201, "\(created.text)")

@@ -181,6 +181,39 @@ struct PredictionStoryTests {
         #expect(boxes["yolo"] == [204.8, 51.2, 76.8, 92.16], "\(boxes)")
     }
 
+    @Test("a choice project: the model's choice is a suggestion in verify mode, votes as one more worker, never labels a file alone; each label says where it came from")
+    func choiceSuggestionAndVote() async throws {
+        let setup = try await PredictionLab.start(preannotations: ["mode": "verify", "modelVotes": true], template: "choice",
+                                                  labels: ["animal", "object"])
+        defer { Task { await setup.stop() } }
+        let choices = try JSONSerialization.data(withJSONObject: [("photo-cat.png", "animal"), ("photo-coffee.jpg", "animal"), ("photo-rocket.jpg", "object")].map {
+            ["data": ["image": $0.0],
+             "predictions": [["model_version": "kinds-1",
+                              "result": [["type": "choices", "from_name": "choice", "to_name": "image", "score": 0.8,
+                                          "value": ["choices": [$0.1]]]]]]] as [String: Any]
+        })
+        let uploaded = try await setup.upload([try PredictionLab.photo("photo-cat.png"), try PredictionLab.photo("photo-coffee.jpg"),
+                                               try PredictionLab.photo("photo-rocket.jpg"), ("tasks.json", choices)])
+        #expect(uploaded.status == 201 && uploaded.json["microtasks"] as? Int == 3, "\(uploaded.text)")
+        // Both operators label the cat and the coffee; nobody gets to the rocket.
+        for token in setup.operators.prefix(2) {
+            for _ in 0..<2 {
+                let task = try #require(try await setup.next(token))
+                let url = ((task.task["image"] as? [String: Any])?["url"] as? String) ?? ""
+                #expect(task.task["suggestion"] as? String == "animal", "verify mode shows the model's choice: \(task.task)")
+                try await setup.answer(token, task.id, ["choice": url.contains("cat") || url.hasSuffix(".png") ? "animal" : "object"])
+            }
+        }
+        let export = try await setup.lab.request("GET", "/api/v1/projects/\(setup.projectId)/export?format=json", token: setup.client)
+        let rows = (try JSONSerialization.jsonObject(with: export.body) as? [[String: Any]]) ?? []
+        let byFile = Dictionary(rows.map { (($0["file"] as? String) ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byFile["photo-cat.png"]?["label"] as? String == "animal")
+        #expect(byFile["photo-cat.png"]?["origin"] as? String == "model-accepted")
+        #expect(byFile["photo-coffee.jpg"]?["label"] as? String == "object", "two people outvote the model")
+        #expect(byFile["photo-coffee.jpg"]?["origin"] as? String == "corrected")
+        #expect(byFile["photo-rocket.jpg"]?["label"] is NSNull, "the model alone labels nothing: \(rows)")
+    }
+
     @Test("prediction files that are broken, name labels the project lacks, or name no uploaded picture are refused with a reason; the pictures still come in")
     func refusals() async throws {
         let setup = try await PredictionLab.start(preannotations: ["mode": "verify"])
