@@ -51,41 +51,88 @@ struct CrowdJob {
 
 @Suite("The model as one voter in Dawid-Skene")
 struct ModelVoterTests {
-    /// Measured (5 seeds each): a model right 9 times in 10 never lowered the accuracy and mostly
-    /// raised it (duck 0.8981 -> up to 0.9074, dog 0.8426 -> 0.8525..0.8600). Weaker models, right
-    /// 6 or 7.5 times in 10, are about as reliable as the operators; on a few seeds they swing
-    /// one close task the wrong way (duck 0.8981 -> 0.8889, dog 0.8426 -> 0.8414), as one more
-    /// operator of that skill would. So: never lower for the strong model, at most one task
-    /// lower for the weaker ones.
+    /// Measured (seeds 1-10): no duck task is tied (each has 39 answers), so the model changed
+    /// no duck label (0.8981 at every p and seed). Of the 50 tied dog tasks the model tipped one,
+    /// rightly, in 7 of 10 seeds at p 0.75 and 9 of 10 at p 0.9 (0.8426 -> 0.8439), and none at
+    /// p 0.6. Fitted jointly with the people instead, the same models lowered the accuracy on 10
+    /// of these 60 runs (duck 0.8981 -> 0.8889, dog 0.8426 -> 0.8414), so no drop is tolerated.
+    /// Every label is also one that a person gave to its task.
     @Test("A model better than chance does not lower the accuracy of the consensus",
           arguments: ["duck", "dog"])
     func betterThanChanceNeverHurts(dataset: String) throws {
         let job = try CrowdJob(dataset)
         let voter = ModelVoter(modelVersion: "sim-1")
+        var given: [String: Set<String>] = [:]
+        for answer in job.people { given[answer.task, default: []].insert(answer.label) }
         for p in [0.6, 0.75, 0.9] {
             var figures: [String] = []
-            for seed: UInt64 in 1...5 {
+            for seed: UInt64 in 1...10 {
                 let result = try voter.fit(people: job.people, model: job.model(rightWith: p, seed: seed))
                 let accuracy = try job.accuracy(result)
                 figures.append(String(format: "%.4f (reliability %.3f)", accuracy, result.modelReliability ?? -1))
-                let oneTask = 1 / Double(job.truth.truth.count) + 1e-12
-                #expect(accuracy >= job.accuracyWithoutModel - (p >= 0.9 ? 0 : oneTask), "\(dataset), p \(p), seed \(seed)")
-                #expect(result.labels.allSatisfy { $0.label != nil })
+                #expect(accuracy >= job.accuracyWithoutModel, "\(dataset), p \(p), seed \(seed)")
+                // Every label is one that a person gave to that task.
+                #expect(result.labels.allSatisfy { row in row.label.map { given[row.task]?.contains($0) == true } ?? false })
             }
             print("model voter \(dataset) p=\(p): without \(String(format: "%.4f", job.accuracyWithoutModel)); with \(figures.joined(separator: ", "))")
         }
     }
 
-    /// Measured (5 seeds each): reliability duck 0.29..0.36 (people's median 0.67, chance 0.5),
-    /// dog 0.15..0.16 (median 0.81, chance 0.25). The accuracy fell by at most one duck task
-    /// (0.8981 -> 0.8889) and three dog tasks (0.8426 -> 0.8389): less than one task in a hundred.
-    @Test("A model worse than chance is learned to be unreliable and barely moves the accuracy",
+    /// Measured (seeds 1-10, mean): duck 0.8981 (unchanged), dog 0.8437 against 0.8426 without.
+    @Test("A model right 9 times in 10 raises the mean accuracy on at least one dataset")
+    func goodModelHelps() throws {
+        var raised: [String] = []
+        for dataset in ["duck", "dog"] {
+            let job = try CrowdJob(dataset)
+            let voter = ModelVoter(modelVersion: "sim-1")
+            var total = 0.0
+            for seed: UInt64 in 1...10 {
+                total += try job.accuracy(voter.fit(people: job.people, model: job.model(rightWith: 0.9, seed: seed)))
+            }
+            let mean = total / 10
+            print("model voter \(dataset) p=0.9 mean: \(String(format: "%.4f", mean)) (without \(String(format: "%.4f", job.accuracyWithoutModel)))")
+            if mean > job.accuracyWithoutModel { raised.append(dataset) }
+        }
+        #expect(!raised.isEmpty)
+    }
+
+    @Test("The model tips a tie in the people's head count, and only toward a tied label")
+    func tipsOnlyTies() throws {
+        // q1 is tied one to one; q2 and q3 have two votes against one, so the model cannot move
+        // them. The job reads the same with a and b swapped (and ana with ben), so the people
+        // alone leave q1 even.
+        var people: [CrowdAnswer] = []
+        for i in 1...6 {
+            people.append(CrowdAnswer(task: "c\(i)", worker: "ana", label: i % 2 == 0 ? "a" : "b"))
+            people.append(CrowdAnswer(task: "c\(i)", worker: "ben", label: i % 2 == 0 ? "a" : "b"))
+        }
+        people += [CrowdAnswer(task: "q1", worker: "ana", label: "a"), CrowdAnswer(task: "q1", worker: "ben", label: "b"),
+                   CrowdAnswer(task: "q2", worker: "ana", label: "a"), CrowdAnswer(task: "q2", worker: "ben", label: "a"),
+                   CrowdAnswer(task: "q2", worker: "cid", label: "b"),
+                   CrowdAnswer(task: "q3", worker: "ana", label: "b"), CrowdAnswer(task: "q3", worker: "ben", label: "b"),
+                   CrowdAnswer(task: "q3", worker: "cid", label: "a")]
+        let model = (1...6).map { ModelAnswer(task: "c\($0)", label: $0 % 2 == 0 ? "a" : "b") }
+        let voter = ModelVoter(modelVersion: "v1")
+        for tip in ["a", "b"] {
+            let result = try voter.fit(people: people, model: model + [ModelAnswer(task: "q1", label: tip),
+                                                                     ModelAnswer(task: "q2", label: "b"),
+                                                                     ModelAnswer(task: "q3", label: "a")])
+            let byTask = Dictionary(uniqueKeysWithValues: result.labels.map { ($0.task, $0.label) })
+            #expect(byTask["q1"] == tip)
+            #expect(byTask["q2"] == "a")
+            #expect(byTask["q3"] == "b")
+        }
+    }
+
+    /// Measured (seeds 1-10): reliability duck 0.27..0.36 (people's median 0.67, chance 0.5),
+    /// dog 0.15..0.18 (median 0.81, chance 0.25); the accuracy was unchanged on every seed.
+    @Test("A model worse than chance is learned to be unreliable and does not lower the accuracy",
           arguments: ["duck", "dog"])
     func worseThanChanceIsLearned(dataset: String) throws {
         let job = try CrowdJob(dataset)
         let chance = 1 / Double(job.labels.count)
         let p = chance / 2
-        for seed: UInt64 in 1...5 {
+        for seed: UInt64 in 1...10 {
             let result = try ModelVoter(modelVersion: "bad").fit(people: job.people, model: job.model(rightWith: p, seed: seed))
             let reliability = try #require(result.modelReliability)
             let median = try #require(result.medianPeopleReliability)
@@ -93,7 +140,7 @@ struct ModelVoterTests {
             print("model voter \(dataset) p=\(p) seed \(seed): reliability \(String(format: "%.3f", reliability)), people's median \(String(format: "%.3f", median)), accuracy \(String(format: "%.4f", accuracy)) (without \(String(format: "%.4f", job.accuracyWithoutModel)))")
             #expect(reliability < chance)
             #expect(reliability < median)
-            #expect(accuracy >= job.accuracyWithoutModel - 0.01, "\(dataset), seed \(seed)")
+            #expect(accuracy >= job.accuracyWithoutModel, "\(dataset), seed \(seed)")
         }
     }
 
