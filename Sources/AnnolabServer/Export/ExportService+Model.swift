@@ -19,6 +19,24 @@ struct ChoiceModel: Sendable {
     }
 }
 
+extension ChoiceModel {
+    /// The labels with the model's vote (``ModelVoter``: it breaks the operators' ties, never labels
+    /// a file alone), by position of the microtask; the operators' answers come coded as the export has them.
+    func vote(microtasks: [Microtask], tasks: [Int], workers: [Int], labels: [Int], names: [String]) throws -> [Int: (String, Double)] {
+        let people = zip(tasks, zip(workers, labels)).map { CrowdAnswer(task: "\($0.0)", worker: "operator-\($0.1.0)", label: names[$0.1.1]) }
+        let model = microtasks.enumerated().compactMap { position, microtask in
+            microtask.itemId.flatMap { said[$0] }.map { ModelAnswer(task: "\(position)", label: $0) }
+        }
+        let fitted = try ModelVoter(modelVersion: "client").fit(people: people, model: model, labelOrder: names)
+        var result: [Int: (String, Double)] = [:]
+        for decided in fitted.labels {
+            guard let position = Int(decided.task), let label = decided.label else { continue }
+            result[position] = (label, decided.confidence)
+        }
+        return result
+    }
+}
+
 extension ExportService {
     /// The project's model, when it has one and it said something.
     func choiceModel(_ project: Project) async throws -> ChoiceModel? {

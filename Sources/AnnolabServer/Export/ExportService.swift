@@ -325,16 +325,9 @@ public struct ExportService: Sendable {
                 labels.append(label)
             }
         }
-        // The model votes as one more worker, on the pictures people answered only: it never decides alone.
-        if let model, model.votes {
-            let worker = workerIndex.count
-            for (position, microtask) in microtasks.enumerated() where counts[position] > 0 {
-                guard let said = microtask.itemId.flatMap({ model.said[$0] }), let label = project.labels.firstIndex(of: said) else { continue }
-                workerIndex["model"] = worker
-                tasks.append(position)
-                workers.append(worker)
-                labels.append(label)
-            }
+        // The model votes by ``ModelVoter``'s rule: it breaks the operators' ties and never decides alone.
+        let voted = try model.flatMap { model in
+            try model.votes ? model.vote(microtasks: microtasks, tasks: tasks, workers: workers, labels: labels, names: project.labels) : nil
         }
         let matrix = try? AnswerMatrix(tasks: tasks, workers: workers, labels: labels, taskCount: microtasks.count,
                                        workerCount: workerIndex.count, labelCount: project.labels.count)
@@ -351,6 +344,8 @@ public struct ExportService: Sendable {
             if let decision {
                 // The reviewer's decision is the label, whatever the model of the operators says.
                 (label, confidence) = (decision, 1)
+            } else if counts[position] > 0, let voted, let chosen = voted[position] {
+                (label, confidence) = chosen
             } else if counts[position] > 0, let consensus, let chosen = consensus.label(task: position) {
                 label = project.labels[chosen]
                 confidence = consensus.confidence(task: position)

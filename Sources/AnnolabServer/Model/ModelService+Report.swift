@@ -19,7 +19,7 @@ extension ModelService {
         let checks = try await store.answeredChecks(projectId: projectId).filter(\.complete)
         let version = latest.values.max { ($0.createdAt, $0.id ?? 0) < ($1.createdAt, $1.id ?? 0) }?.modelVersion
         guard project.template == .imageBoxes else {
-            return ModelReport(modelVersion: version)
+            return try await choiceReport(project, latest: latest, finished: finished, items: items, version: version)
         }
         let spilled = try await SpilledImages.gather(project, store: store)
         var consensus: [String: [LabeledBox]] = [:]
@@ -47,5 +47,32 @@ extension ModelService {
                                           drawSeconds: try await store.drawSecondsPerBox(projectId: projectId),
                                           verifySeconds: decided.flatMap(\.check.seconds))
         return ModelReport(modelVersion: version, images: images, outcomes: outcomes, timeSaved: saved)
+    }
+}
+
+extension ModelService {
+    /// A choice project: the model's choice per finished file against the lab's consensus (as exported).
+    func choiceReport(_ project: Project, latest: [Int64: StoredPrediction], finished: Set<Int64>, items: [Int64: Item],
+                      version: String?) async throws -> ModelReport {
+        guard project.template == .choice else { return ModelReport(modelVersion: version) }
+        let exporter = ExportService(store: store)
+        let file = try await exporter.export(project: project, format: "json")
+        let rows = ExportJSON.parse(try await file.collect())?.arrayValue ?? []
+        var consensus: [String: String] = [:]
+        for row in rows {
+            guard let fields = row.objectValue, let name = fields["file"]?.stringValue, let label = fields["label"]?.stringValue else { continue }
+            consensus[name] = label
+        }
+        let decoder = JSONDecoder()
+        var compared: [ModelReport.CategoryItem] = []
+        for (itemId, stored) in latest.sorted(by: { $0.key < $1.key }) where finished.contains(itemId) {
+            guard let item = items[itemId], let people = consensus[item.fileName],
+                  let prediction = try? decoder.decode(FilePrediction.self, from: Data(stored.body.utf8)),
+                  let said = prediction.choices.max(by: { ($0.score ?? 1) < ($1.score ?? 1) }) else { continue }
+            compared.append(.init(itemId: "\(itemId)", fileName: item.fileName, thumbnail: ModelFetcher.pictureURL(item),
+                                  predicted: said, consensus: people))
+        }
+        let outcomes = compared.map { ModelReport.Outcome(score: $0.predicted.score ?? 1, verdict: $0.predicted.label == $0.consensus ? .accepted : .changed) }
+        return ModelReport(modelVersion: version, items: compared, outcomes: outcomes)
     }
 }

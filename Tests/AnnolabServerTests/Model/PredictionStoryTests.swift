@@ -212,6 +212,13 @@ struct PredictionStoryTests {
         #expect(byFile["photo-coffee.jpg"]?["label"] as? String == "object", "two people outvote the model")
         #expect(byFile["photo-coffee.jpg"]?["origin"] as? String == "corrected")
         #expect(byFile["photo-rocket.jpg"]?["label"] is NSNull, "the model alone labels nothing: \(rows)")
+        // The report compares the finished files only: the cat (right) and the coffee (wrong); rows are the people's label.
+        let report = try await setup.lab.request("GET", "/api/v1/projects/\(setup.projectId)/model/report", token: setup.client)
+        let confusion = (report.json["confusion"] as? [String: Any]) ?? [:]
+        #expect(confusion["labels"] as? [String] == ["animal", "object"], "\(report.text)")
+        #expect(confusion["counts"] as? [[Int]] == [[1, 0], [1, 0]], "\(report.text)")
+        let animal = ((report.json["labels"] as? [[String: Any]]) ?? []).first { $0["label"] as? String == "animal" }
+        #expect(animal?["precision"] as? Double == 0.5 && animal?["recall"] as? Double == 1, "\(report.text)")
     }
 
     @Test("prediction files that are broken, name labels the project lacks, or name no uploaded picture are refused with a reason; the pictures still come in")
