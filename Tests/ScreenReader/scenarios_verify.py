@@ -92,11 +92,12 @@ def model_boxes(url):
     call(at, f"/api/v1/coach/operators/{me}/profile", "PUT", {"taskKinds": ["image-box-verify", "image-boxes"]}, token=coach)
 
 
-def arrives(task_title):
-    """Waits until the page has said that a task with this title came: the next task at once ("Thank you. Next
-    task: ...") when the lab already had it, else after the page's next look ("New task: ...") half a minute on,
-    when the answer that releases it reached the lab only after the page asked."""
+def send_and_wait(task_title):
+    """Enter, then waits until the page has said that a task with this title came: the next task at once ("Thank
+    you. Next task: ...") when the lab already had it, else after the page's next look ("New task: ...") half a
+    minute on, when the answer that releases it reached the lab only after the page asked for work."""
     def wait(desktop):
+        desktop.key("Return")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -105,7 +106,7 @@ def arrives(task_title):
             except OSError:
                 pass
             time.sleep(0.5)
-    wait.__qualname__ = "arrives"
+    wait.__qualname__ = "Return, then wait for the task"
     return wait
 
 
@@ -135,15 +136,15 @@ def verify(language):
         Step("R: the arrow keys change the size", ("key", "r"), hear=(say("boxes.resizeOn"),), never=NAVIGATION),
         Step("Down: one step taller, and its size now", ("key", "Down"),
              hear=(described(language, HELMET, **moved, h=HELMET["h"] + STEP),), never=NAVIGATION),
-        Step("Enter: the adjusted box is sent", ("key", "Return"), never=NAVIGATION),
-        Step("Anything missed? comes (at once, or when the page asks again after half a minute), the boxes already "
-             "marked read out", ("call", arrives(draw)),
+        # The wait screen's heading takes the focus when anything missed? comes only on the page's next look.
+        Step("Enter: the adjusted box is sent; anything missed? comes (at once, or half a minute later), its question "
+             "and the boxes already marked read out", ("call", send_and_wait(draw)),
              hear=(say("boxes.missed.question"), say("boxes.missed.shown", list="; ".join(
                  [described(language, FACE), described(language, HELMET, **moved, h=HELMET["h"] + STEP)]))),
-             never=NAVIGATION),
+             never=tuple(phrase for phrase in NAVIGATION if phrase not in ("heading level", "leaving", "verlaten"))),
         Step("Tab to Send answer (nothing is missing)", ("key", "Tab"), hear=(say("work.submit"),), never=NAVIGATION),
-        Step("Enter: sent with nothing drawn; no more work", ("key", "Return"),
-             hear=(say("work.wait.title"),), never=NAVIGATION),
+        Step("Enter: sent with nothing drawn; no more work (the wait screen's heading takes the focus)", ("key", "Return"),
+             hear=(say("work.wait.title"),), never=tuple(phrase for phrase in NAVIGATION if phrase != "heading level")),
     ]
 
 
