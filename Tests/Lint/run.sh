@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# Foundation's Process.run() crashes at random on Linux (it over-reads /proc/self/fd entries:
+# swift-corelibs-foundation pull request 5472); every child program, in Sources and Tests, starts
+# through ChildProcess (Sources/AnnolabCore/System/ChildProcess.swift) or Subprocess.
+if found=$(grep -rnE '(^|[^A-Za-z])Process\(\)' Sources Tests --include='*.swift'); then
+  echo "$found" | sed 's/$/: Foundation'"'"'s Process() crashes at random on Linux; use ChildProcess()/'
+  echo
+  echo "Lint: a child program is started with Foundation's Process."
+  exit 1
+fi
+
 # Every Swift file under Sources, in a stable order.
 mapfile -t files < <(find Sources -name '*.swift' -type f | LC_ALL=C sort)
 
