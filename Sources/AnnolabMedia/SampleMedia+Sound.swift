@@ -152,7 +152,7 @@ enum SampleSpeech {
 
     /// A Dutch WAV of `text` as espeak-ng writes it, or nil when espeak-ng fails.
     static func render(_ text: String, espeak: String) -> Data? {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: espeak)
         process.arguments = ["-v", "nl", "--stdout", text]
         let output = Pipe()

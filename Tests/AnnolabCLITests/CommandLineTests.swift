@@ -1,6 +1,7 @@
 // Stories of the `annolab` command line, run as a real program against temporary data folders.
 import AnnolabServer
 import AnnolabStore
+import AnnolabCore
 import Foundation
 import GRDB
 import Testing
@@ -38,7 +39,7 @@ func annolab(_ arguments: [String]) throws -> RunResult {
 
 /// Runs any program with no standard input and waits for it to finish.
 func runProgram(_ program: String, _ arguments: [String]) throws -> RunResult {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
     let out = Pipe(), err = Pipe()

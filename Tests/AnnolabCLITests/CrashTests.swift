@@ -545,7 +545,7 @@ final class KillMoment: @unchecked Sendable {
 /// `annolab serve` started by the crash tests on a port chosen beforehand, so that `/healthz`
 /// can be asked from the moment of launch. Its output goes to a log file outside the data folder.
 final class LabProcess: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let port: Int
     private(set) var launchedAt = Date()
 

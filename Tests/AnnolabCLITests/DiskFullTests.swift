@@ -267,7 +267,7 @@ struct SmallDisk {
 
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice

@@ -1,6 +1,7 @@
 // `annolab import` and `annolab demo`, run as real programs.
 import AnnolabServer
 import AnnolabStore
+import AnnolabCore
 import Foundation
 import Testing
 
@@ -49,7 +50,7 @@ struct ImportAndDemoTests {
     @Test("the demo seeds one project of each kind with real sample media, then serves it")
     func demoLab() async throws {
         let data = temporaryFolder()
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = annolabProgram
         process.arguments = ["demo", "--data", data.path, "--port", "0"]
         let out = Pipe()

@@ -10,7 +10,7 @@ import FoundationNetworking
 
 /// A server process started from the built program, with its printed port.
 final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let port: Int
 
     /// `annolab serve` on the folder, or `annolab demo` (which seeds it first) when `demo` is set.

@@ -1,4 +1,5 @@
 // The lab serving HTTPS itself: HSTS, Secure cookies, and a plain refusal of a broken certificate.
+import AnnolabCore
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ struct TLSTests {
         let added = jsonObject(try annolab(["user", "add", "--data", data.path, "--role", "operator", "--name", "Ada"]).stdout)
         let badge = try #require(added["badge"] as? String)
 
-        let server = Process()
+        let server = ChildProcess()
         server.executableURL = annolabProgram
         server.arguments = ["serve", "--data", data.path, "--port", "0", "--tls-certificate", certificate, "--tls-key", key]
         let out = Pipe()

@@ -10,7 +10,7 @@ import FoundationNetworking
 
 /// `annolab text` in a child process: one line in, one reply (lines ending in an empty line) out.
 final class TextSession: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let input = Pipe()
     let output = Pipe()
     var pending = ""

@@ -1,5 +1,6 @@
 // Programmes made by ffmpeg's own test sources for the video tests, in a folder of their own.
 @testable import AnnolabMedia
+import AnnolabCore
 import Foundation
 import XCTest
 
@@ -40,7 +41,7 @@ struct VideoMaker {
     }
 
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         let output = Pipe(), error = Pipe()

@@ -42,7 +42,7 @@ func run(_ program: String, _ arguments: [String], in folder: URL) -> Int32? {
     let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
         .map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     guard let path else { return nil }
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = folder

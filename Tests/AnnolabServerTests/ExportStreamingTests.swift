@@ -65,7 +65,7 @@ private func referenceZip(_ files: [(name: String, data: Data)]) -> Data {
 
 /// Python's zipfile reads the archive: how many entries, and whether every CRC checks out.
 private func pythonZipCheck(_ archive: URL) throws -> (entries: Int, bad: String) {
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", """
         import sys, zipfile
@@ -84,7 +84,7 @@ private func pythonZipCheck(_ archive: URL) throws -> (entries: Int, bad: String
 /// `unzip -tqq`'s exit status, or nil when unzip is not installed.
 private func unzipTest(_ archive: URL) throws -> Int32? {
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip") else { return nil }
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
     process.arguments = ["-tqq", archive.path]
     process.standardOutput = FileHandle.nullDevice

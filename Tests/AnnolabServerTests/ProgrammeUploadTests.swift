@@ -23,7 +23,7 @@ enum ProgrammeMedia {
         let folder = temporaryFolder("programme-media")
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent(name)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: ffmpeg)
         process.arguments = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + arguments + [output.path]
         process.standardInput = FileHandle.nullDevice
@@ -471,7 +471,7 @@ struct ProgrammeUploadTests {
         let log = temporaryFolder("upload-probe").appendingPathComponent("child.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
-        let child = Process()
+        let child = ChildProcess()
         child.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
         child.arguments = ["--filter", "headerByteOutsideASCIIProbe", "--testing-library", "swift-testing"]
         child.environment = ProcessInfo.processInfo.environment.merging(["ANNOLAB_UPLOAD_PROBE": "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }

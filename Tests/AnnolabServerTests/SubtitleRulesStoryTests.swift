@@ -105,7 +105,7 @@ struct SubtitleRulesStoryTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let python = Self.repository.appendingPathComponent(".venv-browser/bin/python")
         try #require(FileManager.default.isExecutableFile(atPath: python.path), "run bash .ci/setup --browser first")
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = python
         process.arguments = [Self.repository.appendingPathComponent("Tests/Exports/validate.py").path, "vtt", file.path,
                              "--notes", "\(notes.count)", "--cues", "15"]

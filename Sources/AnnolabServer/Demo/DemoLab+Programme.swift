@@ -15,7 +15,7 @@ extension DemoLab {
         guard FFmpeg.isInstalled else { return }
         let sound = folder.appendingPathComponent(manifest.subtitles.spokenWavFile ?? manifest.subtitles.wavFile)
         let programme = folder.appendingPathComponent("evening-news.mp4")
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
         process.arguments = ["-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
                              "-i", sound.path, "-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",

@@ -78,7 +78,7 @@ public final class SpeechService: Sendable {
         if cachedFile(named: name) != nil { return }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let partial = folder.appendingPathComponent(".\(UUID().uuidString).wav")
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: program)
         // The text goes in on standard input, so nothing in it can be taken for an option.
         process.arguments = ["-v", language, "-s", "150", "-w", partial.path, "--stdin"]

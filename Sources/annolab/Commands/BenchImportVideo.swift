@@ -96,7 +96,7 @@ struct BenchVideo {
         let before = server.residentMB
         _ = server.resetPeak()
         let started = DispatchTime.now().uptimeNanoseconds
-        let curl = Process()
+        let curl = ChildProcess()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
                           "-F", "file=@\(big.path)", "http://127.0.0.1:\(server.port)/api/v1/projects/\(project.id!)/items"]
@@ -135,7 +135,7 @@ struct BenchVideo {
     static let created = 201
 
     static func ffmpeg(_ arguments: [String]) throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
         process.arguments = ["-nostdin", "-hide_banner", "-v", "error", "-y"] + arguments
         try process.run()

@@ -1,4 +1,5 @@
 // `annolab serve` started by the bench as its own process: its start time, memory and CPU.
+import AnnolabCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// `annolab serve` in its own process, so its memory and CPU time are measured apart from the load.
 final class BenchServer: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let port: Int
     /// Seconds from launching the process until `/healthz` answered 200.
     let startSeconds: Double

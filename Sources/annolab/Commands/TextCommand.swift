@@ -1,5 +1,6 @@
 // `annolab text`: the voice-friendly text mode in a terminal, one line in, short lines out.
 import ArgumentParser
+import AnnolabCore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -119,7 +120,7 @@ struct SoundPlayer {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-\(UUID().uuidString).wav")
         defer { try? FileManager.default.removeItem(at: file) }
         guard (try? wav.write(to: file)) != nil else { return }
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = [file.path]
         process.standardOutput = FileHandle.nullDevice

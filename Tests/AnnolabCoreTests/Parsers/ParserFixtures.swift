@@ -1,4 +1,5 @@
 // Builds the subtitle and WAV files the parser and chunking tests upload, byte by byte.
+import AnnolabCore
 import Foundation
 @testable import AnnolabCore
 
@@ -191,7 +192,7 @@ enum ParserTools {
     /// With `errorOutput`, returns standard error instead (where sox prints its statistics).
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], errorOutput: Bool = false) throws -> Data {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: path(of: tool) ?? tool)
         process.arguments = arguments
         let pipe = Pipe()

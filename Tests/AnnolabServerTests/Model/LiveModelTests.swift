@@ -10,8 +10,11 @@ import Testing
 
 /// The backend of Tests/Model, run as a child process on a free loopback port for one test.
 final class HaarBackend: @unchecked Sendable {
-    let process = Process()
+    let process = ChildProcess()
     let port: Int
+    /// What the backend and its venv's setup wrote: a file, not this run's output, so that a backend
+    /// outliving a crashed test run holds no pipe of the run open.
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-haar-backend-\(UUID().uuidString).log")
     var url: String { "http://127.0.0.1:\(port)" }
 
     init() throws {
@@ -28,6 +31,11 @@ final class HaarBackend: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [repositoryRoot.appendingPathComponent("Tests/Model/start-backend.sh").path, "\(port)"]
         process.currentDirectoryURL = repositoryRoot
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
     }
 
@@ -36,10 +44,16 @@ final class HaarBackend: @unchecked Sendable {
         for _ in 0..<600 {
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: "\(url)/health")!),
                (response as? HTTPURLResponse)?.statusCode == 200 { return }
-            guard process.isRunning else { throw LabError(.internalFailure, "backend_exited", "the Haar backend stopped; see its output above") }
+            guard process.isRunning else { throw LabError(.internalFailure, "backend_exited", "the Haar backend stopped: \(said)") }
             try await Task.sleep(for: .milliseconds(500))
         }
-        throw LabError(.internalFailure, "backend_not_up", "the Haar backend did not answer /health")
+        throw LabError(.internalFailure, "backend_not_up", "the Haar backend did not answer /health: \(said)")
+    }
+
+    /// The last lines the backend wrote.
+    var said: String {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(15).joined(separator: "\n")
     }
 
     /// The backend's own predictions for pictures, asked directly (as the test's independent view).
@@ -64,6 +78,7 @@ final class HaarBackend: @unchecked Sendable {
             usleep(100_000)
         }
         if process.isRunning { kill(pid, SIGKILL) }
+        try? FileManager.default.removeItem(at: log)
     }
 }
 
