@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // ffmpeg and ffprobe run as child processes with an argument list, never through a shell.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", "1.0.2"..<"1.1.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", "1.33.0"..<"1.34.0"),
     ],
     targets: [
         // Domain and algorithms, pure Swift: no database, no network.
@@ -34,6 +35,17 @@ let package = Package(
             dependencies: [
                 "AnnolabCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // PostgreSQL, for an organisation whose labs share one store (postgres-nio; being built).
+        .target(
+            name: "AnnolabPostgres",
+            dependencies: [
+                "AnnolabCore", "AnnolabStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // libpng, found through pkg-config, behind a small C shim.
@@ -72,13 +84,20 @@ let package = Package(
         .executableTarget(
             name: "annolab",
             dependencies: [
-                "AnnolabServer",
+                "AnnolabServer", "AnnolabPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "AnnolabCoreTests", dependencies: ["AnnolabCore"]),
         .testTarget(name: "AnnolabStoreTests", dependencies: ["AnnolabStore"]),
+        .testTarget(
+            name: "AnnolabPostgresTests",
+            dependencies: [
+                "AnnolabPostgres", "AnnolabStore", "AnnolabServer", "AnnolabCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "AnnolabMediaTests", dependencies: ["AnnolabMedia", "AnnolabCore"]),
         .testTarget(
             name: "AnnolabCLITests",

@@ -8,7 +8,7 @@ struct Annolab: AsyncParsableCommand {
         abstract: "An annotation lab: fair, paced, accessible data-labelling work.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, UserCommand.self, TokenCommand.self, ImportCommand.self,
-            AggregateCommand.self, ExportCommand.self, RecordCommand.self, TextCommand.self, BackupCommand.self, RestoreCommand.self, CheckSubtitlesCommand.self,
+            AggregateCommand.self, ExportCommand.self, RecordCommand.self, TextCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self, CheckSubtitlesCommand.self,
             BenchCommand.self,
         ]
     )

@@ -12,6 +12,8 @@
 // case-insensitive unique e-mail is a unique index on lower(email). Identifiers are quoted:
 // the schema's names are camelCase, and "user" is a reserved word.
 
+import Foundation
+
 /// The PostgreSQL migrations, and the script that applies the ones a database lacks.
 public enum PostgresSchema {
     /// The table that names the migrations a database has had.
@@ -35,25 +37,30 @@ public enum PostgresSchema {
         ("v14-predictions", predictions),
     ]
 
-    /// One SQL script that applies, in one transaction, every migration not in `applied` (the
-    /// names in ``migrationTable``) up to and including `last` (all when nil), and records each.
-    /// A second server starting at the same time waits on the table's lock and then finds them done.
-    public static func script(applied: Set<String>, upTo last: String? = nil) -> String {
-        var lines = [
-            "BEGIN;",
-            "CREATE TABLE IF NOT EXISTS \"\(migrationTable)\" (\"identifier\" text PRIMARY KEY, \"appliedAt\" timestamptz NOT NULL DEFAULT now());",
-            "LOCK TABLE \"\(migrationTable)\" IN EXCLUSIVE MODE;",
+    /// The statements that apply every migration not in `applied` (the names in ``migrationTable``)
+    /// up to and including `last` (all when nil), each followed by the row that records it; the
+    /// first two make the table of migrations and lock it, so that a second server starting at the
+    /// same time waits and then finds them done. Run them in one transaction.
+    public static func statements(applied: Set<String>, upTo last: String? = nil) -> [String] {
+        var statements = [
+            "CREATE TABLE IF NOT EXISTS \"\(migrationTable)\" (\"identifier\" text PRIMARY KEY, \"appliedAt\" timestamptz NOT NULL DEFAULT now())",
+            "LOCK TABLE \"\(migrationTable)\" IN EXCLUSIVE MODE",
         ]
         for (name, sql) in migrations {
             if !applied.contains(name) {
-                lines.append("-- \(name)")
-                lines.append(sql)
-                lines.append("INSERT INTO \"\(migrationTable)\" (\"identifier\") VALUES ('\(name)');")
+                statements += (sql + "\n").components(separatedBy: ";\n")
+                    .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    .filter { !$0.isEmpty }
+                statements.append("INSERT INTO \"\(migrationTable)\" (\"identifier\") VALUES ('\(name)')")
             }
             if name == last { break }
         }
-        lines.append("COMMIT;")
-        return lines.joined(separator: "\n")
+        return statements
+    }
+
+    /// The same as one script in one transaction, for psql.
+    public static func script(applied: Set<String>, upTo last: String? = nil) -> String {
+        (["BEGIN"] + statements(applied: applied, upTo: last) + ["COMMIT"]).map { $0 + ";" }.joined(separator: "\n")
     }
 
     static let accounts = """
