@@ -40,15 +40,30 @@ private func annolab(_ arguments: [String]) throws -> (status: Int32, out: Strin
     return (child.terminationStatus, try String(contentsOf: outFile, encoding: .utf8), try String(contentsOf: errFile, encoding: .utf8))
 }
 
+/// An empty database to move into and a data folder to move from, both removed by `clear()`.
+private struct MoveScene {
+    let postgres: TestPostgres
+    let address: String
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-move-\(UUID().uuidString)")
+
+    init() throws {
+        postgres = try TestPostgres()
+        address = try postgres.freshDatabase()
+    }
+
+    func clear() {
+        postgres.dropDatabase(address)
+        try? FileManager.default.removeItem(at: data)
+    }
+}
+
 @Suite("annolab migrate: a lab moved from SQLite into PostgreSQL")
 struct LabMoveTests {
     @Test("the demo lab with answers moves whole: every count and the answers' checksum equal, the rows read back by psql, ids go on; a second move is refused")
     func demoLabMoves() async throws {
-        let postgres = try TestPostgres()
-        let address = try postgres.freshDatabase()
-        defer { postgres.dropDatabase(address) }
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-move-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let scene = try MoveScene()
+        defer { scene.clear() }
+        let (postgres, address, data) = (scene.postgres, scene.address, scene.data)
 
         // The demo lab as `annolab demo` makes it, then operators answer its choice questions.
         let store = try LabStore(folder: data)
@@ -106,11 +121,9 @@ struct LabMoveTests {
 
     @Test("a move that fails on the way keeps nothing: a date SQLite took that is not a date stops it, and the database stays empty")
     func failedMoveKeepsNothing() async throws {
-        let postgres = try TestPostgres()
-        let address = try postgres.freshDatabase()
-        defer { postgres.dropDatabase(address) }
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-move-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let scene = try MoveScene()
+        defer { scene.clear() }
+        let (postgres, address, data) = (scene.postgres, scene.address, scene.data)
         let store = try LabStore(folder: data)
         _ = try await store.createUser(NewUser(role: .admin, name: "Sam", email: "sam@lab.example"))
         // SQLite keeps whatever text it is given; a hand-edited row ends up like this.
