@@ -143,3 +143,32 @@ def share_project(lab, project, operators):
     """The demo coach decides who in the group gets a project: only these operator ids (or nobody)."""
     call(lab, f"/api/v1/coach/projects/{project}/operators", "PUT", {"operators": list(operators)},
          token=token_of(lab, COACH))
+
+
+def label_studio_boxes(image, boxes, model_version="m1", side=512):
+    """A Label Studio task of `image` (a square of `side` pixels) with a model's predicted boxes, each a
+    ({"label", "x", "y", "w", "h"} in pixels, score) pair, written in Label Studio's percentages."""
+    def result(box, score):
+        return {"type": "rectanglelabels", "from_name": "label", "to_name": "image", "original_width": side,
+                "original_height": side, "score": score, "value": {
+                    "x": box["x"] * 100 / side, "y": box["y"] * 100 / side, "width": box["w"] * 100 / side,
+                    "height": box["h"] * 100 / side, "rotation": 0, "rectanglelabels": [box["label"]]}}
+    return {"data": {"image": image}, "predictions": [{
+        "model_version": model_version, "score": max(score for _, score in boxes),
+        "result": [result(box, score) for box, score in boxes]}]}
+
+
+def verify_project(lab, name, labels, files, tasks, badges, preannotations, overlap):
+    """As a client: hide the demo's other projects, make an image-boxes project that starts from a model
+    (`preannotations`), upload (file name, bytes) pairs with the Label Studio `tasks` beside them, and have the
+    coach share it with the operators of `badges` only. Returns the project as the API gave it."""
+    client = login(lab, email=CLIENT[0], password=CLIENT[1])
+    for other in call(lab, "/api/v1/projects", token=client)[1]["projects"]:
+        share_project(lab, other["id"], [])
+    made = call(lab, "/api/v1/projects", "POST", {
+        "name": name, "template": "image-boxes", "labels": labels, "overlap": overlap, "goldRate": 0,
+        "preannotations": preannotations}, token=client)[1]
+    report = upload_files(lab, made["id"], files + [("tasks.json", json.dumps(tasks).encode())], client)
+    assert report["rejected"] == [], report
+    share_project(lab, made["id"], [operator_id(lab, badge) for badge in badges])
+    return made

@@ -15,24 +15,18 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import DemoLab, axe_violations, full_screenshot
-from labapi import CLIENT, ApiError, call, login, operator_id, set_profile, share_project, upload_files
+from labapi import CLIENT, ApiError, call, label_studio_boxes, login, set_profile, share_project, verify_project
 from test_client import choose_kind_by_keyboard, focused, press, sign_in, tab_to, text_of, unique, wait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "Tasks" / "samples"
 OPERATORS = ("OP-0001", "OP-0002", "OP-0003")
-# The astronaut's face, and on the cameraman a box where there is no face (his coat), as a model gave them:
-# Label Studio's percentages of a 512 x 512 picture.
-FACE = {"x": 30, "y": 10, "width": 20, "height": 25}
-NO_FACE = {"x": 55, "y": 62, "width": 20, "height": 20}
+# The astronaut's face, and on the cameraman a box where there is no face (his coat), as a model gave them,
+# in whole pixels of the 512 x 512 pictures (exact in Label Studio's percentages), with their scores.
+FACE = ({"label": "face", "x": 154, "y": 51, "w": 102, "h": 128}, 0.8)
+NO_FACE = ({"label": "face", "x": 282, "y": 317, "w": 102, "h": 102}, 0.6)
 # The cameraman's face, in pixels of the 512 x 512 picture: what the operators draw as missed.
 CAMERAMAN_FACE = {"label": "face", "x": 225, "y": 55, "w": 70, "h": 80}
-
-
-def prediction(image, box, score):
-    return {"data": {"image": image}, "predictions": [{"model_version": "m1", "score": score, "result": [{
-        "type": "rectanglelabels", "from_name": "label", "to_name": "image", "original_width": 512,
-        "original_height": 512, "value": {**box, "rectanglelabels": ["face"]}, "score": score}]}]}
 
 
 def percent(x):
@@ -76,18 +70,12 @@ def model_lab():
 def checked(model_lab):
     """A verify project with the model's predictions, every microtask answered by three operators."""
     lab = model_lab
+    project = verify_project(
+        lab, unique("Faces checked"), ["face"],
+        [(name, (SAMPLES / name).read_bytes()) for name in ("photo-astronaut.jpg", "photo-cameraman.png")],
+        [label_studio_boxes("photo-astronaut.jpg", [FACE]), label_studio_boxes("photo-cameraman.png", [NO_FACE])],
+        OPERATORS, {"mode": "verify", "threshold": 0.5, "order": "uncertain-first", "modelVotes": False}, overlap=3)
     client = login(lab, email=CLIENT[0], password=CLIENT[1])
-    for project in call(lab, "/api/v1/projects", token=client)[1]["projects"]:
-        share_project(lab, project["id"], [])
-    project = call(lab, "/api/v1/projects", "POST", {
-        "name": unique("Faces checked"), "template": "image-boxes", "labels": ["face"], "overlap": 3, "goldRate": 0,
-        "preannotations": {"mode": "verify", "threshold": 0.5, "order": "uncertain-first", "modelVotes": False},
-    }, token=client)[1]
-    tasks = [prediction("photo-astronaut.jpg", FACE, 0.8), prediction("photo-cameraman.png", NO_FACE, 0.6)]
-    upload_files(lab, project["id"], [("photo-astronaut.jpg", (SAMPLES / "photo-astronaut.jpg").read_bytes()),
-                                      ("photo-cameraman.png", (SAMPLES / "photo-cameraman.png").read_bytes()),
-                                      ("tasks.json", json.dumps(tasks).encode())], client)
-    share_project(lab, project["id"], [operator_id(lab, badge) for badge in OPERATORS])
     tokens = {badge: login(lab, badge=badge) for badge in OPERATORS}
     for badge in OPERATORS:
         set_profile(lab, badge, taskKinds=["image-box-verify", "image-boxes"])

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import DemoLab, axe_violations
-from labapi import CLIENT, call, login, operator_id, set_profile, share_project, upload_files
+from labapi import CLIENT, label_studio_boxes, login, set_profile, verify_project
 from test_boxes import focused, full_screenshot, press, sign_in_and_start, tab_until, use_settings
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -31,16 +31,6 @@ HELMET = ({"label": "helmet", "x": 264, "y": 320, "w": 200, "h": 160}, 0.7)
 STEP = round(SIDE / 100)  # an arrow key moves 1% of the picture
 # The helmet as the operator leaves it: 3 steps right, 3 down; then R, and 2 steps wider and 2 taller.
 ADJUSTED = {"label": "helmet", "x": 264 + 3 * STEP, "y": 320 + 3 * STEP, "w": 200 + 2 * STEP, "h": 160 + 2 * STEP}
-
-
-def label_studio_tasks():
-    def result(box, score):
-        return {"type": "rectanglelabels", "from_name": "label", "to_name": "image", "original_width": SIDE,
-                "original_height": SIDE, "score": score, "value": {
-                    "x": box["x"] * 100 / SIDE, "y": box["y"] * 100 / SIDE, "width": box["w"] * 100 / SIDE,
-                    "height": box["h"] * 100 / SIDE, "rotation": 0, "rectanglelabels": [box["label"]]}}
-    return [{"data": {"image": "photo-astronaut.jpg"}, "predictions": [{
-        "model_version": "faces-1", "score": 0.9, "result": [result(*FACE), result(*FLAG), result(*HELMET)]}]}]
 
 
 def described(box):
@@ -60,17 +50,10 @@ def verify_lab():
 def project(verify_lab):
     """The client's verify project with the model's predictions, shared with the one operator only."""
     lab = verify_lab
-    client = login(lab, email=CLIENT[0], password=CLIENT[1])
-    for other in call(lab, "/api/v1/projects", token=client)[1]["projects"]:
-        share_project(lab, other["id"], [])
-    made = call(lab, "/api/v1/projects", "POST", {
-        "name": "Astronaut: the model's boxes checked", "template": "image-boxes", "labels": ["face", "helmet"],
-        "overlap": 1, "goldRate": 0, "preannotations": {"mode": "verify", "threshold": 0.5, "order": "in-order"},
-    }, token=client)[1]
-    report = upload_files(lab, made["id"], [("photo-astronaut.jpg", PHOTO.read_bytes()),
-                                            ("tasks.json", json.dumps(label_studio_tasks()).encode())], client)
-    assert report["rejected"] == [], report
-    share_project(lab, made["id"], [operator_id(lab, BADGE)])
+    made = verify_project(lab, "Astronaut: the model's boxes checked", ["face", "helmet"],
+                          [("photo-astronaut.jpg", PHOTO.read_bytes())],
+                          [label_studio_boxes("photo-astronaut.jpg", [FACE, FLAG, HELMET], model_version="faces-1")],
+                          [BADGE], {"mode": "verify", "threshold": 0.5, "order": "in-order"}, overlap=1)
     set_profile(lab, BADGE, taskKinds=["image-box-verify", "image-boxes"])
     use_settings(lab, BADGE)
     return made["id"]
