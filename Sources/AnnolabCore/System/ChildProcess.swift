@@ -77,6 +77,12 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts the child; throws when it cannot be started (no such program, not executable).
     public func run() throws {
+        condition.lock()
+        let again = started
+        condition.unlock()
+        guard !again else {
+            throw ChildProcessError(description: "A child is run once; make a new ChildProcess to run it again.")
+        }
         guard let executable = executableURL?.path else {
             throw ChildProcessError(description: "No program was given to run.")
         }
@@ -157,12 +163,21 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     private func awaitEnd(_ child: pid_t) {
-        var raw: Int32 = 0
-        while waitpid(child, &raw, 0) == -1 && errno == EINTR {}
+        // First wait without reaping: until the child is reaped its id cannot be given to another
+        // process, so a kill() from send() in the meantime can only reach this child.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
         condition.lock()
+        var raw: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(child, &raw, 0) } while reaped == -1 && errno == EINTR
         // WIFSIGNALED / WTERMSIG / WEXITSTATUS are C macros Swift cannot call.
         let signal = raw & 0x7f
-        if signal != 0 && signal != 0x7f {
+        if reaped != child {
+            // Reaped elsewhere (nothing here does that): its end is not known, so it is not a success.
+            reason = .exit
+            status = -1
+        } else if signal != 0 && signal != 0x7f {
             reason = .uncaughtSignal
             status = signal
         } else {
@@ -170,8 +185,6 @@ public final class ChildProcess: @unchecked Sendable {
             status = (raw >> 8) & 0xff
         }
         ended = true
-        // The lock is held while kill() looks at `ended`, so a signal never reaches a reused id;
-        // the child is reaped only after this, by the time any caller sees `ended`.
         condition.broadcast()
         let handler = terminationHandler
         condition.unlock()
