@@ -42,7 +42,7 @@ public enum LabMove {
     public static func run(store: LabStore, to address: PostgresAddress, logger: Logger) async throws -> Report {
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: address.configuration, id: 1, logger: logger)
+            connection = try await PostgresConnection.connect(configuration: try address.configuration(), id: 1, logger: logger)
         } catch {
             throw LabError(.unavailable, "database_unreachable", "PostgreSQL at \(address) cannot be reached: \(String(reflecting: error))")
         }
@@ -69,16 +69,26 @@ public enum LabMove {
             try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence").reduce(into: [String: Int64]()) { $0[$1[0]] = $1[1] }
         }
         do {
-            try await copyAll(from: store, to: connection, sequences: sequences, logger: logger)
+            return try await copyAndCheck(from: store, to: connection, sequences: sequences, logger: logger)
         } catch {
+            // The figures differ: the transaction was rolled back, and the caller shows the figures.
+            if let different = ((error as? PostgresTransactionError)?.closureError ?? error) as? Different {
+                return different.report
+            }
             throw LabError(.unprocessable, "lab_not_moved",
                            "The lab could not be moved into \(address), and nothing was kept there: \(plainWords(error))")
         }
-        return try await countAndCheck(store: store, connection: connection, logger: logger)
     }
 
-    /// The schema and every row, in one transaction.
-    private static func copyAll(from store: LabStore, to connection: PostgresConnection, sequences: [String: Int64], logger: Logger) async throws {
+    /// Thrown inside the transaction when the figures differ, so that nothing of the move is kept.
+    struct Different: Error {
+        var report: Report
+    }
+
+    /// The schema and every row, then the counts and the answers' checksum, in one transaction that is
+    /// committed only when every figure is equal.
+    private static func copyAndCheck(from store: LabStore, to connection: PostgresConnection, sequences: [String: Int64],
+                                     logger: Logger) async throws -> Report {
         try await connection.withTransaction(logger: logger) { connection in
             for statement in PostgresSchema.statements(applied: []) {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -95,6 +105,9 @@ public enum LabMove {
                         """, binds: try bindings([.integer(next)])), logger: logger)
                 }
             }
+            let report = try await countAndCheck(store: store, connection: connection, logger: logger)
+            guard report.isEqual else { throw Different(report: report) }
+            return report
         }
     }
 

@@ -10,6 +10,13 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
     public var user: String
     public var password: String?
     public var database: String
+    /// Whether the connection is encrypted: as libpq's `sslmode`, `disable`, `prefer` (encrypted when the
+    /// server offers it, the default) or `require` (a server without TLS is refused).
+    public var tls: TLSMode
+
+    public enum TLSMode: String, Sendable {
+        case disable, prefer, require
+    }
 
     /// Reads `postgres://user[:password]@host[:port]/database` (also `postgresql://`); the port is 5432
     /// when left out.
@@ -25,6 +32,15 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
             throw LabError(.badRequest, "invalid_database_address",
                            "\(Self.hidingPassword(text)) names no database; write postgres://user@host:port/database.")
         }
+        var mode = TLSMode.prefer
+        for item in parts.queryItems ?? [] {
+            guard item.name == "sslmode", let given = item.value.flatMap(TLSMode.init(rawValue:)) else {
+                throw LabError(.badRequest, "invalid_database_address",
+                               "\(Self.hidingPassword(text)) asks for \(item.name)=\(item.value ?? ""); the address takes only sslmode=disable, prefer or require.")
+            }
+            mode = given
+        }
+        self.tls = mode
         self.host = host
         self.port = parts.port ?? 5432
         self.user = user
@@ -35,8 +51,15 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
     /// The address without its password, for messages and logs.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
 
-    var configuration: PostgresConnection.Configuration {
-        PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+    /// The driver's configuration; TLS verifies the server's certificate against the system's trusted ones.
+    func configuration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
     private static func hidingPassword(_ text: String) -> String {

@@ -112,6 +112,10 @@ struct LabMoveTests {
         let assignmentSequence = try postgres.psql(address, #"SELECT last_value FROM pg_sequences WHERE sequencename = 'assignment_id_seq';"#)
         #expect(Int64(assignmentSequence.first?.first ?? "") == lastAssignment)
 
+        // The test cluster offers no TLS: an address that requires it is refused, and nothing is written.
+        let encrypted = try annolab(["migrate", "--from", data.path, "--to", address + "?sslmode=require"])
+        #expect(encrypted.status != 0)
+        #expect(encrypted.err.contains("cannot be reached"), "\(encrypted.err)")
         // The same database again: refused, and what is there stays.
         let again = try annolab(["migrate", "--from", data.path, "--to", address])
         #expect(again.status != 0)
@@ -157,6 +161,9 @@ struct LabMoveTests {
         #expect(wrong.status != 0)
         #expect(wrong.err.contains("is not a PostgreSQL address"), "\(wrong.err)")
         #expect(!wrong.err.contains("secret"), "the password is not repeated")
+        let unknown = try annolab(["migrate", "--from", data.path, "--to", "postgres://annolab@127.0.0.1:1/lab?application_name=x"])
+        #expect(unknown.status != 0)
+        #expect(unknown.err.contains("takes only sslmode"), "\(unknown.err)")
         let unreachable = try annolab(["migrate", "--from", data.path, "--to", "postgres://annolab@127.0.0.1:1/lab"])
         #expect(unreachable.status != 0)
         #expect(unreachable.err.contains("cannot be reached"), "\(unreachable.err)")

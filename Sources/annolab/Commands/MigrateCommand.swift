@@ -13,9 +13,12 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: """
             Makes the lab's schema in the database and copies every row of every table with its id, in one
             transaction: a move that fails leaves the database empty. Then counts every table on both sides and
-            compares the answers by a SHA-256 of all their fields, and prints both; it fails when anything
-            differs. A database that holds anything is refused. Stop the lab's server first: answers given
-            during the move would not be in it. The media folder stays where it is.
+            compares the answers by a SHA-256 of all their fields, and prints both; only when every figure is
+            equal is the move committed. A database that holds anything is refused. Stop the lab's server
+            first: answers given during the move would make the figures differ. The lab is opened as
+            `annolab serve` opens it (an older schema is migrated, new assignment ids move on). The media
+            folder stays where it is. The address may end in ?sslmode=disable, prefer (the default) or
+            require, as with libpq.
             Serving a lab from PostgreSQL is not built yet; `annolab serve` runs on the data folder.
             """
     )
@@ -50,7 +53,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         say("answers sha256 sqlite=\(report.answersSQLite) postgres=\(report.answersPostgres)")
         guard report.isEqual else {
-            throw CommandFailure(description: "The lab did not arrive whole: the figures above differ.")
+            throw CommandFailure(description: "The lab did not arrive whole: the figures above differ, so nothing was kept in the database. Was the lab's server still running?")
         }
         let rows = report.tables.reduce(0) { $0 + $1.sqlite }
         say("migrate: \(report.tables.count) tables, \(rows) rows, every count and the answers' checksum equal")
