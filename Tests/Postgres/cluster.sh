@@ -51,25 +51,30 @@ start() {
   local bin dir port
   bin=$(pg_bin) || { install_postgres; bin=$(pg_bin); }
   dir=$(mktemp -d "${TMPDIR:-/tmp}/annolab-postgres.XXXXXX")
+  # Whatever fails from here on, no server and no folder are left behind.
+  trap 'stop "$dir"' ERR
   chmod 700 "$dir"
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$dir"
   fi
   as_owner "$bin/initdb" -D "$dir/data" -U annolab --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
+    || { cat "$dir/initdb.log" >&2; stop "$dir"; exit 1; }
   for attempt in 1 2 3; do
     port=$(free_port)
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null 2>&1; then
       break
     fi
+    # A start that timed out may still be coming up: stop it before the next port is tried.
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     port=""
   done
   if [ -z "$port" ]; then
     say "PostgreSQL did not start:"; tail -20 "$dir/server.log" >&2 || true
-    rm -rf "$dir"; exit 1
+    stop "$dir"; exit 1
   fi
   as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U annolab annolab
+  trap - ERR
   say "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$port ($dir)"
   echo "export ANNOLAB_TEST_POSTGRES=postgres://annolab@127.0.0.1:$port/annolab"
   echo "export ANNOLAB_TEST_POSTGRES_DIR=$dir"

@@ -69,15 +69,18 @@ final class HaarBackend: @unchecked Sendable {
         return ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["results"] as? [[String: Any]]) ?? []
     }
 
-    /// Stops the backend: SIGTERM, then SIGKILL if it is still there after ten seconds.
+    /// Stops the backend: SIGTERM, then SIGKILL to its whole process group (the script and the Python
+    /// it started) if it is still there after ten seconds.
     func stop() {
         let pid = process.processIdentifier
         guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        for _ in 0..<100 where kill(pid, 0) == 0 && process.isRunning {
+        process.terminate()
+        for _ in 0..<100 where process.isRunning {
             usleep(100_000)
         }
-        if process.isRunning { kill(pid, SIGKILL) }
+        // The child leads a process group of its own (ChildProcess starts it so): the group holds the
+        // Python server too, also when the script has already ended.
+        kill(-pid, SIGKILL)
         try? FileManager.default.removeItem(at: log)
     }
 }
