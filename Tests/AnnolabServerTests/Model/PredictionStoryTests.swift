@@ -35,6 +35,7 @@ struct PredictionStoryTests {
             seen.append((task.id, task.task))
             let served = try #require(try JSONSerialization.jsonObject(with: task.bytes) as? [String: Any])
             #expect(!Self.keys(in: served).contains("score"), "the model's score is not shown: \(Self.keys(in: served).sorted())")
+            #expect(Self.numbers(in: served).isDisjoint(with: [0.6, 0.7, 0.9]), "no score under another name: \(Self.numbers(in: served).sorted())")
         }
         let boxes = seen.map { ($0.task["box"] as? [String: Any]) ?? [:] }
         let xs = boxes.map { ($0["x"] as? Double) ?? -1 }
@@ -244,6 +245,18 @@ struct PredictionStoryTests {
                                                  body: TestMedia.multipart([try PredictionLab.photo("photo-cameraman.png"), ("tasks.json", wrongLabel)]),
                                                  token: setup.client, headers: ["Content-Type": "multipart/form-data; boundary=annolab-test-boundary"])
         #expect(strict.status == 422, "strict refuses the whole upload")
+    }
+
+    /// Every number in a JSON value, however deep.
+    static func numbers(in value: Any) -> Set<Double> {
+        if let object = value as? [String: Any] {
+            return object.values.reduce(into: Set<Double>()) { $0.formUnion(numbers(in: $1)) }
+        }
+        if let array = value as? [Any] {
+            return array.reduce(into: Set<Double>()) { $0.formUnion(numbers(in: $1)) }
+        }
+        if let number = value as? NSNumber, !(value is Bool) { return [number.doubleValue] }
+        return []
     }
 
     /// Every key of every object in a JSON value, however deep.
