@@ -62,6 +62,20 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
         return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
+    /// The connection pool's configuration: the same address and TLS, at most `connections` at once.
+    public func clientConfiguration(connections: Int = 20) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
+                                                         database: database, tls: tls)
+        configuration.options.maximumConnections = connections
+        return configuration
+    }
+
     private static func hidingPassword(_ text: String) -> String {
         text.replacingOccurrences(of: #"(://[^:/@]*):[^@]*@"#, with: "$1:***@", options: .regularExpression)
     }
