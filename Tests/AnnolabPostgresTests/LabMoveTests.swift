@@ -20,24 +20,7 @@ private let annolabProgram: URL = {
 
 /// Runs `annolab` with `arguments`; returns its exit status, standard output and standard error.
 private func annolab(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let child = ChildProcess()
-    child.executableURL = annolabProgram
-    child.arguments = arguments
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-migrate-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let outFile = folder.appendingPathComponent("out"), errFile = folder.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outFile), err = try FileHandle(forWritingTo: errFile)
-    child.standardInput = FileHandle.nullDevice
-    child.standardOutput = out
-    child.standardError = err
-    try child.run()
-    child.waitUntilExit()
-    try out.close()
-    try err.close()
-    return (child.terminationStatus, try String(contentsOf: outFile, encoding: .utf8), try String(contentsOf: errFile, encoding: .utf8))
+    try TestPostgres.runChild(annolabProgram.path, arguments)
 }
 
 /// An empty database to move into and a data folder to move from, both removed by `clear()`.

@@ -61,26 +61,34 @@ final class TestPostgres: @unchecked Sendable {
 
     /// Runs a program to its end; returns its standard output or throws with its error output.
     static func run(_ program: String, _ arguments: [String]) throws -> String {
+        let ended = try runChild(program, arguments)
+        guard ended.status == 0 else {
+            throw LabError(.internalFailure, "test_child_failed", "\(program) \(arguments.last ?? "") failed: \(ended.err)")
+        }
+        return ended.out
+    }
+
+    /// Runs a program to its end, with no input; returns its exit status, standard output and standard
+    /// error (both written to files, so that neither can fill a pipe while the other is read).
+    static func runChild(_ program: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outFile = folder.appendingPathComponent("out"), errFile = folder.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outFile), err = try FileHandle(forWritingTo: errFile)
         let child = ChildProcess()
         child.executableURL = URL(fileURLWithPath: program)
         child.arguments = arguments
-        let output = Pipe()
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-child-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errors) }
-        let errorHandle = try FileHandle(forWritingTo: errors)
         child.standardInput = FileHandle.nullDevice
-        child.standardOutput = output
-        child.standardError = errorHandle
+        child.standardOutput = out
+        child.standardError = err
         try child.run()
-        try? errorHandle.close()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         child.waitUntilExit()
-        guard child.terminationStatus == 0 else {
-            let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw LabError(.internalFailure, "test_child_failed", "\(program) \(arguments.last ?? "") failed: \(said)")
-        }
-        return printed
+        try out.close()
+        try err.close()
+        return (child.terminationStatus, try String(contentsOf: outFile, encoding: .utf8), try String(contentsOf: errFile, encoding: .utf8))
     }
 }
 
