@@ -1,5 +1,6 @@
 // Leases and answers decided in PostgreSQL, so that several servers on one database never give a place twice.
 import AnnolabCore
+import AnnolabStore
 import Foundation
 import Logging
 import PostgresNIO
@@ -59,6 +60,8 @@ public struct PostgresWorkLedger: Sendable {
         /// Not a live, unanswered lease of this operator.
         case notLeased
     }
+
+    static let unknownAssignment: LabError.Code = "unknown_assignment"
 
     /// How many microtasks that looked free, but were full once locked, are passed over before giving up.
     static let fullRowsPassed = 64
@@ -126,7 +129,7 @@ public struct PostgresWorkLedger: Sendable {
             let lease = try await db.query(#"""
                 SELECT "state", "leaseExpiresAt" FROM "assignment" WHERE "id" = \#(assignmentId)
                 """#, logger: logger).collect()
-            guard let (state, expiresAt) = try lease.first?.decode((String, Date).self), state == "leased" else {
+            guard let (state, expiresAt) = try lease.first?.decode((String, Date).self), Assignment.State(rawValue: state) == .leased else {
                 throw LabError(.conflict, .assignmentClosed, "This task was handed back or its time ran out. Nothing is lost: ask for the next task.")
             }
             if expiresAt <= now {
@@ -172,17 +175,18 @@ public struct PostgresWorkLedger: Sendable {
             let microtask: (id: Int64, required: Int64)
             do {
                 microtask = try await Self.lockMicrotask(db, logger, assignmentId: assignmentId, operatorId: operatorId)
-            } catch let error as LabError where error.code == "unknown_assignment" {
+            } catch let error as LabError where error.code == Self.unknownAssignment {
                 return .notLeased
             }
             let rows = try await db.query(#"""
                 SELECT a."state", a."leaseExpiresAt", m."status" FROM "assignment" a JOIN "microtask" m ON m."id" = a."microtaskId"
                 WHERE a."id" = \#(assignmentId)
                 """#, logger: logger).collect()
-            guard let (state, expiresAt, status) = try rows.first?.decode((String, Date, String).self), state == "leased" else {
+            guard let (state, expiresAt, status) = try rows.first?.decode((String, Date, String).self),
+                  Assignment.State(rawValue: state) == .leased else {
                 return .notLeased
             }
-            var ended = status != "open"
+            var ended = Microtask.Status(rawValue: status) != .open
             if !ended, expiresAt <= now {
                 let others = try await Self.placesTaken(db, logger, microtaskId: microtask.id, now: now, except: assignmentId)
                 ended = others >= microtask.required
@@ -201,13 +205,14 @@ public struct PostgresWorkLedger: Sendable {
     /// Ends a live lease without an answer (`skipped`, `released` or `expired`); its place is free at once.
     /// False when the lease was not live.
     @discardableResult
-    public func end(_ assignmentId: Int64, operatorId: Int64, as state: String, reason: String? = nil, now: Date) async throws -> Bool {
-        guard ["skipped", "released", "expired"].contains(state) else {
-            throw LabError(.badRequest, "invalid_lease_state", "A lease ends as skipped, released or expired, not \(state).")
+    public func end(_ assignmentId: Int64, operatorId: Int64, as state: Assignment.State, reason: String? = nil,
+                    now: Date) async throws -> Bool {
+        guard [.skipped, .released, .expired].contains(state) else {
+            throw LabError(.badRequest, "invalid_lease_state", "A lease ends as skipped, released or expired, not \(state.rawValue).")
         }
         return try await transaction { db, logger in
             let rows = try await db.query(#"""
-                UPDATE "assignment" SET "state" = \#(state), "skipReason" = \#(reason), "finishedAt" = \#(now)
+                UPDATE "assignment" SET "state" = \#(state.rawValue), "skipReason" = \#(reason), "finishedAt" = \#(now)
                 WHERE "id" = \#(assignmentId) AND "operatorId" = \#(operatorId) AND "state" = 'leased' RETURNING "id"
                 """#, logger: logger).collect()
             return !rows.isEmpty
@@ -242,7 +247,7 @@ public struct PostgresWorkLedger: Sendable {
             WHERE a."id" = \#(assignmentId) AND a."operatorId" = \#(operatorId) FOR UPDATE OF m
             """#, logger: logger).collect()
         guard let row = rows.first else {
-            throw LabError(.notFound, "unknown_assignment", "There is no task \(assignmentId) given to you.")
+            throw LabError(.notFound, unknownAssignment, "There is no task \(assignmentId) given to you.")
         }
         let (id, required) = try row.decode((Int64, Int64).self)
         return (id, required)

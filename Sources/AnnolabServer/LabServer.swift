@@ -46,7 +46,7 @@ public struct LabServer: Sendable {
         }
     }
 
-    public let store: LabStore
+    public let store: any LabStoring
     public let options: Options
     public let accounts: AccountService
     public let engine: LabEngine
@@ -69,7 +69,7 @@ public struct LabServer: Sendable {
     public let modelFetcher: ModelFetcher
 
     /// Opens the lab: loads the templates and rebuilds the work queue from the store.
-    public static func open(store: LabStore, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
+    public static func open(store: any LabStoring, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
         FreedMemory.keep()
         let templates = try TemplateCatalog.load(from: options.tasksFolder)
         let engine = try await LabEngine.start(store: store, clock: clock)
@@ -79,7 +79,7 @@ public struct LabServer: Sendable {
         return LabServer(store: store, options: options, engine: engine, templates: templates, monitor: monitor)
     }
 
-    init(store: LabStore, options: Options, engine: LabEngine, templates: TemplateCatalog, monitor: CoachMonitor) {
+    init(store: any LabStoring, options: Options, engine: LabEngine, templates: TemplateCatalog, monitor: CoachMonitor) {
         self.monitor = monitor
         self.store = store
         self.options = options

@@ -225,6 +225,31 @@ struct WorkLedgerTests {
                     == [["\(other.operators[0])", "expired"], ["\(other.operators[1])", "answered"]])
     }
 
+    @Test("a lease handed back frees its place at once; the same operator never gets that microtask again")
+    func handedBack() async throws {
+        let lab = try await SharedLab(operators: 2, microtasks: 1, overlap: 1)
+        defer { lab.close() }
+        let now = Date()
+        let first = try #require(try await lab.ledger(0).lease(operatorId: lab.operators[0], projectIds: [lab.projectId],
+                                                               now: now, until: now.addingTimeInterval(600)))
+        #expect(try await lab.ledger(1).lease(operatorId: lab.operators[1], projectIds: [lab.projectId], now: now,
+                                              until: now.addingTimeInterval(600)) == nil)
+        #expect(try await lab.ledger(1).end(first.assignmentId, operatorId: lab.operators[0], as: .skipped, reason: "unclear", now: now))
+        // Ending it again, or as someone else, changes nothing.
+        #expect(try await !lab.ledger(0).end(first.assignmentId, operatorId: lab.operators[0], as: .released, now: now))
+        #expect(try await lab.ledger(0).lease(operatorId: lab.operators[0], projectIds: [lab.projectId], now: now,
+                                              until: now.addingTimeInterval(600)) == nil)
+        let second = try #require(try await lab.ledger(1).lease(operatorId: lab.operators[1], projectIds: [lab.projectId],
+                                                                now: now, until: now.addingTimeInterval(600)))
+        #expect(second.microtaskId == first.microtaskId)
+        #expect(try lab.rows(#"SELECT "state", coalesce("skipReason", '') FROM "assignment" ORDER BY "id";"#)
+                    == [["skipped", "unclear"], ["leased", ""]])
+        let error = await #expect(throws: LabError.self) {
+            try await lab.ledger(0).end(second.assignmentId, operatorId: lab.operators[1], as: .answered, now: now)
+        }
+        #expect(error?.code == "invalid_lease_state")
+    }
+
     @Test("a connection killed with -9 in the middle of a lease: its lease is rolled back, its row is free, the other server went on")
     func killedMidLease() async throws {
         let lab = try await SharedLab(operators: 3, microtasks: 3, overlap: 1)

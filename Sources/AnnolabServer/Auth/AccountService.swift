@@ -10,13 +10,13 @@ import Foundation
 /// let session = try await accounts.login(badge: "OP-0001")
 /// ```
 public struct AccountService: Sendable {
-    public let store: LabStore
+    public let store: any LabStoring
     /// Recently checked tokens, so that busy routes do not read the database for every request.
     let recent = TokenCache()
     /// How long a browser session lasts: a working day.
     public var sessionLifetime: TimeInterval = 12 * 3600
 
-    public init(store: LabStore) {
+    public init(store: any LabStoring) {
         self.store = store
     }
 

@@ -36,13 +36,13 @@ struct AlertView: Codable, Sendable {
     }
 
     /// The views of many alerts, their operators' names read in one query.
-    static func list(_ alerts: [AlertRecord], store: LabStore) async throws -> [AlertView] {
+    static func list(_ alerts: [AlertRecord], store: any LabStoring) async throws -> [AlertView] {
         let names = try await store.userNames(ids: Set(alerts.map(\.operatorId)))
         return try alerts.map { try AlertView($0, operatorName: names[$0.operatorId] ?? "") }
     }
 
     /// The view of one alert.
-    static func one(_ alert: AlertRecord, store: LabStore) async throws -> AlertView {
+    static func one(_ alert: AlertRecord, store: any LabStoring) async throws -> AlertView {
         try AlertView(alert, operatorName: try await store.user(id: alert.operatorId)?.name ?? "")
     }
 }

@@ -18,7 +18,7 @@ import Synchronization
 /// // run as one of the application's services; tests call `tick()` themselves
 /// ```
 public final class CoachMonitor: Service, Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     /// How often the monitor looks, in wall-clock time.
     let tickInterval: Duration
@@ -46,7 +46,7 @@ public final class CoachMonitor: Service, Sendable {
 
     /// A phase change is sent at the next tick; other changes (answers, skips) at most every
     /// `evaluationInterval` per operator, so that a busy lab does not spend its time on figures.
-    public init(store: LabStore, engine: LabEngine, tickInterval: Duration = .milliseconds(250),
+    public init(store: any LabStoring, engine: LabEngine, tickInterval: Duration = .milliseconds(250),
                 evaluationInterval: Duration = .seconds(5), logger: Logger = Logger(label: "annolab.coach")) {
         self.store = store
         self.engine = engine

@@ -11,7 +11,7 @@ import Foundation
 ///     .summary(operatorId: 12, weekOf: "2026-11-23")
 /// ```
 struct WeekSummaryService {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let pay: PayService
 

@@ -7,7 +7,7 @@ extension DemoLab {
     /// Turns the ladder on in a new demo lab. The demo's operators have worked here a while:
     /// the coach opened every working step for them, and each can practise for reviewer.
     /// Also names the lab on the operators' records.
-    static func openDemoSkills(store: LabStore, ladder: SkillLadder?) async throws {
+    static func openDemoSkills(store: any LabStoring, ladder: SkillLadder?) async throws {
         try await store.setLabSetting(RecordBuilder.labKey, json: #"{"name":"Annolab demo lab","place":"Utrecht","showClients":false}"#,
                                       actor: nil)
         guard let ladder else { return }

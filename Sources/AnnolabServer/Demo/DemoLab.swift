@@ -25,7 +25,7 @@ public enum DemoLab {
     ]
 
     /// Seeds the demo lab when the data folder holds no lab yet. Returns whether it seeded.
-    public static func seedIfEmpty(store: LabStore) async throws -> Bool {
+    public static func seedIfEmpty(store: any LabStoring) async throws -> Bool {
         guard try await store.isEmpty() else { return false }
         var people: [LabSeed.Person] = [
             .init(key: "admin", user: NewUser(role: .admin, name: "Lab admin", email: "admin@demo.local",

@@ -16,7 +16,7 @@ import Logging
 /// await engine.boxChecks.carve(from: task, answers: counted.answers, project: project)
 /// ```
 struct BoxCheckCarving: Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let queue: WorkQueue
     let logger: Logger
 

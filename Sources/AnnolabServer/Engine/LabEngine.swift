@@ -16,7 +16,7 @@ import Synchronization
 /// let next = try await engine.next(operatorId: 7)
 /// ```
 public final class LabEngine: Sendable {
-    public let store: LabStore
+    public let store: any LabStoring
     public let clock: any LabClock
     let queue = WorkQueue()
     let shifts: ShiftBook
@@ -38,7 +38,7 @@ public final class LabEngine: Sendable {
     /// The skill ladder and the steps operators reached.
     let skills = SkillBook()
 
-    public static func start(store: LabStore, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
+    public static func start(store: any LabStoring, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
                              grace: TimeInterval = 120,
                              timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt,
                              logger: Logger = Logger(label: "annolab.engine")) async throws -> LabEngine {
@@ -51,7 +51,7 @@ public final class LabEngine: Sendable {
         return engine
     }
 
-    init(store: LabStore, clock: any LabClock, leaseLength: TimeInterval, grace: TimeInterval, timeZone: TimeZone,
+    init(store: any LabStoring, clock: any LabClock, leaseLength: TimeInterval, grace: TimeInterval, timeZone: TimeZone,
          logger: Logger) {
         self.store = store
         self.clock = clock

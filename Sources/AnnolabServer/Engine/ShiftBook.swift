@@ -24,10 +24,10 @@ struct ShiftSnapshot: Sendable {
 /// Keeps each operator's latest shift in memory; every change goes through here and the store.
 final class ShiftBook: Sendable {
     private let cache = Mutex<[Int64: ShiftSnapshot?]>([:])
-    let store: LabStore
+    let store: any LabStoring
     let timeZone: TimeZone
 
-    init(store: LabStore, timeZone: TimeZone) {
+    init(store: any LabStoring, timeZone: TimeZone) {
         self.store = store
         self.timeZone = timeZone
     }

@@ -19,9 +19,9 @@ import Foundation
 /// try await file.write(to: &sink)
 /// ```
 public struct ExportService: Sendable {
-    public let store: LabStore
+    public let store: any LabStoring
 
-    public init(store: LabStore) {
+    public init(store: any LabStoring) {
         self.store = store
     }
 

@@ -98,7 +98,7 @@ final class SpilledImages: ExportImageSource, @unchecked Sendable {
 
 extension SpilledImages {
     /// Reads the project's pictures and answers from the store and fuses them into a spill.
-    static func gather(_ project: Project, store: LabStore) async throws -> SpilledImages {
+    static func gather(_ project: Project, store: any LabStoring) async throws -> SpilledImages {
         let projectId = project.id ?? 0
         var (pictures, positionOf) = try await store.readExportItems(projectId: projectId) { items in
             var pictures: [Entry] = []

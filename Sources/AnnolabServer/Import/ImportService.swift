@@ -6,7 +6,7 @@ import Foundation
 
 /// Imports files into a project, by the upload route and by `annolab import` alike.
 public struct ImportService: Sendable {
-    public let store: LabStore
+    public let store: any LabStoring
     public let engine: LabEngine
     public let templates: TemplateCatalog
     public var limits = ImportLimits()
@@ -17,7 +17,7 @@ public struct ImportService: Sendable {
     /// Fetches a live model's predictions for new pictures; nil where no server runs it.
     public var modelFetcher: ModelFetcher?
 
-    public init(store: LabStore, engine: LabEngine, templates: TemplateCatalog, programmeJobs: ProgrammeJobs? = nil) {
+    public init(store: any LabStoring, engine: LabEngine, templates: TemplateCatalog, programmeJobs: ProgrammeJobs? = nil) {
         self.store = store
         self.engine = engine
         self.templates = templates

@@ -13,7 +13,7 @@ import Synchronization
 /// the middle of is `working` in the store and is done again from the start when the lab
 /// serves again; its microtasks are stored only when the whole job is done.
 public final class ProgrammeJobs: Service, Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let templates: TemplateCatalog
     let ffmpeg: FFmpeg
@@ -21,7 +21,7 @@ public final class ProgrammeJobs: Service, Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
 
-    public init(store: LabStore, engine: LabEngine, templates: TemplateCatalog, ffmpeg: FFmpeg = FFmpeg()) {
+    public init(store: any LabStoring, engine: LabEngine, templates: TemplateCatalog, ffmpeg: FFmpeg = FFmpeg()) {
         self.store = store
         self.engine = engine
         self.templates = templates
@@ -110,7 +110,7 @@ final class ProgressReporter: Sendable {
     }
 
     /// Writes what was reported, once a second, until cancelled.
-    func writer(store: LabStore, jobId: Int64) -> Task<Void, Never> {
+    func writer(store: any LabStoring, jobId: Int64) -> Task<Void, Never> {
         Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))

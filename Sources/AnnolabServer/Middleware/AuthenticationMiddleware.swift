@@ -73,7 +73,7 @@ struct RoleMiddleware: RouterMiddleware {
 /// token opens the media of that one project only, and stops working when the model is removed.
 struct ModelMediaMiddleware: RouterMiddleware {
     typealias Context = LabRequestContext
-    let store: LabStore
+    let store: any LabStoring
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -14,7 +14,7 @@ import Synchronization
 /// and after ``maximumAttempts`` its pictures get their work without predictions, so that work
 /// goes on. The project's model state says what went wrong, in plain words, for the client's page.
 public final class ModelFetcher: Service, Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let logger = Logger(label: "annolab.model")
     static let batchSize = 8
@@ -26,7 +26,7 @@ public final class ModelFetcher: Service, Sendable {
     /// The lab's own address as a model reaches it (`http://host:port`), known once the server listens.
     private let address = Mutex<String?>(nil)
 
-    public init(store: LabStore, engine: LabEngine, retryEvery: Duration = .seconds(15)) {
+    public init(store: any LabStoring, engine: LabEngine, retryEvery: Duration = .seconds(15)) {
         self.store = store
         self.engine = engine
         self.retryEvery = retryEvery

@@ -5,7 +5,7 @@ import Foundation
 
 /// What the client's project page does with a live model, and the report it reads.
 struct ModelService: Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let fetcher: ModelFetcher
 

@@ -6,7 +6,7 @@ import Foundation
 /// Pay in the lab: rates with effective dates, checked against the minimum wage; payroll per
 /// period from the time segments of ended shifts; and what a client's project cost.
 struct PayService: Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     var timeZone: TimeZone { engine.timeZone }
     static let policyKey = "pay.policy"

@@ -92,7 +92,7 @@ struct ProjectView: ResponseEncodable, Sendable {
 /// Validates and creates projects.
 struct ProjectService: Sendable {
     // The engine learns of every new project, so that its microtasks can be served.
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let pay: PayService
     /// The kinds a client can start a project from, with their template defaults.

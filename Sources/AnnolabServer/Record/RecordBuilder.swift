@@ -8,7 +8,7 @@ import Foundation
 /// Paid time comes from the same ledger as payroll (`PayLedger.paidSecondsPerDay` over the
 /// ended shifts' segments, with the lab's pay policy), so the record's hours are the payroll's.
 struct RecordBuilder: Sendable {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let pay: PayService
 
@@ -145,7 +145,7 @@ struct RecordBuilder: Sendable {
 /// An operator's record outside a running lab, for `annolab record` on the command line.
 public enum OperatorRecordFile {
     /// The record as JSON, or as the printable page when `html`.
-    public static func make(store: LabStore, tasksFolder: URL, operatorId: Int64, html: Bool) async throws -> Data {
+    public static func make(store: any LabStoring, tasksFolder: URL, operatorId: Int64, html: Bool) async throws -> Data {
         let engine = try await LabEngine.start(store: store)
         try await engine.useLadder(try SkillLadder.loadIfPresent(from: tasksFolder))
         let record = try await RecordBuilder(store: store, engine: engine, pay: PayService(store: store, engine: engine))

@@ -6,7 +6,7 @@ import Hummingbird
 
 /// Routes for the lab's administration.
 struct AdminRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let accounts: AccountService
     /// Ends a disabled operator's open shift and hands their reserved tasks back.
     let engine: LabEngine

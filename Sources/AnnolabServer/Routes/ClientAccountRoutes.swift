@@ -6,7 +6,7 @@ import Hummingbird
 
 /// `GET /api/v1/templates`, `/api/v1/tokens` and `GET /api/v1/impact`.
 struct ClientAccountRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let accounts: AccountService
     let templates: TemplateCatalog
     let pay: PayService

@@ -7,7 +7,7 @@ import Hummingbird
 
 /// Routes for clients (media companies). Every route checks that the project is theirs.
 struct ClientRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let projects: ProjectService
     let importer: ImportService
     /// The largest upload taken in one request, in bytes; larger is answered with 413.
@@ -221,7 +221,7 @@ struct ClientRoutes {
         try await Self.ownProject(context, user: user, store: store)
     }
 
-    static func ownProject(_ context: LabRequestContext, user: User, store: LabStore) async throws -> Project {
+    static func ownProject(_ context: LabRequestContext, user: User, store: any LabStoring) async throws -> Project {
         let notFound = LabError(.notFound, "project_not_found", "There is no project \(context.parameters.get("id") ?? "") among your projects.")
         guard let project = try await store.project(id: try context.parameters.requireID(else: notFound)),
               project.clientId == (try Self.clientId(of: user)) else {

@@ -12,7 +12,7 @@ import Hummingbird
 /// and who gets them), `+Feedback` (client feedback), `+Summary` (the weekly summary) and
 /// `+Statement` (the statement for the operator's work record).
 struct CoachRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let monitor: CoachMonitor
     let pay: PayService

@@ -14,7 +14,7 @@ import Hummingbird
 /// Everything else is 404 `media_not_found`, never 403: whether a project, folder or file exists
 /// is not told to someone who may not see it, so guessing ids teaches nothing.
 struct MediaRoutes {
-    let store: LabStore
+    let store: any LabStoring
     /// The lab's clock, which leases are measured by (tests run it by hand).
     var clock: any LabClock = SystemClock()
 

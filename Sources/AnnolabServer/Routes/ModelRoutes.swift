@@ -10,7 +10,7 @@ import Hummingbird
 /// GET    /api/v1/projects/3/model/report
 /// ```
 struct ModelRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let models: ModelService
 
     func register(on router: LabRouter) {

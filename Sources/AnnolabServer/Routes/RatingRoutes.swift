@@ -19,7 +19,7 @@ import Hummingbird
 /// PUT  /api/v1/projects/3/instructions {"instructions": {"nl": ["..."], "en": ["..."]}}
 /// ```
 struct RatingRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let clock: any LabClock
 
     /// The longest comment taken, in characters after trimming.

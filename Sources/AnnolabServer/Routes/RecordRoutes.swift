@@ -7,7 +7,7 @@ import Hummingbird
 /// Routes for the record and the ladder. An operator sees only their own; a coach opens a
 /// step only for their own operators; an admin makes anyone's record, also after they left.
 struct RecordRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let engine: LabEngine
     let pay: PayService
 

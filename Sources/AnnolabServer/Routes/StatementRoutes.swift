@@ -32,7 +32,7 @@ struct StatementView: Codable, ResponseEncodable {
 /// POST /api/v1/me/statement/change   {"request": "Please mention the subtitles."}
 /// ```
 struct StatementRoutes {
-    let store: LabStore
+    let store: any LabStoring
     let clock: any LabClock
     let monitor: CoachMonitor
 

@@ -58,12 +58,12 @@ final class RunningLab: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return RunningLab(server: server, port: port, task: task)
+        return RunningLab(server: server, store: store, port: port, task: task)
     }
 
-    private init(server: LabServer, port: Int, task: Task<Void, any Error>) {
+    private init(server: LabServer, store: LabStore, port: Int, task: Task<Void, any Error>) {
         self.server = server
-        self.store = server.store
+        self.store = store
         self.baseURL = URL(string: "http://127.0.0.1:\(port)")!
         self.task = task
         let configuration = URLSessionConfiguration.ephemeral
