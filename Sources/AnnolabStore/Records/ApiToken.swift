@@ -16,6 +16,16 @@ public struct ApiToken: Codable, Sendable, Equatable, FetchableRecord, MutablePe
     public var createdAt: Date
     public var expiresAt: Date?
 
+    public init(id: Int64?, userId: Int64, tokenHash: String, kind: Kind, label: String?, createdAt: Date, expiresAt: Date?) {
+        self.id = id
+        self.userId = userId
+        self.tokenHash = tokenHash
+        self.kind = kind
+        self.label = label
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The table's columns, named by the record's own properties.

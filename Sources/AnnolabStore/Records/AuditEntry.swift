@@ -12,6 +12,15 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var subject: String?
     public var detail: String?
 
+    public init(id: Int64?, at: Date, actorId: Int64?, action: String, subject: String?, detail: String?) {
+        self.id = id
+        self.at = at
+        self.actorId = actorId
+        self.action = action
+        self.subject = subject
+        self.detail = detail
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The table's columns, named by the record's own properties.

@@ -11,6 +11,13 @@ public struct Client: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     public var hourlyPriceCents: Int
     public var createdAt: Date
 
+    public init(id: Int64?, name: String, hourlyPriceCents: Int, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.hourlyPriceCents = hourlyPriceCents
+        self.createdAt = createdAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

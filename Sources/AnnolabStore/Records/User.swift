@@ -139,6 +139,12 @@ extension LabStore {
         public var newly: Bool
         /// The hashes of the sessions and API tokens that were deleted, so a cache can forget them.
         public var endedTokenHashes: [String]
+
+        public init(user: User, newly: Bool, endedTokenHashes: [String]) {
+            self.user = user
+            self.newly = newly
+            self.endedTokenHashes = endedTokenHashes
+        }
     }
 
     /// Disables an account: it can no longer sign in, and every session and API token of the

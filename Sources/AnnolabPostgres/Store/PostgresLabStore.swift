@@ -1,0 +1,160 @@
+// The lab's store in PostgreSQL: opening and migrating it, and the one place that runs its transactions.
+import AnnolabCore
+import AnnolabStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A lab kept in PostgreSQL, for several servers sharing one store. Its methods have the same names,
+/// arguments and answers as ``LabStore``'s (the ``LabStoring`` interface), each one PostgreSQL
+/// transaction; media stay in a folder (`mediaFolder`), which servers share.
+///
+/// Being built: the methods are ported one area at a time, each with a test that compares its answers
+/// with ``LabStore``'s on the same lab; until every area is there, it does not serve a lab.
+///
+/// ```swift
+/// let store = try await PostgresLabStore(address: PostgresAddress("postgres://annolab@db/lab"),
+///                                        folder: URL(fileURLWithPath: "/srv/lab"), logger: logger)
+/// defer { store.close() }
+/// let client = try await store.createClient(name: "Newsroom")
+/// ```
+public final class PostgresLabStore: Sendable {
+    /// The lab's folder: its `media/` folder is here.
+    public let folder: URL
+    /// Where imported media and the tiles and clips cut from them are kept.
+    public let mediaFolder: URL
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// PostgreSQL has no group commit here: each write is its own transaction.
+    public var lastCommitBatchSize: Int { 0 }
+
+    /// Connects, and brings the database's schema up to date (a database made by a newer Annolab is
+    /// refused and left as it is). Several servers starting at once migrate one after the other.
+    public init(address: PostgresAddress, folder: URL, connections: Int = 20, logger: Logger) async throws {
+        self.folder = folder
+        self.mediaFolder = folder.appendingPathComponent("media", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: mediaFolder, withIntermediateDirectories: true)
+        } catch {
+            throw LabError(.internalFailure, "data_folder_unusable",
+                           "The media folder \(mediaFolder.path) cannot be created or written: \(error.localizedDescription)")
+        }
+        self.logger = logger
+        let client = PostgresClient(configuration: address.clientConfiguration(connections: connections), backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+        do {
+            try await Self.migrate(client, logger: logger)
+        } catch {
+            running.cancel()
+            if let labError = error as? LabError { throw labError }
+            throw LabError(.unavailable, "database_unreachable", "PostgreSQL at \(address) cannot be used: \(String(reflecting: error))")
+        }
+    }
+
+    /// Ends the connections.
+    public func close() {
+        running.cancel()
+    }
+
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { db in
+            // One server at a time: the others wait here, then find the schema made.
+            try await db.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+            var applied = Set<String>()
+            let quoted = "\"\(PostgresSchema.migrationTable)\""
+            let exists = try await db.query("SELECT to_regclass(\(quoted)) IS NOT NULL", logger: logger)
+                .collect().first?.decode(Bool.self) ?? false
+            if exists {
+                let rows = try await db.query(PostgresQuery(unsafeSQL: "SELECT \"identifier\" FROM \"\(PostgresSchema.migrationTable)\""),
+                                              logger: logger).collect()
+                applied = Set(try rows.map { try $0.decode(String.self) })
+            }
+            let unknown = applied.subtracting(PostgresSchema.migrations.map(\.name))
+            guard unknown.isEmpty else {
+                throw LabError(.internalFailure, "database_too_new",
+                               "This database was made by a newer version of Annolab (\(unknown.sorted().joined(separator: ", "))). Update Annolab to open it; nothing was changed.")
+            }
+            for statement in PostgresSchema.statements(applied: applied) {
+                try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+        }
+    }
+
+    /// The key of the advisory lock held while migrating ("annolab" in ASCII).
+    static let migrationLock: Int64 = 0x616e_6e6f_6c61_62
+
+    /// Runs reads on one connection, mapping database failures to a plain error.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.plain(error)
+        }
+    }
+
+    /// Runs `body` as one transaction: all of it is kept, or (when it throws) none of it.
+    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch {
+            throw Self.plain(error)
+        }
+    }
+
+    /// The lab's own error for a failure: a ``LabError`` thrown inside stays itself; PostgreSQL's
+    /// unique and foreign-key violations read as ``LabStore``'s do; anything else is a plain storage failure.
+    static func plain(_ error: any Error) -> LabError {
+        if let labError = error as? LabError { return labError }
+        if let transaction = error as? PostgresTransactionError {
+            if let inner = transaction.closureError { return plain(inner) }
+            if let begin = transaction.beginError { return plain(begin) }
+            if let commit = transaction.commitError { return plain(commit) }
+        }
+        if let failure = error as? PSQLError, let code = failure.serverInfo?[.sqlState] {
+            switch code {
+            case PostgresError.Code.uniqueViolation.raw:
+                return LabError(.conflict, "already_exists", "Something with the same name or code is already there.")
+            case PostgresError.Code.foreignKeyViolation.raw:
+                return LabError(.unprocessable, "unknown_reference", "This refers to something that does not exist.")
+            default:
+                break
+            }
+        }
+        return LabError(.internalFailure, "storage_failure", "The lab could not store this. Nothing was changed. Please try again.")
+    }
+}
+
+extension PostgresLabStore {
+    /// Every row of a query as records of `type`, read by column names.
+    func all<T: Decodable>(_ type: T.Type, _ query: PostgresQuery, on db: PostgresConnection) async throws -> [T] {
+        try await db.query(query, logger: logger).collect().map { try PostgresRecordDecoder.decode(type, from: $0) }
+    }
+
+    /// The first row of a query as a record of `type`; nil when there is none.
+    func one<T: Decodable>(_ type: T.Type, _ query: PostgresQuery, on db: PostgresConnection) async throws -> T? {
+        try await all(type, query, on: db).first
+    }
+
+    /// A number the query counts (its first column of its first row).
+    func count(_ query: PostgresQuery, on db: PostgresConnection) async throws -> Int {
+        Int(try await db.query(query, logger: logger).collect().first?.decode(Int64.self) ?? 0)
+    }
+
+    /// Inserts a record into its table; returns the id the database gave it.
+    @discardableResult
+    func insert(_ record: some Encodable, into table: String, on db: PostgresConnection) async throws -> Int64 {
+        let query = try PostgresRecordEncoder.insert(record, into: table, suffix: "RETURNING \"id\"")
+        guard let id = try await db.query(query, logger: logger).collect().first?.decode(Int64.self) else {
+            throw LabError(.internalFailure, "storage_failure", "PostgreSQL gave no id for the new \(table).")
+        }
+        return id
+    }
+
+    /// Inserts a record of a table whose key is not a generated id.
+    func insertKeyed(_ record: some Encodable, into table: String, on db: PostgresConnection) async throws {
+        try await db.query(try PostgresRecordEncoder.insert(record, into: table), logger: logger)
+    }
+}
