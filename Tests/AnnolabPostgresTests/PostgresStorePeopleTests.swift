@@ -16,17 +16,40 @@ final class TwinStores: @unchecked Sendable {
     let sqlite: LabStore
     let pg: PostgresLabStore
 
-    init() async throws {
+    /// With `worked`, the demo lab gets its sample media (its microtasks), and operators take and
+    /// answer some of its choice questions
+    /// through the engine on SQLite, so that both stores hold leases, answers and started work.
+    init(worked: Bool = false) async throws {
         postgres = try TestPostgres()
         address = try postgres.freshDatabase() + "?sslmode=disable"
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-twin-\(UUID().uuidString)")
         sqlite = try LabStore(folder: folder.appendingPathComponent("sqlite"))
         _ = try await DemoLab.seedIfEmpty(store: sqlite)
+        if worked { try await Self.work(sqlite) }
         let logger = Logger(label: "annolab.test.twin")
         let report = try await LabMove.run(store: sqlite, to: try PostgresAddress(address), logger: logger)
         guard report.isEqual else { throw LabError(.internalFailure, "move_differs", "The demo lab did not move whole.") }
         pg = try await PostgresLabStore(address: try PostgresAddress(address), folder: folder.appendingPathComponent("pg"),
                                         connections: 4, logger: logger)
+    }
+
+    static func work(_ store: LabStore) async throws {
+        let server = try await LabServer.open(store: store, options: .init(logLevel: .warning))
+        try await DemoLab.addSampleMedia(server: server)
+        await server.programmeJobs.runAll()
+        let operators = try await store.allUsers().filter { $0.role == .operator }
+        for (index, person) in operators.prefix(3).enumerated() {
+            let id = try #require(person.id)
+            _ = try await server.engine.startShift(operatorId: id, startedBy: nil)
+            for number in 0..<(3 + index) {
+                guard let served = try await server.engine.next(operatorId: id, only: [.choice]) else { break }
+                // The last task of each is left leased: answered work and live leases both move.
+                if number == 2 + index { break }
+                _ = try await server.engine.answer(operatorId: id, assignmentId: served.assignmentId,
+                                                   answer: AnswerBody(choice: served.labels[number % served.labels.count]),
+                                                   idempotencyKey: "twin-\(id)-\(number)")
+            }
+        }
     }
 
     func close() {

@@ -25,6 +25,18 @@ public struct Assignment: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var skipReason: String?
     public var finishedAt: Date?
 
+    public init(id: Int64?, microtaskId: Int64, operatorId: Int64, leasedAt: Date, leaseExpiresAt: Date, state: State,
+                skipReason: String?, finishedAt: Date?) {
+        self.id = id
+        self.microtaskId = microtaskId
+        self.operatorId = operatorId
+        self.leasedAt = leasedAt
+        self.leaseExpiresAt = leaseExpiresAt
+        self.state = state
+        self.skipReason = skipReason
+        self.finishedAt = finishedAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The table's columns, named by the record's own properties.
@@ -211,6 +223,12 @@ public struct AnswerInContext: Sendable {
     public var kind: TaskKind
     /// Everyone else's answers (bodies) on the same microtask.
     public var others: [String]
+
+    public init(answer: AnswerRecord, kind: TaskKind, others: [String]) {
+        self.answer = answer
+        self.kind = kind
+        self.others = others
+    }
 }
 
 extension LabStore {

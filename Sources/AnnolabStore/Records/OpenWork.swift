@@ -53,6 +53,12 @@ public struct LeasedMicrotask: Sendable {
     /// The payload as stored (JSON).
     public var payload: String?
     public var requiredAnswers: Int?
+
+    public init(assignment: Assignment, payload: String?, requiredAnswers: Int?) {
+        self.assignment = assignment
+        self.payload = payload
+        self.requiredAnswers = requiredAnswers
+    }
 }
 
 extension LabStore {
