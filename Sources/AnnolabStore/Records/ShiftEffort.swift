@@ -10,6 +10,12 @@ public struct ShiftEffort: Sendable {
     public var timeSegments: [TimeSegment]
     /// Seconds spent on answers, per project, during the shift.
     public var effortByProject: [Int64: Double]
+
+    public init(shiftId: Int64, timeSegments: [TimeSegment], effortByProject: [Int64: Double]) {
+        self.shiftId = shiftId
+        self.timeSegments = timeSegments
+        self.effortByProject = effortByProject
+    }
 }
 
 extension LabStore {

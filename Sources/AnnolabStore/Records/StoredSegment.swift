@@ -16,6 +16,14 @@ public struct StoredSegment: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var startedAt: Date
     public var endedAt: Date?
 
+    public init(id: Int64?, shiftId: Int64, kind: TimeSegment.Kind, startedAt: Date, endedAt: Date?) {
+        self.id = id
+        self.shiftId = shiftId
+        self.kind = kind
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The table's columns, named by the record's own properties.
