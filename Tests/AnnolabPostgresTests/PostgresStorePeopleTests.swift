@@ -19,13 +19,15 @@ final class TwinStores: @unchecked Sendable {
     /// With `worked`, the demo lab gets its sample media (its microtasks), and operators take and
     /// answer some of its choice questions
     /// through the engine on SQLite, so that both stores hold leases, answers and started work.
-    init(worked: Bool = false) async throws {
+    /// `prepare` runs on the SQLite store last, before the move.
+    init(worked: Bool = false, prepare: ((LabStore) async throws -> Void)? = nil) async throws {
         postgres = try TestPostgres()
         address = try postgres.freshDatabase() + "?sslmode=disable"
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("annolab-twin-\(UUID().uuidString)")
         sqlite = try LabStore(folder: folder.appendingPathComponent("sqlite"))
         _ = try await DemoLab.seedIfEmpty(store: sqlite)
         if worked { try await Self.work(sqlite) }
+        if let prepare { try await prepare(sqlite) }
         let logger = Logger(label: "annolab.test.twin")
         let report = try await LabMove.run(store: sqlite, to: try PostgresAddress(address), logger: logger)
         guard report.isEqual else { throw LabError(.internalFailure, "move_differs", "The demo lab did not move whole.") }

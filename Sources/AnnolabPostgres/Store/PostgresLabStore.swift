@@ -83,6 +83,8 @@ public final class PostgresLabStore: Sendable {
         }
     }
 
+    static let storageFailure: LabError.Code = "storage_failure"
+
     /// The key of the advisory lock held while migrating ("annolab" in ASCII).
     static let migrationLock: Int64 = 0x616e_6e6f_6c61_62
 
@@ -91,7 +93,7 @@ public final class PostgresLabStore: Sendable {
         do {
             return try await client.withConnection { connection in try await body(connection) }
         } catch {
-            throw Self.plain(error)
+            throw failure(error)
         }
     }
 
@@ -100,8 +102,17 @@ public final class PostgresLabStore: Sendable {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch {
-            throw Self.plain(error)
+            throw failure(error)
         }
+    }
+
+    /// The plain error for the caller; what PostgreSQL said goes to the log when the plain words hide it.
+    private func failure(_ error: any Error) -> LabError {
+        let plain = Self.plain(error)
+        if plain.code == Self.storageFailure {
+            logger.error("A PostgreSQL store call failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return plain
     }
 
     /// The lab's own error for a failure: a ``LabError`` thrown inside stays itself; PostgreSQL's
@@ -123,7 +134,7 @@ public final class PostgresLabStore: Sendable {
                 break
             }
         }
-        return LabError(.internalFailure, "storage_failure", "The lab could not store this. Nothing was changed. Please try again.")
+        return LabError(.internalFailure, storageFailure, "The lab could not store this. Nothing was changed. Please try again.")
     }
 }
 

@@ -13,6 +13,8 @@ struct PostgresRecordEncoder: Encoder {
 
     final class Collected {
         var columns: [(name: String, value: Value)] = []
+        /// Whether a nil property is written as NULL (to replace a row whole) rather than left out.
+        var includeNulls = false
     }
 
     let collected = Collected()
@@ -29,10 +31,26 @@ struct PostgresRecordEncoder: Encoder {
         return encoder
     }()
 
-    static func columns(of record: some Encodable) throws -> [(name: String, value: Value)] {
+    static func columns(of record: some Encodable, includeNulls: Bool = false) throws -> [(name: String, value: Value)] {
         let encoder = PostgresRecordEncoder()
+        encoder.collected.includeNulls = includeNulls
         try record.encode(to: encoder)
         return encoder.collected.columns
+    }
+
+    /// Inserts the record, or replaces every other column of the row with the same `key` columns: what
+    /// GRDB's `save` does for a record keyed by its own columns.
+    static func upsert(_ record: some Encodable, into table: String, key: [String]) throws -> PostgresQuery {
+        let columns = try Self.columns(of: record, includeNulls: true)
+        var bindings = PostgresBindings(capacity: columns.count)
+        for column in columns { try column.value.bind(into: &bindings) }
+        let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let places = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let updates = columns.map(\.name).filter { !key.contains($0) }.map { "\"\($0)\" = excluded.\"\($0)\"" }
+        let conflict = key.map { "\"\($0)\"" }.joined(separator: ", ")
+        let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
+        return PostgresQuery(unsafeSQL: "INSERT INTO \"\(table)\" (\(names)) VALUES (\(places)) ON CONFLICT (\(conflict)) \(action)",
+                             binds: bindings)
     }
 
     /// `INSERT INTO "table" (...) VALUES (...)`, with `suffix` after it (such as `RETURNING "id"`).
@@ -65,6 +83,28 @@ struct PostgresRecordEncoder: Encoder {
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             collected.columns.append((key.stringValue, try Value.of(value)))
+        }
+
+        mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+            if let value { try encode(value, forKey: key) } else if collected.includeNulls { try encodeNil(forKey: key) }
+        }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try nullable(value, key) }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try nullable(value, key) }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try nullable(value, key) }
+        mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try nullable(value.map(Double.init), key) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try nullable(value, key) }
+        mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try nullable(value.map(Int.init), key) }
+        mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try nullable(value.map(Int.init), key) }
+        mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try nullable(value.map(Int.init), key) }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try nullable(value, key) }
+        mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try nullable(value.map { Int64($0) }, key) }
+        mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try nullable(value.map(Int.init), key) }
+        mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try nullable(value.map(Int.init), key) }
+        mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try nullable(value.map { Int64($0) }, key) }
+        mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try nullable(value.map { Int64($0) }, key) }
+
+        private mutating func nullable<T: Encodable>(_ value: T?, _ key: Key) throws {
+            if let value { try encode(value, forKey: key) } else if collected.includeNulls { try encodeNil(forKey: key) }
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {

@@ -13,6 +13,14 @@ public struct OperatorRecordFacts: Sendable {
     public var clients: [String]
     /// The coach's statement, when the operator agreed with it.
     public var statement: (text: String, coach: String?, writtenAt: Date, agreedAt: Date)?
+
+    public init(segments: [(segment: TimeSegment, plannedPauseMinutes: Int)], answersPerKind: [TaskKind: Int], clients: [String],
+                statement: (text: String, coach: String?, writtenAt: Date, agreedAt: Date)?) {
+        self.segments = segments
+        self.answersPerKind = answersPerKind
+        self.clients = clients
+        self.statement = statement
+    }
 }
 
 extension LabStore {

@@ -225,6 +225,12 @@ public struct WaitingPicture: Sendable {
     public var item: Item
     public var held: HeldWork
     public var attempts: Int
+
+    public init(item: Item, held: HeldWork, attempts: Int) {
+        self.item = item
+        self.held = held
+        self.attempts = attempts
+    }
 }
 
 extension LabStore {
