@@ -15,6 +15,19 @@ public struct AnsweredCheck: Sendable {
     public var complete: Bool
     /// Seconds each answer took.
     public var seconds: [Double]
+
+    public init(microtaskId: Int64, itemId: Int64, predictionId: Int64, region: Int, score: Double?, payload: MicrotaskPayload,
+                answers: [AnswerBody], complete: Bool, seconds: [Double]) {
+        self.microtaskId = microtaskId
+        self.itemId = itemId
+        self.predictionId = predictionId
+        self.region = region
+        self.score = score
+        self.payload = payload
+        self.answers = answers
+        self.complete = complete
+        self.seconds = seconds
+    }
 }
 
 extension LabStore {

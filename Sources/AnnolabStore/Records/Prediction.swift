@@ -65,6 +65,14 @@ public struct BoxCheck: Codable, Sendable, Equatable, FetchableRecord, Persistab
     /// The box's place in the prediction's regions.
     public var region: Int
     public var score: Double?
+
+    public init(microtaskId: Int64, predictionId: Int64, itemId: Int64, region: Int, score: Double?) {
+        self.microtaskId = microtaskId
+        self.predictionId = predictionId
+        self.itemId = itemId
+        self.region = region
+        self.score = score
+    }
 }
 
 /// Work of a picture kept back: the drawing microtasks' payloads (JSON list of ``MicrotaskPayload``).
