@@ -137,4 +137,28 @@ struct PostgresStoreWorkTests {
                 == ["already_exists", "already_exists"])
         #expect(try await pg.openWork().assignments == sqlite.openWork().assignments)
     }
+
+    @Test("answers given outside the lab's loop: the same assignments, answers and completed microtasks in both stores")
+    func sameFinishedAnswers() async throws {
+        let twins = try await TwinStores(worked: true)
+        defer { twins.close() }
+        let (sqlite, pg) = (twins.sqlite, twins.pg)
+        let now = Date(timeIntervalSince1970: 1_796_000_000)
+        let work = try await sqlite.openWork()
+        let run = try #require(work.fresh.first { $0.count >= 3 })
+        let people = try await sqlite.allUsers().filter { $0.role == .operator }.compactMap(\.id)
+        var given: [FinishedAnswer] = []
+        for offset in 0..<3 {
+            for (number, person) in people.prefix(3).enumerated() {
+                given.append(FinishedAnswer(microtaskId: run.first + Int64(offset), operatorId: person, body: #"{"choice":"yes"}"#,
+                                            createdAt: now.addingTimeInterval(Double(10 * offset + number)), secondsSpent: 4))
+            }
+        }
+        try await sqlite.addFinishedAnswers(given)
+        try await pg.addFinishedAnswers(given)
+        #expect(try await pg.answers(projectId: run.projectId) == sqlite.answers(projectId: run.projectId))
+        let after = try await sqlite.openWork()
+        #expect(Self.facts(try await pg.openWork()) == Self.facts(after))
+        #expect(!after.fresh.contains { $0.projectId == run.projectId && $0.first == run.first }, "the answered run is no longer fresh")
+    }
 }

@@ -214,3 +214,29 @@ extension PostgresLabStore {
         }
     }
 }
+
+extension PostgresLabStore {
+    /// Stores answers given outside the lab's own loop in one transaction: each with its answered
+    /// assignment, counted on its microtask (complete once it has its required answers).
+    public func addFinishedAnswers(_ answers: [FinishedAnswer]) async throws {
+        try await write { db in
+            for given in answers {
+                let leased = given.createdAt.addingTimeInterval(-given.secondsSpent)
+                let assignment = Assignment(id: nil, microtaskId: given.microtaskId, operatorId: given.operatorId, leasedAt: leased,
+                                            leaseExpiresAt: leased.addingTimeInterval(600), state: .answered, skipReason: nil,
+                                            finishedAt: given.createdAt)
+                let assignmentId = try await insert(assignment, into: Assignment.databaseTableName, on: db)
+                try await insert(AnswerRecord(assignmentId: assignmentId, microtaskId: given.microtaskId, operatorId: given.operatorId,
+                                              body: given.body, idempotencyKey: nil, secondsSpent: given.secondsSpent, createdAt: given.createdAt,
+                                              response: "{}", isGold: false, goldCorrect: nil),
+                                 into: AnswerRecord.databaseTableName, on: db)
+                try await db.query(#"""
+                    UPDATE "microtask" SET "answerCount" = "answerCount" + 1,
+                        "status" = CASE WHEN "status" = \#(Microtask.Status.open.rawValue) AND "answerCount" + 1 >= "requiredAnswers"
+                                        THEN \#(Microtask.Status.complete.rawValue) ELSE "status" END
+                    WHERE "id" = \#(given.microtaskId)
+                    """#, logger: logger)
+            }
+        }
+    }
+}
