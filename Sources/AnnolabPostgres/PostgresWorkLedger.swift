@@ -125,18 +125,32 @@ public struct PostgresWorkLedger: Sendable {
         // A refusal that ends the lease is committed with that end, then thrown.
         let outcome: Result<Answered, LabError> = try await transaction { db, logger in
             let (microtaskId, required) = try await Self.lockMicrotask(db, logger, assignmentId: assignmentId, operatorId: operatorId)
-            if let earlier = try await Self.storedAnswer(db, logger, assignmentId: assignmentId) { return .success(earlier) }
-            let lease = try await db.query(#"""
-                SELECT "state", "leaseExpiresAt" FROM "assignment" WHERE "id" = \#(assignmentId)
-                """#, logger: logger).collect()
-            guard let (state, expiresAt) = try lease.first?.decode((String, Date).self), Assignment.State(rawValue: state) == .leased else {
+            if let earlier = try await Self.storedAnswer(db, logger, assignmentId: assignmentId) {
+                // A retry: the same key, or no key and the same answer. Anything else is a second answer.
+                guard earlier.key.map({ $0 == idempotencyKey }) ?? (idempotencyKey == nil && earlier.body == body) else {
+                    throw LabError(.conflict, .alreadyAnswered, "This task was already answered.")
+                }
+                return .success(.repeated(answerId: earlier.id, response: earlier.response))
+            }
+            let stateName = try await db.query(#"SELECT "state" FROM "assignment" WHERE "id" = \#(assignmentId)"#, logger: logger)
+                .collect().first?.decode(String.self)
+            switch stateName.flatMap(Assignment.State.init(rawValue:)) {
+            case .leased:
+                break
+            case .expired:
+                throw LabError(.conflict, .leaseExpired,
+                               "The time for this task ran out and someone else is doing it now. Nothing is lost: ask for the next task.")
+            default:
                 throw LabError(.conflict, .assignmentClosed, "This task was handed back or its time ran out. Nothing is lost: ask for the next task.")
             }
-            if expiresAt <= now {
+            // Counted also for a lease still live by this server's clock: a server whose clock runs behind
+            // the others' must not add an answer to a microtask whose places were given away.
+            do {
                 let others = try await Self.placesTaken(db, logger, microtaskId: microtaskId, now: now, except: assignmentId)
                 if others >= required {
                     try await db.query(#"""
-                        UPDATE "assignment" SET "state" = 'expired', "finishedAt" = \#(now) WHERE "id" = \#(assignmentId)
+                        UPDATE "assignment" SET "state" = \#(Assignment.State.expired.rawValue), "finishedAt" = \#(now)
+                        WHERE "id" = \#(assignmentId)
                         """#, logger: logger)
                     return .failure(LabError(.conflict, .leaseExpired,
                                              "The time for this task ran out and someone else is doing it now. Nothing is lost: ask for the next task."))
@@ -146,10 +160,7 @@ public struct PostgresWorkLedger: Sendable {
                 let used = try await db.query(#"""
                     SELECT "assignmentId" FROM "answer" WHERE "operatorId" = \#(operatorId) AND "idempotencyKey" = \#(idempotencyKey)
                     """#, logger: logger).collect()
-                if !used.isEmpty {
-                    throw LabError(.conflict, "idempotency_key_reused",
-                                   "This answer's key was already used for another task; send each answer with its own key.")
-                }
+                if !used.isEmpty { throw Self.keyReused }
             }
             let answerId = try await Self.int(db.query(#"""
                 INSERT INTO "answer" ("assignmentId", "microtaskId", "operatorId", "body", "idempotencyKey", "secondsSpent",
@@ -157,13 +168,21 @@ public struct PostgresWorkLedger: Sendable {
                     \#(idempotencyKey), \#(secondsSpent), \#(now), \#(response)) RETURNING "id"
                 """#, logger: logger))
             try await db.query(#"""
-                UPDATE "assignment" SET "state" = 'answered', "finishedAt" = \#(now) WHERE "id" = \#(assignmentId)
+                UPDATE "assignment" SET "state" = \#(Assignment.State.answered.rawValue), "finishedAt" = \#(now) WHERE "id" = \#(assignmentId)
                 """#, logger: logger)
+            let completeStatus = Microtask.Status.complete.rawValue
             let complete = try await Self.int(db.query(#"""
                 UPDATE "microtask" SET "answerCount" = "answerCount" + 1,
-                    "status" = CASE WHEN "answerCount" + 1 >= "requiredAnswers" THEN 'complete' ELSE "status" END
-                WHERE "id" = \#(microtaskId) RETURNING ("status" = 'complete')::int::bigint
+                    "status" = CASE WHEN "answerCount" + 1 >= "requiredAnswers" THEN \#(completeStatus) ELSE "status" END
+                WHERE "id" = \#(microtaskId) RETURNING ("status" = \#(completeStatus))::int::bigint
                 """#, logger: logger)) == 1
+            if complete {
+                // Its places are all answered: leases whose time ran out end with it, as LabStore's recordAnswer ends them.
+                try await db.query(#"""
+                    UPDATE "assignment" SET "state" = \#(Assignment.State.expired.rawValue), "finishedAt" = \#(now)
+                    WHERE "microtaskId" = \#(microtaskId) AND "state" = \#(Assignment.State.leased.rawValue)
+                    """#, logger: logger)
+            }
             return .success(.taken(answerId: answerId, complete: complete))
         }
         return try outcome.get()
@@ -227,24 +246,33 @@ public struct PostgresWorkLedger: Sendable {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
         } catch let error as PostgresTransactionError {
             if let labError = error.closureError as? LabError { throw labError }
-            throw Self.plain(error)
+            throw plain(error.closureError ?? error)
         } catch let error as LabError {
             throw error
         } catch {
-            throw Self.plain(error)
+            throw plain(error)
         }
     }
 
-    static func plain(_ error: any Error) -> LabError {
-        LabError(.internalFailure, "storage_failure", "The lab could not store this. Nothing was changed. Please try again. (\(String(reflecting: error)))")
+    /// The lab's words for a failure; what PostgreSQL said goes to the log, never to the operator.
+    func plain(_ error: any Error) -> LabError {
+        if let failure = error as? PSQLError, failure.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw,
+           failure.serverInfo?[.constraintName]?.contains("idempotencyKey") == true {
+            return Self.keyReused
+        }
+        logger.error("A lease or answer could not be stored in PostgreSQL", metadata: ["error": "\(String(reflecting: error))"])
+        return LabError(.internalFailure, "storage_failure", "The lab could not store this. Nothing was changed. Please try again.")
     }
+
+    static let keyReused = LabError(.conflict, "idempotency_key_reused",
+                                    "This answer's key was already used for another task; send each answer with its own key.")
 
     /// Locks the microtask of an operator's assignment; every lease and answer of it waits here.
     private static func lockMicrotask(_ db: PostgresConnection, _ logger: Logger, assignmentId: Int64,
                                       operatorId: Int64) async throws -> (id: Int64, required: Int64) {
         let rows = try await db.query(#"""
             SELECT m."id", m."requiredAnswers" FROM "microtask" m JOIN "assignment" a ON a."microtaskId" = m."id"
-            WHERE a."id" = \#(assignmentId) AND a."operatorId" = \#(operatorId) FOR UPDATE OF m
+            WHERE a."id" = \#(assignmentId) AND a."operatorId" = \#(operatorId) AND NOT m."isGold" FOR UPDATE OF m, a
             """#, logger: logger).collect()
         guard let row = rows.first else {
             throw LabError(.notFound, unknownAssignment, "There is no task \(assignmentId) given to you.")
@@ -253,12 +281,13 @@ public struct PostgresWorkLedger: Sendable {
         return (id, required)
     }
 
-    private static func storedAnswer(_ db: PostgresConnection, _ logger: Logger, assignmentId: Int64) async throws -> Answered? {
+    private static func storedAnswer(_ db: PostgresConnection, _ logger: Logger,
+                                     assignmentId: Int64) async throws -> (id: Int64, response: String, key: String?, body: String)? {
         let rows = try await db.query(#"""
-            SELECT "id", "response" FROM "answer" WHERE "assignmentId" = \#(assignmentId)
+            SELECT "id", "response", "idempotencyKey", "body" FROM "answer" WHERE "assignmentId" = \#(assignmentId)
             """#, logger: logger).collect()
-        guard let (id, response) = try rows.first?.decode((Int64, String).self) else { return nil }
-        return .repeated(answerId: id, response: response)
+        guard let (id, response, key, body) = try rows.first?.decode((Int64, String, String?, String).self) else { return nil }
+        return (id, response, key, body)
     }
 
     /// Places taken on a microtask now: answers, and leases whose time has not run out.
@@ -267,7 +296,8 @@ public struct PostgresWorkLedger: Sendable {
         try await int(db.query(#"""
             SELECT count(*)::bigint FROM "assignment" WHERE "microtaskId" = \#(microtaskId)
               AND "id" <> \#(assignmentId ?? 0)
-              AND ("state" = 'answered' OR ("state" = 'leased' AND "leaseExpiresAt" > \#(now)))
+              AND ("state" = \#(Assignment.State.answered.rawValue)
+                   OR ("state" = \#(Assignment.State.leased.rawValue) AND "leaseExpiresAt" > \#(now)))
             """#, logger: logger))
     }
 

@@ -112,6 +112,22 @@ struct PostgresStorePeopleTests {
         #expect(pgLog.map(\.actor) == sqliteLog.map(\.actor))
     }
 
+    @Test("a database made by a newer Annolab is refused as too new, and left as it was")
+    func tooNew() async throws {
+        let twins = try await TwinStores()
+        defer { twins.close() }
+        let address = twins.address.replacingOccurrences(of: "?sslmode=disable", with: "")
+        _ = try twins.postgres.psql(address, #"INSERT INTO "schemaMigration" ("identifier") VALUES ('v99-from-the-future');"#)
+        let before = try twins.postgres.psql(address, #"SELECT count(*) FROM "schemaMigration";"#)
+        let error = await #expect(throws: LabError.self) {
+            _ = try await PostgresLabStore(address: try PostgresAddress(twins.address), folder: twins.folder.appendingPathComponent("again"),
+                                           connections: 2, logger: Logger(label: "annolab.test.twin"))
+        }
+        #expect(error?.code == "database_too_new")
+        #expect(error?.message.contains("v99-from-the-future") == true)
+        #expect(try twins.postgres.psql(address, #"SELECT count(*) FROM "schemaMigration";"#) == before)
+    }
+
     @Test("the same changes give the same people, ids, refusals, tokens and audit lines in both stores")
     func sameWrites() async throws {
         let twins = try await TwinStores()

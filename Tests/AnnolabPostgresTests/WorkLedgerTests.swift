@@ -184,6 +184,25 @@ struct WorkLedgerTests {
                                            secondsSpent: 3, response: "{}", now: Date())
         }
         #expect(error?.code == "idempotency_key_reused")
+        // A second, different answer on an answered task is refused, not taken for a retry.
+        let firstLease = try #require(try lab.rows(#"SELECT min("assignmentId") FROM "answer";"#).first?.first.flatMap { Int64($0) })
+        let different = await #expect(throws: LabError.self) {
+            try await lab.ledger(1).answer(firstLease, operatorId: operatorId, body: #"{"choice":"goose"}"#, idempotencyKey: "another-key",
+                                           secondsSpent: 3, response: "{}", now: Date())
+        }
+        #expect(different?.code == LabError.Code.alreadyAnswered)
+        // Without a key, the same body again is a retry, another body is not.
+        let unkeyed = try #require(try await lab.ledger(0).lease(operatorId: operatorId, projectIds: [lab.projectId], now: Date(),
+                                                                 until: Date().addingTimeInterval(60)) == nil ? lease : nil)
+        _ = try await lab.ledger(0).answer(unkeyed.assignmentId, operatorId: operatorId, body: "{}", idempotencyKey: nil,
+                                           secondsSpent: 3, response: "unkeyed", now: Date())
+        #expect(try await lab.ledger(1).answer(unkeyed.assignmentId, operatorId: operatorId, body: "{}", idempotencyKey: nil,
+                                               secondsSpent: 3, response: "x", now: Date()) != nil)
+        let otherBody = await #expect(throws: LabError.self) {
+            try await lab.ledger(1).answer(unkeyed.assignmentId, operatorId: operatorId, body: #"{"choice":"x"}"#, idempotencyKey: nil,
+                                           secondsSpent: 3, response: "{}", now: Date())
+        }
+        #expect(otherBody?.code == LabError.Code.alreadyAnswered)
     }
 
     @Test("a late answer is taken while its place is free, and refused once the place went to someone else")
@@ -218,6 +237,12 @@ struct WorkLedgerTests {
         #expect(refused?.code == LabError.Code.leaseExpired)
         #expect(try await other.ledger(0).renew(held.assignmentId, operatorId: other.operators[0], until: start.addingTimeInterval(90),
                                                 now: start.addingTimeInterval(12)) == .notLeased)
+        // The browser's retry of the refused answer is told the same.
+        let retried = await #expect(throws: LabError.self) {
+            try await other.ledger(1).answer(held.assignmentId, operatorId: other.operators[0], body: "{}", idempotencyKey: nil,
+                                             secondsSpent: 30, response: "{}", now: start.addingTimeInterval(12))
+        }
+        #expect(retried?.code == LabError.Code.leaseExpired)
         let answered = try await other.ledger(0).answer(taken.assignmentId, operatorId: other.operators[1], body: "{}", idempotencyKey: nil,
                                                         secondsSpent: 3, response: "{}", now: start.addingTimeInterval(13))
         guard case .taken = answered else { Issue.record("\(answered)"); return }

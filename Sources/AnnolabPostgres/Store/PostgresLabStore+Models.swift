@@ -53,7 +53,7 @@ extension PostgresLabStore {
         try await read { db in
             try await db.query(#"""
                 SELECT w."payloads", w."estimatedSeconds", w."attempts", i.* FROM "predictionWait" w JOIN "item" i ON i."id" = w."itemId"
-                WHERE w."projectId" = \#(projectId) ORDER BY w."itemId" LIMIT \#(Int64(limit))
+                WHERE w."projectId" = \#(projectId) ORDER BY w."itemId" LIMIT \#(Self.limit(limit))
                 """#, logger: logger).collect().map { row in
                 let cells = row.makeRandomAccess()
                 return WaitingPicture(item: try PostgresRecordDecoder.decode(Item.self, from: row),

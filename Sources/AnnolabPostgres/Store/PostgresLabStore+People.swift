@@ -73,7 +73,7 @@ extension PostgresLabStore {
         try await read { db in
             try await all(User.self, #"""
                 SELECT u.* FROM "user" u JOIN "operatorProfile" p ON p."operatorId" = u."id"
-                WHERE p."coachId" = \#(coachId) ORDER BY u."name" COLLATE "C"
+                WHERE p."coachId" = \#(coachId) ORDER BY u."name" COLLATE "C", u."id"
                 """#, on: db)
         }
     }
@@ -87,7 +87,7 @@ extension PostgresLabStore {
 
     /// Everyone in the lab, by role then name.
     public func allUsers() async throws -> [User] {
-        try await read { db in try await all(User.self, #"SELECT * FROM "user" ORDER BY "role" COLLATE "C", "name" COLLATE "C""#, on: db) }
+        try await read { db in try await all(User.self, #"SELECT * FROM "user" ORDER BY "role" COLLATE "C", "name" COLLATE "C", "id""#, on: db) }
     }
 
     /// Disables an account: it can no longer sign in, and every session and API token of the person is
@@ -97,8 +97,9 @@ extension PostgresLabStore {
             guard var user = try await one(User.self, #"SELECT * FROM "user" WHERE "id" = \#(id) FOR UPDATE"#, on: db) else {
                 throw LabError(.notFound, "user_not_found", "There is no person with id \(id) in the lab.")
             }
-            let hashes = try await db.query(#"DELETE FROM "apiToken" WHERE "userId" = \#(id) RETURNING "tokenHash""#, logger: logger)
-                .collect().map { try $0.decode(String.self) }.sorted()
+            let hashes = try await db.query(#"SELECT "tokenHash" FROM "apiToken" WHERE "userId" = \#(id) ORDER BY "id""#, logger: logger)
+                .collect().map { try $0.decode(String.self) }
+            try await db.query(#"DELETE FROM "apiToken" WHERE "userId" = \#(id)"#, logger: logger)
             let newly = user.disabledAt == nil
             if newly {
                 user.disabledAt = now
@@ -178,7 +179,7 @@ extension PostgresLabStore {
     /// The newest `limit` lines of the log, newest first, each with the person who made the change.
     public func auditLog(limit: Int = 100) async throws -> [(entry: AuditEntry, actor: User?)] {
         let lines: [(AuditEntry, User?)] = try await read { db in
-            let entries = try await all(AuditEntry.self, #"SELECT * FROM "auditLog" ORDER BY "id" DESC LIMIT \#(Int64(limit))"#, on: db)
+            let entries = try await all(AuditEntry.self, #"SELECT * FROM "auditLog" ORDER BY "id" DESC LIMIT \#(Self.limit(limit))"#, on: db)
             let ids = Array(Set(entries.compactMap(\.actorId)))
             let actors = try await all(User.self, #"SELECT * FROM "user" WHERE "id" = ANY(\#(ids)::bigint[])"#, on: db)
                 .reduce(into: [Int64: User]()) { $0[$1.id!] = $1 }

@@ -103,7 +103,7 @@ extension PostgresLabStore {
     public func answersInContext(operatorId: Int64, limit: Int = 500) async throws -> [AnswerInContext] {
         try await read { db in
             let mine = try await all(AnswerRecord.self, #"""
-                SELECT * FROM "answer" WHERE "operatorId" = \#(operatorId) ORDER BY "id" DESC LIMIT \#(Int64(limit))
+                SELECT * FROM "answer" WHERE "operatorId" = \#(operatorId) ORDER BY "id" DESC LIMIT \#(Self.limit(limit))
                 """#, on: db)
             let tasks = Array(Set(mine.map(\.microtaskId)))
             var kinds: [Int64: TaskKind] = [:]

@@ -49,7 +49,8 @@ public final class PostgresLabStore: Sendable {
             try await Self.migrate(client, logger: logger)
         } catch {
             running.cancel()
-            if let labError = error as? LabError { throw labError }
+            // A refusal made inside the migration's transaction comes back wrapped in the driver's error.
+            if let labError = ((error as? PostgresTransactionError)?.closureError ?? error) as? LabError { throw labError }
             throw LabError(.unavailable, "database_unreachable", "PostgreSQL at \(address) cannot be used: \(String(reflecting: error))")
         }
     }
@@ -64,9 +65,9 @@ public final class PostgresLabStore: Sendable {
             // One server at a time: the others wait here, then find the schema made.
             try await db.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
             var applied = Set<String>()
-            let quoted = "\"\(PostgresSchema.migrationTable)\""
-            let exists = try await db.query("SELECT to_regclass(\(quoted)) IS NOT NULL", logger: logger)
-                .collect().first?.decode(Bool.self) ?? false
+            let exists = try await db.query("""
+                SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(PostgresSchema.migrationTable))
+                """, logger: logger).collect().first?.decode(Bool.self) ?? false
             if exists {
                 let rows = try await db.query(PostgresQuery(unsafeSQL: "SELECT \"identifier\" FROM \"\(PostgresSchema.migrationTable)\""),
                                               logger: logger).collect()
@@ -88,10 +89,21 @@ public final class PostgresLabStore: Sendable {
     /// The key of the advisory lock held while migrating ("annolab" in ASCII).
     static let migrationLock: Int64 = 0x616e_6e6f_6c61_62
 
-    /// Runs reads on one connection, mapping database failures to a plain error.
+    /// Runs reads in one read-only transaction that sees one moment of the database (as a read of
+    /// ``LabStore`` sees one snapshot), mapping database failures to a plain error.
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
         } catch {
             throw failure(error)
         }
@@ -148,6 +160,9 @@ extension PostgresLabStore {
     func one<T: Decodable>(_ type: T.Type, _ query: PostgresQuery, on db: PostgresConnection) async throws -> T? {
         try await all(type, query, on: db).first
     }
+
+    /// A row limit as SQLite takes it: a negative one means no limit (PostgreSQL's LIMIT NULL).
+    static func limit(_ limit: Int) -> Int64? { limit < 0 ? nil : Int64(limit) }
 
     /// A number the query counts (its first column of its first row).
     func count(_ query: PostgresQuery, on db: PostgresConnection) async throws -> Int {
