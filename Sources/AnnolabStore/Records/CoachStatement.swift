@@ -25,6 +25,17 @@ public struct CoachStatement: Codable, Sendable, Equatable, FetchableRecord, Per
     public var changeRequest: String?
     public var changeRequestedAt: Date?
 
+    public init(operatorId: Int64, coachId: Int64?, body: String, writtenAt: Date, agreedAt: Date?, changeRequest: String?,
+                changeRequestedAt: Date?) {
+        self.operatorId = operatorId
+        self.coachId = coachId
+        self.body = body
+        self.writtenAt = writtenAt
+        self.agreedAt = agreedAt
+        self.changeRequest = changeRequest
+        self.changeRequestedAt = changeRequestedAt
+    }
+
     /// Whether the record may show this statement.
     public var isAgreed: Bool { agreedAt != nil }
 

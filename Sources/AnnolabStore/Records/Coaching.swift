@@ -15,6 +15,16 @@ public struct AlertRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     public var createdAt: Date
     public var acknowledgedAt: Date?
 
+    public init(id: Int64?, operatorId: Int64, kind: String, reason: String, data: String, createdAt: Date, acknowledgedAt: Date?) {
+        self.id = id
+        self.operatorId = operatorId
+        self.kind = kind
+        self.reason = reason
+        self.data = data
+        self.createdAt = createdAt
+        self.acknowledgedAt = acknowledgedAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
@@ -35,6 +45,14 @@ public struct NoteRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var coachId: Int64
     public var body: String
     public var createdAt: Date
+    public init(id: Int64?, operatorId: Int64, coachId: Int64, body: String, createdAt: Date) {
+        self.id = id
+        self.operatorId = operatorId
+        self.coachId = coachId
+        self.body = body
+        self.createdAt = createdAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
@@ -54,6 +72,15 @@ public struct MessageRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var body: String
     public var createdAt: Date
     public var readAt: Date?
+    public init(id: Int64?, operatorId: Int64, senderId: Int64?, body: String, createdAt: Date, readAt: Date?) {
+        self.id = id
+        self.operatorId = operatorId
+        self.senderId = senderId
+        self.body = body
+        self.createdAt = createdAt
+        self.readAt = readAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
@@ -77,6 +104,18 @@ public struct FeedbackRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var status: String
     public var decidedById: Int64?
     public var decidedAt: Date?
+    public init(id: Int64?, projectId: Int64, kind: String, body: String, createdAt: Date, status: String, decidedById: Int64?,
+                decidedAt: Date?) {
+        self.id = id
+        self.projectId = projectId
+        self.kind = kind
+        self.body = body
+        self.createdAt = createdAt
+        self.status = status
+        self.decidedById = decidedById
+        self.decidedAt = decidedAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
@@ -96,6 +135,15 @@ public struct CoachNotification: Codable, Sendable, Equatable, FetchableRecord, 
     public var kind: String
     public var createdAt: Date
     public var decidedAt: Date?
+    public init(id: Int64?, coachId: Int64, projectId: Int64, kind: String, createdAt: Date, decidedAt: Date?) {
+        self.id = id
+        self.coachId = coachId
+        self.projectId = projectId
+        self.kind = kind
+        self.createdAt = createdAt
+        self.decidedAt = decidedAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {

@@ -33,6 +33,21 @@ public struct InstructionRating: Codable, Sendable, Equatable, FetchableRecord, 
     public var decidedAt: Date?
     public var createdAt: Date
 
+    public init(id: Int64?, projectId: Int64, assignmentId: Int64?, operatorId: Int64?, instructionsVersion: Int, clear: Bool,
+                comment: String?, commentStatus: CommentStatus?, decidedById: Int64?, decidedAt: Date?, createdAt: Date) {
+        self.id = id
+        self.projectId = projectId
+        self.assignmentId = assignmentId
+        self.operatorId = operatorId
+        self.instructionsVersion = instructionsVersion
+        self.clear = clear
+        self.comment = comment
+        self.commentStatus = commentStatus
+        self.decidedById = decidedById
+        self.decidedAt = decidedAt
+        self.createdAt = createdAt
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
@@ -45,6 +60,16 @@ public struct PendingComment: Sendable, Equatable {
     public var clear: Bool
     public var text: String
     public var createdAt: Date
+
+    public init(id: Int64, projectId: Int64, projectName: String, instructionsVersion: Int, clear: Bool, text: String, createdAt: Date) {
+        self.id = id
+        self.projectId = projectId
+        self.projectName = projectName
+        self.instructionsVersion = instructionsVersion
+        self.clear = clear
+        self.text = text
+        self.createdAt = createdAt
+    }
 }
 
 /// How clear a project's instructions were found: per version, and the comments a coach passed.
@@ -53,6 +78,12 @@ public struct RatingSummary: Sendable, Equatable {
         public var version: Int
         public var ratings: Int
         public var unclear: Int
+
+        public init(version: Int, ratings: Int, unclear: Int) {
+            self.version = version
+            self.ratings = ratings
+            self.unclear = unclear
+        }
     }
 
     public struct Comment: Sendable, Equatable {
@@ -60,10 +91,22 @@ public struct RatingSummary: Sendable, Equatable {
         public var clear: Bool
         public var version: Int
         public var createdAt: Date
+
+        public init(text: String, clear: Bool, version: Int, createdAt: Date) {
+            self.text = text
+            self.clear = clear
+            self.version = version
+            self.createdAt = createdAt
+        }
     }
 
     public var versions: [Version]
     public var comments: [Comment]
+
+    public init(versions: [Version], comments: [Comment]) {
+        self.versions = versions
+        self.comments = comments
+    }
 }
 
 extension LabStore {
