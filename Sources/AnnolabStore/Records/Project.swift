@@ -57,6 +57,11 @@ public struct Project: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 public struct RemainingWork: Sendable, Equatable {
     public var answersNeeded: Int
     public var estimatedSeconds: Double
+
+    public init(answersNeeded: Int, estimatedSeconds: Double) {
+        self.answersNeeded = answersNeeded
+        self.estimatedSeconds = estimatedSeconds
+    }
 }
 
 /// How many microtasks a project has and how far the work is.
@@ -64,6 +69,12 @@ public struct ProjectProgress: Codable, Sendable, Equatable {
     public var microtasks: Int
     public var completed: Int
     public var inProgress: Int
+
+    public init(microtasks: Int, completed: Int, inProgress: Int) {
+        self.microtasks = microtasks
+        self.completed = completed
+        self.inProgress = inProgress
+    }
 }
 
 extension LabStore {
