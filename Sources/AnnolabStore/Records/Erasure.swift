@@ -8,6 +8,11 @@ public struct ErasureOutcome: Sendable, Equatable {
     /// The pseudonym account the answers now belong to; nothing links it to the person.
     public var pseudonymId: Int64
     public var answersMoved: Int
+
+    public init(pseudonymId: Int64, answersMoved: Int) {
+        self.pseudonymId = pseudonymId
+        self.answersMoved = answersMoved
+    }
 }
 
 extension LabStore {
