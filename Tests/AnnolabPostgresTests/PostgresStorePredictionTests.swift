@@ -85,6 +85,29 @@ struct PostgresStorePredictionTests {
                             == sqlite.recordAnswer(answer, required: 2, complete: complete))
             }
         }
+        // The exports' reads: the same items and box answers, in the same order.
+        let items = try await sqlite.readExportItems(projectId: project) { cursor in
+            var rows: [ExportItemRow] = []
+            while let row = try cursor.next() { rows.append(row) }
+            return rows
+        }
+        #expect(items.map(\.fileName) == ["a.png", "b.png"])
+        #expect(try await pg.readExportItems(projectId: project) { cursor in
+            var rows: [ExportItemRow] = []
+            while let row = try cursor.next() { rows.append(row) }
+            return rows
+        } == items)
+        let boxAnswers = try await sqlite.readExportBoxAnswers(projectId: project) { cursor in
+            var rows: [ExportBoxAnswerRow] = []
+            while let row = try cursor.next() { rows.append(row) }
+            return rows
+        }
+        #expect(boxAnswers.count == 2)
+        #expect(try await pg.readExportBoxAnswers(projectId: project) { cursor in
+            var rows: [ExportBoxAnswerRow] = []
+            while let row = try cursor.next() { rows.append(row) }
+            return rows
+        } == boxAnswers)
         let checks = try await sqlite.answeredChecks(projectId: project)
         let pgChecks = try await pg.answeredChecks(projectId: project)
         #expect(checks.count == 2 && checks.allSatisfy { $0.complete && $0.answers.count == 2 })

@@ -10,6 +10,13 @@ public struct ExportItemRow: Sendable, Equatable {
     public var fileName: String
     public var mediaPath: String
     public var meta: String
+
+    public init(id: Int64, fileName: String, mediaPath: String, meta: String) {
+        self.id = id
+        self.fileName = fileName
+        self.mediaPath = mediaPath
+        self.meta = meta
+    }
 }
 
 /// One operator's answer on an image-boxes microtask, as read from the store.
@@ -22,6 +29,14 @@ public struct ExportBoxAnswerRow: Sendable, Equatable {
     public var operatorId: Int64
     public var payload: Data
     public var body: Data
+
+    public init(itemId: Int64, microtaskId: Int64, operatorId: Int64, payload: Data, body: Data) {
+        self.itemId = itemId
+        self.microtaskId = microtaskId
+        self.operatorId = operatorId
+        self.payload = payload
+        self.body = body
+    }
 }
 
 /// The items of a project in id order, one at a time.
@@ -34,9 +49,16 @@ public struct ExportBoxAnswerRow: Sendable, Equatable {
 /// }
 /// ```
 public struct ExportItemCursor {
-    let rows: RowCursor
+    private var rows: RowCursor?
+    private var list: ArraySlice<ExportItemRow> = []
+
+    init(rows: RowCursor) { self.rows = rows }
+
+    /// A cursor over rows already read (a store whose rows do not come as a SQLite cursor).
+    public init(list: [ExportItemRow]) { self.list = list[...] }
 
     public mutating func next() throws -> ExportItemRow? {
+        guard let rows else { return list.popFirst() }
         guard let row = try rows.next() else { return nil }
         return ExportItemRow(id: row[0], fileName: row[1], mediaPath: row[2], meta: row[3])
     }
@@ -45,9 +67,16 @@ public struct ExportItemCursor {
 /// The non-gold answers on a project's non-gold image-boxes microtasks, grouped by picture:
 /// ordered by item id, then microtask id, then answer time and id (the order consensus reads them in).
 public struct ExportBoxAnswerCursor {
-    let rows: RowCursor
+    private var rows: RowCursor?
+    private var list: ArraySlice<ExportBoxAnswerRow> = []
+
+    init(rows: RowCursor) { self.rows = rows }
+
+    /// A cursor over rows already read (a store whose rows do not come as a SQLite cursor).
+    public init(list: [ExportBoxAnswerRow]) { self.list = list[...] }
 
     public mutating func next() throws -> ExportBoxAnswerRow? {
+        guard let rows else { return list.popFirst() }
         guard let row = try rows.next() else { return nil }
         return ExportBoxAnswerRow(itemId: row[0], microtaskId: row[1], operatorId: row[2],
                                   payload: row[3], body: row[4])
