@@ -8,7 +8,7 @@ import GRDB
 import Testing
 
 /// The built `annolab` program, next to the test bundle.
-private let annolabProgram: URL = {
+let annolabProgram: URL = {
     var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     for _ in 0..<4 {
         folder.deleteLastPathComponent()

@@ -1,5 +1,6 @@
 // `annolab serve`: runs the lab on a data folder.
 import AnnolabCore
+import AnnolabPostgres
 import AnnolabServer
 import AnnolabStore
 import ArgumentParser
@@ -9,11 +10,15 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the lab's server on a data folder (embedded SQLite)."
+        abstract: "Run the lab's server on a data folder (embedded SQLite), or on PostgreSQL with --database."
     )
 
     @Option(help: "The data folder; it is made when missing.")
     var data: String
+
+    @Option(help: ArgumentHelp("Keep the lab in this PostgreSQL database instead of SQLite (also ANNOLAB_DATABASE); media stay in --data.",
+                               valueName: "postgres://user@host:port/db"))
+    var database: String?
 
     @OptionGroup var listen: ListenOptions
 
@@ -45,13 +50,38 @@ struct ServeCommand: AsyncParsableCommand {
             do { try tls?.check() } catch let error as LabError { throw CommandFailure(description: error.message) }
         default: throw CommandFailure(description: "Give both --tls-certificate and --tls-key, or neither.")
         }
-        let store = try LabStore(folder: URL(fileURLWithPath: data))
+        let store = try await openStore()
         let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: .init(
             host: listen.host, port: listen.port, secureCookies: secureCookies, tls: tls, logLevel: level, maxUploadBytes: maxUploadMb << 20))
         let host = listen.host
         let scheme = tls == nil ? "http" : "https"
+        let place = database == nil && ProcessInfo.processInfo.environment["ANNOLAB_DATABASE"].map(\.isEmpty) != false
+            ? store.folder.path : "\(store.folder.path) and PostgreSQL"
         try await server.run { port in
-            say("Annolab is serving \(store.folder.path) at \(scheme)://\(host):\(port)/")
+            say("Annolab is serving \(place) at \(scheme)://\(host):\(port)/")
+        }
+        (store as? PostgresLabStore)?.close()
+    }
+
+    /// SQLite in the data folder, or the PostgreSQL database of --database (or ANNOLAB_DATABASE), which
+    /// only one server serves at a time for now: a second is refused while the first runs.
+    func openStore() async throws -> any LabStoring {
+        let folder = URL(fileURLWithPath: data)
+        guard let address = database ?? ProcessInfo.processInfo.environment["ANNOLAB_DATABASE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return try LabStore(folder: folder)
+        }
+        do {
+            let store = try await PostgresLabStore(address: try PostgresAddress(address), folder: folder,
+                                                   logger: Logger(label: "annolab.postgres"))
+            do {
+                try await store.claimSoleServer()
+            } catch {
+                store.close()
+                throw error
+            }
+            return store
+        } catch let error as LabError {
+            throw CommandFailure(description: error.message)
         }
     }
 }
