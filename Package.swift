@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "AnnolabServerTests",
             dependencies: [
-                "AnnolabServer", "AnnolabMedia", "CZlib",
+                "AnnolabServer", "AnnolabMedia", "AnnolabPostgres", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -102,7 +102,7 @@ final class ProgrammeLab: Sendable {
     let operatorA: String
     let operatorB: String
 
-    var store: LabStore { lab.store }
+    var store: any LabStoring { lab.store }
 
     static func start() async throws -> ProgrammeLab {
         let lab = try await RunningLab.start()
@@ -126,7 +126,7 @@ final class ProgrammeLab: Sendable {
         self.operatorB = operatorB
     }
 
-    static func session(_ store: LabStore, _ user: User) async throws -> String {
+    static func session(_ store: any LabStoring, _ user: User) async throws -> String {
         let token = Tokens.newToken()
         try await store.storeToken(userId: try #require(user.id), tokenHash: Tokens.hash(token), kind: .session,
                                    expiresAt: Date().addingTimeInterval(3600), now: Date())

@@ -59,10 +59,12 @@ start() {
   fi
   as_owner "$bin/initdb" -D "$dir/data" -U annolab --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; stop "$dir"; exit 1; }
+  # A lab's store makes its whole schema in one transaction (some 200 locks); the server tests on
+  # PostgreSQL open dozens of labs at once, more than the default lock table holds.
   for attempt in 1 2 3; do
     port=$(free_port)
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null 2>&1; then
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c max_locks_per_transaction=256" start >/dev/null 2>&1; then
       break
     fi
     # A start that timed out may still be coming up: stop it before the next port is tried.

@@ -37,7 +37,7 @@ struct PredictionLab {
         return PredictionLab(lab: lab, client: client, operators: operators, projectId: try #require(created.json["id"] as? Int))
     }
 
-    static func session(_ store: LabStore, _ user: User) async throws -> String {
+    static func session(_ store: any LabStoring, _ user: User) async throws -> String {
         let token = Tokens.newToken()
         try await store.storeToken(userId: try #require(user.id), tokenHash: Tokens.hash(token), kind: .session,
                                    expiresAt: Date().addingTimeInterval(3600), now: Date())

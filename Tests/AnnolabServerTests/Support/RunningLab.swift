@@ -1,11 +1,13 @@
 // A real lab server on a loopback port, with a small HTTP client, for server tests.
 import AnnolabCore
+import AnnolabPostgres
 import AnnolabServer
 import AnnolabStore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Logging
 
 /// The repository's root folder, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -35,16 +37,35 @@ struct HTTPResult: Sendable {
 }
 
 /// A lab server running in this process on 127.0.0.1 and an ephemeral port.
+///
+/// The store is SQLite in a temporary folder, or with `ANNOLAB_TEST_STORE=postgres` a fresh PostgreSQL
+/// database on the cluster of `ANNOLAB_TEST_POSTGRES` (media in the temporary folder): the one switch
+/// that runs the server tests on either store.
 final class RunningLab: Sendable {
     let server: LabServer
-    let store: LabStore
+    let store: any LabStoring
+    /// The SQLite store, for the few tests about SQLite's own file and plans; nil on PostgreSQL.
+    let sqlite: LabStore?
+    /// The PostgreSQL database made for this lab, dropped when it stops.
+    private let database: String?
     let baseURL: URL
     private let task: Task<Void, any Error>
     private let session: URLSession
 
     static func start(demo: Bool = false, clock: any LabClock = SystemClock(), maxUploadBytes: Int? = nil,
                       secureCookies: Bool = false) async throws -> RunningLab {
-        let store = try LabStore(folder: temporaryFolder())
+        let folder = temporaryFolder()
+        let store: any LabStoring
+        let database: String?
+        if onPostgres {
+            let address = try TestDatabase.fresh()
+            database = address
+            store = try await PostgresLabStore(address: try PostgresAddress(address + "?sslmode=disable"), folder: folder, connections: 8,
+                                               logger: Logger(label: "annolab.test.store"))
+        } else {
+            store = try LabStore(folder: folder)
+            database = nil
+        }
         if demo { _ = try await DemoLab.seedIfEmpty(store: store) }
         let server = try await LabServer.open(store: store, clock: clock, options: .init(
             host: "127.0.0.1", port: 0,
@@ -58,12 +79,14 @@ final class RunningLab: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return RunningLab(server: server, store: store, port: port, task: task)
+        return RunningLab(server: server, store: store, database: database, port: port, task: task)
     }
 
-    private init(server: LabServer, store: LabStore, port: Int, task: Task<Void, any Error>) {
+    private init(server: LabServer, store: any LabStoring, database: String?, port: Int, task: Task<Void, any Error>) {
         self.server = server
         self.store = store
+        self.sqlite = store as? LabStore
+        self.database = database
         self.baseURL = URL(string: "http://127.0.0.1:\(port)")!
         self.task = task
         let configuration = URLSessionConfiguration.ephemeral
@@ -75,6 +98,21 @@ final class RunningLab: Sendable {
     func stop() async {
         task.cancel()
         _ = await task.result
+        (store as? PostgresLabStore)?.close()
+        if let database { TestDatabase.drop(database) }
+    }
+
+    /// Whether the server tests run on PostgreSQL (`ANNOLAB_TEST_STORE=postgres`).
+    static var onPostgres: Bool { ProcessInfo.processInfo.environment["ANNOLAB_TEST_STORE"] == "postgres" }
+
+    /// The SQLite store, for a test about SQLite's own file or plans; such a test fails on PostgreSQL, saying why.
+    var sqliteStore: LabStore {
+        get throws {
+            guard let sqlite else {
+                throw LabError(.internalFailure, "sqlite_only", "This test reads SQLite's own file or plans; it runs on SQLite only.")
+            }
+            return sqlite
+        }
     }
 
     /// Sends one request; `json` is encoded as the body, `token` as a bearer token.
