@@ -91,3 +91,10 @@ public struct PostgresEventRelay: Sendable {
         }
     }
 }
+
+extension PostgresLabStore {
+    /// The relay of coach events among the servers on this store's database.
+    public func eventRelay(logger: Logger) -> PostgresEventRelay {
+        PostgresEventRelay(client: client, logger: logger)
+    }
+}

@@ -31,6 +31,8 @@ public struct LabServer: Sendable {
         public var logLevel: Logger.Level
         /// The largest upload taken in one request.
         public var maxUploadBytes: Int
+        /// How long a served microtask stays reserved for its operator, in seconds.
+        public var leaseSeconds: TimeInterval = 600
 
         public init(host: String = "127.0.0.1", port: Int = 8080, webFolder: URL? = nil, tasksFolder: URL? = nil,
                     secureCookies: Bool = false, tls: TLSFiles? = nil, logLevel: Logger.Level = .info,
@@ -72,7 +74,7 @@ public struct LabServer: Sendable {
     public static func open(store: any LabStoring, clock: any LabClock = SystemClock(), options: Options) async throws -> LabServer {
         FreedMemory.keep()
         let templates = try TemplateCatalog.load(from: options.tasksFolder)
-        let engine = try await LabEngine.start(store: store, clock: clock)
+        let engine = try await LabEngine.start(store: store, clock: clock, leaseLength: options.leaseSeconds)
         try await engine.useLadder(try SkillLadder.loadIfPresent(from: options.tasksFolder))
         let monitor = CoachMonitor(store: store, engine: engine)
         try await monitor.load()

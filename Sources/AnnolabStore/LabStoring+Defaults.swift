@@ -27,6 +27,13 @@ extension LabStoring {
         try await recordAnswer(answer, required: required, complete: complete, expired: [])
     }
 
+    /// A store of one server: its queue decides, and the store only records.
+    public var sharedByServers: Bool { false }
+
+    public func recordSharedAnswer(_ answer: AnswerRecord, decide: AnswerDecision) async throws -> SharedAnswerCount {
+        throw LabError(.internalFailure, "not_shared", "This lab's store is used by one server; its answers are counted by the server.")
+    }
+
     public func closeAssignment(id: Int64, state: Assignment.State, at now: Date) async throws {
         try await closeAssignment(id: id, state: state, reason: nil, at: now)
     }

@@ -47,6 +47,12 @@ public protocol LabStoring: AnyObject, Sendable {
     /// Stores an answer, closes its assignment and counts it on the microtask, as one write of a group
     /// commit.
     func recordAnswer(_ answer: AnswerRecord, required: Int, complete: Bool, expired: [Int64]) async throws -> AnswerRecord
+    /// Whether other servers lease and answer on this store at the same time (``PlacesTaken``): then
+    /// `lease` refuses a microtask whose places are taken, and answers go through ``recordSharedAnswer``.
+    var sharedByServers: Bool { get }
+    /// Stores an answer counted under the microtask's lock against every answer it has: refused
+    /// `lease_expired` when its place went to someone else or the microtask is finished.
+    func recordSharedAnswer(_ answer: AnswerRecord, decide: AnswerDecision) async throws -> SharedAnswerCount
     /// Closes an assignment without an answer: skipped by the operator, released, or expired.
     func closeAssignment(id: Int64, state: Assignment.State, reason: String?, at now: Date) async throws
     /// Extends a lease (the browser renews a preloaded task).

@@ -1,4 +1,4 @@
-// The demo lab moved by `annolab migrate` is served from PostgreSQL by `annolab serve --database`, one server at a time.
+// The demo lab moved by `annolab migrate` is served from PostgreSQL by `annolab serve --database`.
 import AnnolabCore
 import AnnolabServer
 import AnnolabStore
@@ -7,9 +7,12 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `annolab serve` running as a child, and the address it printed.
-private final class ServingProgram: @unchecked Sendable {
+final class ServingProgram: @unchecked Sendable {
     let child = ChildProcess()
     let base: URL
     private let output: Pipe
@@ -42,22 +45,41 @@ private final class ServingProgram: @unchecked Sendable {
         child.waitUntilExit()
     }
 
+    /// Ends the server at once, as a crash would: no shutdown, nothing flushed.
+    func kill() {
+        _ = Glibc.kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+    }
+
+    /// Connections enough for many operators at once (URLSession's default is a few per host).
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 64
+        configuration.timeoutIntervalForRequest = 60
+        return URLSession(configuration: configuration)
+    }()
+
     /// One request; the status and the JSON answer.
     func call(_ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil) async throws -> (Int, [String: Any]) {
+        let (status, data) = try await raw(method, path, token: token, body: body)
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    /// One request; the status and the answer's bytes.
+    func raw(_ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil) async throws -> (Int, Data) {
         var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+        let (data, response) = try await Self.session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 }
 
 @Suite("A lab moved into PostgreSQL is served from it", .serialized)
 struct MigratedLabServesTests {
-    @Test("the migrated demo lab serves: an operator signs in, starts a shift, gets a task and answers it, stored in PostgreSQL; a second server is refused")
+    @Test("the migrated demo lab serves: an operator signs in, starts a shift, gets a task and answers it, stored in PostgreSQL")
     func migratedLabServes() async throws {
         let postgres = try TestPostgres()
         let address = try postgres.freshDatabase()
@@ -103,11 +125,5 @@ struct MigratedLabServesTests {
         let (again, repeated) = try await server.call("POST", "/api/v1/assignments/\(assignment)/answer", token: token,
                                                       body: ["answer": answer, "idempotencyKey": "served-from-postgres"])
         #expect(again == 200, "\(repeated)")
-
-        // A second server on the same database is refused while the first serves.
-        let second = try TestPostgres.runChild(annolabProgram.path, ["serve", "--database", address + "?sslmode=disable", "--data", data.path,
-                                                                     "--port", "0", "--log-level", "warning"])
-        #expect(second.status != 0)
-        #expect(second.err.contains("Another Annolab server already serves this database"), "\(second.err)")
     }
 }

@@ -7,22 +7,6 @@ import PostgresNIO
 extension PostgresLabStore {
     // MARK: Leases and answers
 
-    /// Stores a new lease. Fails when this operator already had this microtask. With `withTask`, also
-    /// reads the microtask's payload and overlap in the same transaction.
-    public func lease(microtaskId: Int64, operatorId: Int64, at now: Date, until expiry: Date,
-                      withTask: Bool = false) async throws -> LeasedMicrotask {
-        try await write { db in
-            var assignment = Assignment(id: nil, microtaskId: microtaskId, operatorId: operatorId, leasedAt: now,
-                                        leaseExpiresAt: expiry, state: .leased, skipReason: nil, finishedAt: nil)
-            assignment.id = try await insert(assignment, into: Assignment.databaseTableName, on: db)
-            guard withTask else { return LeasedMicrotask(assignment: assignment, payload: nil, requiredAnswers: nil) }
-            let rows = try await db.query(#"SELECT "payload", "requiredAnswers" FROM "microtask" WHERE "id" = \#(microtaskId)"#,
-                                          logger: logger).collect()
-            let found = try rows.first?.decode((String, Int64).self)
-            return LeasedMicrotask(assignment: assignment, payload: found?.0, requiredAnswers: found.map { Int($0.1) })
-        }
-    }
-
     public func assignment(id: Int64) async throws -> Assignment? {
         try await read { db in try await one(Assignment.self, #"SELECT * FROM "assignment" WHERE "id" = \#(id)"#, on: db) }
     }

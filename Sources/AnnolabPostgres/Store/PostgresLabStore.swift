@@ -27,8 +27,6 @@ public final class PostgresLabStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
-    /// The connection that holds this server's claim on the database (``claimSoleServer()``).
-    let sole = Mutex<Task<Void, Never>?>(nil)
 
     /// PostgreSQL has no group commit here: each write is its own transaction.
     public var lastCommitBatchSize: Int { 0 }
@@ -60,7 +58,6 @@ public final class PostgresLabStore: Sendable {
 
     /// Ends the connections.
     public func close() {
-        sole.withLock { $0?.cancel() }
         running.cancel()
     }
 
@@ -117,6 +114,10 @@ public final class PostgresLabStore: Sendable {
     func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            // Another server's operators hold the places: the engine looks further, so it passes as it is.
+            if let taken = error.closureError as? PlacesTaken { throw taken }
+            throw failure(error)
         } catch {
             throw failure(error)
         }
@@ -186,42 +187,5 @@ extension PostgresLabStore {
     /// Inserts a record of a table whose key is not a generated id.
     func insertKeyed(_ record: some Encodable, into table: String, on db: PostgresConnection) async throws {
         try await db.query(try PostgresRecordEncoder.insert(record, into: table), logger: logger)
-    }
-}
-
-extension PostgresLabStore {
-    /// The key of the advisory lock a serving server holds for its whole run ("annoserv" in ASCII).
-    static let servingLock: Int64 = 0x616e_6e6f_7365_7276
-
-    /// Claims the database for this server alone, for as long as the store is open: each server keeps its
-    /// queue of work in memory, so two on one database could give a microtask more people than its overlap.
-    /// A second server is refused while the first runs; the claim ends with the first's connection, also
-    /// when it is killed.
-    public func claimSoleServer() async throws {
-        let (claimed, continuation) = AsyncStream<Bool>.makeStream()
-        let client = self.client
-        let logger = self.logger
-        let holder = Task {
-            do {
-                try await client.withConnection { connection in
-                    let got = try await connection.query("SELECT pg_try_advisory_lock(\(Self.servingLock))", logger: logger)
-                        .collect().first?.decode(Bool.self) ?? false
-                    continuation.yield(got)
-                    guard got else { return }
-                    // Held until the store closes (this task is cancelled) or the connection ends.
-                    while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
-                }
-            } catch {
-                continuation.yield(false)
-            }
-            continuation.finish()
-        }
-        sole.withLock { $0 = holder }
-        var iterator = claimed.makeAsyncIterator()
-        guard await iterator.next() == true else {
-            holder.cancel()
-            throw LabError(.conflict, "database_in_use",
-                           "Another Annolab server already serves this database. Several servers on one database are not built yet: stop the other one first.")
-        }
     }
 }

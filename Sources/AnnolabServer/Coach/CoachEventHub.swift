@@ -27,6 +27,9 @@ final class CoachEventHub: Sendable {
     }
 
     private let subscribers = Mutex<[UUID: Subscriber]>([:])
+    /// Where this server's events also go when several servers share one store: to the others, whose
+    /// coaches may be the ones listening (see ``CoachMonitor/shareEvents(publish:)``).
+    private let relay = Mutex<(@Sendable (Int64, String) -> Void)?>(nil)
     let logger: Logger
 
     init(logger: Logger) {
@@ -57,8 +60,21 @@ final class CoachEventHub: Sendable {
         for continuation in all { continuation.finish() }
     }
 
+    /// Whether anyone may be listening to this coach: with other servers, a coach connected there may be.
     func hasSubscribers(coachId: Int64) -> Bool {
-        subscribers.withLock { $0.values.contains { $0.coachId == coachId } }
+        if relay.withLock({ $0 != nil }) { return true }
+        return subscribers.withLock { $0.values.contains { $0.coachId == coachId } }
+    }
+
+    /// Sends every event also through `publish`, to the other servers of the lab.
+    func relayEvents(through publish: @escaping @Sendable (Int64, String) -> Void) {
+        relay.withLock { $0 = publish }
+    }
+
+    /// An event another server sent, written into this server's streams of that coach.
+    func deliver(_ text: String, toCoach coachId: Int64) {
+        let targets = subscribers.withLock { $0.values.filter { $0.coachId == coachId }.map(\.continuation) }
+        for continuation in targets { continuation.yield(text) }
     }
 
     /// Sends one event, its value encoded once as the event's JSON data, to every stream of one coach.
@@ -71,8 +87,8 @@ final class CoachEventHub: Sendable {
             return
         }
         let text = "event: \(event.rawValue)\ndata: \(String(decoding: json, as: UTF8.self))\n\n"
-        let targets = subscribers.withLock { $0.values.filter { $0.coachId == coachId }.map(\.continuation) }
-        for continuation in targets { continuation.yield(text) }
+        deliver(text, toCoach: coachId)
+        relay.withLock { $0 }?(coachId, text)
     }
 
     /// Keep-alive comments, so proxies and browsers keep the stream open.

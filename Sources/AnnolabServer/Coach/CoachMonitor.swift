@@ -90,6 +90,18 @@ public final class CoachMonitor: Service, Sendable {
         events.unsubscribe(id)
     }
 
+    /// With several servers on one store: every event this server sends its coaches also goes to
+    /// `publish` (coach id, the event's text), for the other servers; and the cards of operators
+    /// working here are sent whether or not their coach is connected here.
+    public func shareEvents(publish: @escaping @Sendable (Int64, String) -> Void) {
+        events.relayEvents(through: publish)
+    }
+
+    /// An event another server of the lab sent: written into this server's streams of that coach.
+    public func deliverShared(_ text: String, toCoach coachId: Int64) {
+        events.deliver(text, toCoach: coachId)
+    }
+
     // MARK: Running
 
     public func run() async throws {

@@ -50,6 +50,13 @@ extension LabEngine {
         case .answering(let lease, let task, let project):
             do {
                 return try await accept(lease: lease, task: task, project: project, raw: raw, key: idempotencyKey, now: now)
+            } catch let error as LabError where error.code == .alreadyAnswered {
+                // Sent to two servers at once: the other one stored it first, so this is a repeat.
+                queue.cancelAnswer(assignmentId: assignmentId, now: now)
+                guard let stored = try await store.answer(assignmentId: assignmentId), stored.operatorId == operatorId else {
+                    throw error
+                }
+                return try replay(stored, answer: raw, key: idempotencyKey)
             } catch {
                 queue.cancelAnswer(assignmentId: assignmentId, now: now)
                 throw error
@@ -98,18 +105,6 @@ extension LabEngine {
         }
         let answer = try raw.validated(kind: task.kind, payload: task.payload, labels: project.labels)
         let feedback = try await goldFeedback(on: task, answer: answer)
-        // Decided in the queue, in the order answers arrive, so that answers given at the same
-        // moment each see the others.
-        let adaptive = self.adaptive
-        let counted = queue.countAnswer(assignmentId: lease.assignmentId, answer: answer, now: now) { task, answers in
-            adaptive.decide(kind: task.kind, answers: answers, required: task.required, overlap: project.overlap,
-                            maximum: project.adaptiveMax, labels: project.labels, payload: task.payload)
-        }
-        guard let counted else {
-            try await endLease(lease.assignmentId, as: .released, now: now)
-            throw LabError(.conflict, .leaseExpired,
-                           "Enough people answered this task while you worked on it, so your answer is not needed. Nothing is lost: ask for the next task.")
-        }
         let receipt = AnswerReceipt(feedback: feedback)
         // The reply is encoded here once: stored with the answer for repeats, and sent as it is.
         let response = try receipt.json(encoder: LabJSON.encoder)
@@ -117,13 +112,9 @@ extension LabEngine {
                                   body: String(decoding: try JSONEncoder().encode(answer), as: UTF8.self),
                                   idempotencyKey: key, secondsSpent: min(now.timeIntervalSince(lease.leasedAt), leaseLength),
                                   createdAt: now, response: response, isGold: task.isGold, goldCorrect: feedback?.correct)
-        do {
-            _ = try await store.recordAnswer(record, required: counted.required, complete: counted.done, expired: counted.expired)
-        } catch {
-            queue.uncountAnswer(assignmentId: lease.assignmentId, answer: answer, now: now)
-            throw error
-        }
-        queue.finishAnswer(assignmentId: lease.assignmentId, now: now)
+        let counted = store.sharedByServers && !task.isGold
+            ? try await countShared(record, lease: lease, task: task, project: project, now: now)
+            : try await countHere(record, answer: answer, lease: lease, project: project, now: now)
         let blockEnd = deadline.addingTimeInterval(-grace)
         notify(lease.operatorId, .answered(secondsPastBlockEnd: now > blockEnd ? now.timeIntervalSince(blockEnd) : nil))
         if task.isGold {

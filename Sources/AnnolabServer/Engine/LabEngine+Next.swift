@@ -71,7 +71,8 @@ extension LabEngine {
         }
         let reviewer = try await isReviewer(operatorId: operatorId)
         let expiry = now.addingTimeInterval(leaseLength)
-        for _ in 0..<8 {
+        // With servers sharing the store, another server's operators may hold places this queue thinks free.
+        for _ in 0..<(store.sharedByServers ? 32 : 8) {
             let excluded = excludedProjects.withLock { $0[operatorId] ?? [] }
             guard let reservation = queue.reserve(operatorId: operatorId, kinds: kinds, now: now, leaseUntil: expiry,
                                                   excluded: excluded, practice: practice, onlyPractice: onlyPractice,
@@ -87,6 +88,10 @@ extension LabEngine {
             } catch let error as LabError where error.kind == .conflict {
                 // The store says this operator already had it: leave it and look further.
                 queue.cancel(taskId: reservation.taskId, operatorId: operatorId, hadIt: true, now: now)
+                continue
+            } catch let taken as PlacesTaken {
+                // Another server's operators hold its places (a store shared by several servers).
+                queue.heldElsewhere(taskId: reservation.taskId, operatorId: operatorId, freeAt: taken.freeAt, now: now)
                 continue
             } catch {
                 queue.cancel(taskId: reservation.taskId, operatorId: operatorId, hadIt: false, now: now)

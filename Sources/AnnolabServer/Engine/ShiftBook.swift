@@ -33,8 +33,19 @@ final class ShiftBook: Sendable {
     }
 
     /// The operator's latest shift, or nil when they never had one.
+    /// With servers sharing the store, another server may have changed the shift (an extra pause, its
+    /// end): the stored shift and its pauses are read again each time, the day's earlier work is kept.
     func snapshot(operatorId: Int64) async throws -> ShiftSnapshot? {
-        if let cached = cache.withLock({ $0[operatorId] }) { return cached }
+        let cached = cache.withLock { $0[operatorId] }
+        if let cached, !store.sharedByServers { return cached }
+        if case .some(.some(let known)) = cached, let shift = try await store.latestShift(operatorId: operatorId),
+           shift.id == known.shift.id {
+            let pauses = try await store.extraPauses(shiftId: try shift.id.required("shift"))
+                .map { ExtraPause(start: $0.startedAt, end: $0.endedAt) }
+            let fresh = ShiftSnapshot(shift: shift, extraPauses: pauses, workedEarlierToday: known.workedEarlierToday)
+            cache.withLock { $0[operatorId] = .some(fresh) }
+            return fresh
+        }
         let snapshot = try await load(operatorId: operatorId)
         cache.withLock { $0[operatorId] = .some(snapshot) }
         return snapshot

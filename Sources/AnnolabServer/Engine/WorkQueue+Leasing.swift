@@ -37,7 +37,7 @@ extension WorkQueue {
                 let reviewTask = reviewer ? state.pickReview(project, operatorId: operatorId, now: now) : nil
                 let practiceTask = practice.isEmpty ? nil : state.pickPractice(project, operatorId: operatorId, kinds: practice)
                 guard let task = reviewTask ?? practiceTask
-                        ?? (onlyPractice ? nil : state.pickWork(project, operatorId: operatorId, kinds: kinds))
+                        ?? (onlyPractice ? nil : state.pickWork(project, operatorId: operatorId, kinds: kinds, now: now))
                 else { continue }
                 task.holds[operatorId] = .init(expiresAt: leaseUntil, assignmentId: nil)
                 task.had.insert(operatorId)
@@ -139,18 +139,19 @@ extension WorkQueue.State {
     }
 
     /// Gold at the project's rate, then started microtasks before new ones.
-    mutating func pickWork(_ project: WorkQueue.ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>) -> WorkQueue.ActiveTask? {
+    mutating func pickWork(_ project: WorkQueue.ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>,
+                           now: Date) -> WorkQueue.ActiveTask? {
         pickGold(project, operatorId: operatorId, kinds: kinds)
-            ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: WorkQueue.openScanLimit)
+            ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: WorkQueue.openScanLimit, now: now)
             ?? pickFresh(project, kinds: kinds)
-            ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: .max)
+            ?? pickOpen(project, operatorId: operatorId, kinds: kinds, limit: .max, now: now)
     }
 
     /// A reviewer's microtask this operator did not answer before, with its one place free.
     func pickReview(_ project: WorkQueue.ProjectQueue, operatorId: Int64, now: Date) -> WorkQueue.ActiveTask? {
         for id in project.reviews {
             guard let task = active[id], !task.done, !task.had.contains(operatorId),
-                  task.answers.isEmpty, task.liveHolds(now: now) == 0 else { continue }
+                  task.answers.isEmpty, task.liveHolds(now: now) == 0, task.servable(now: now) else { continue }
             return task
         }
         return nil
@@ -181,9 +182,10 @@ extension WorkQueue.State {
 
     /// The first started microtask with a free place that this operator has not had, looking at `limit` at most.
     func pickOpen(_ project: WorkQueue.ProjectQueue, operatorId: Int64, kinds: Set<TaskKind>,
-                  limit: Int) -> WorkQueue.ActiveTask? {
+                  limit: Int, now: Date) -> WorkQueue.ActiveTask? {
         for id in project.open.ids.prefix(limit) {
-            guard let task = active[id], !task.had.contains(operatorId), Self.allowed(task.kind, kinds) else { continue }
+            guard let task = active[id], !task.had.contains(operatorId), Self.allowed(task.kind, kinds),
+                  task.servable(now: now) else { continue }
             return task
         }
         return nil

@@ -79,6 +79,9 @@ final class WorkQueue: Sendable {
         var payload: Payload?
         /// In its project's `open` set: not done, and a place is free.
         var isOpen = false
+        /// With a store shared by several servers: others hold its places until then (the store said so
+        /// when a lease was refused), so it is not proposed again before.
+        var heldElsewhereUntil: Date?
 
         init(id: Int64, projectId: Int64, kind: TaskKind, isGold: Bool, required: Int, payload: Payload?) {
             self.id = id
@@ -87,6 +90,11 @@ final class WorkQueue: Sendable {
             self.isGold = isGold
             self.required = required
             self.payload = payload
+        }
+
+        /// Whether the store may still take a lease on it now, as far as this server knows.
+        func servable(now: Date) -> Bool {
+            heldElsewhereUntil.map { $0 <= now } ?? true
         }
 
         func liveHolds(now: Date, except operatorId: Int64? = nil) -> Int {

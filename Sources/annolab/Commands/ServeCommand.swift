@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest upload taken in one request, in MB; larger uploads get 413.")
     var maxUploadMb: Int = 4096
 
+    @Option(help: "How long a served task stays reserved for its operator, in seconds (10 to 3600); then someone else may get it.")
+    var leaseSeconds = 600
+
     @Option(help: "How much to log: trace, debug, info (every request), notice, warning, error.")
     var logLevel: String = "info"
 
@@ -42,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure(description: "The log level '\(logLevel)' is not known. Use trace, debug, info, notice, warning or error.")
         }
         guard maxUploadMb >= 1 else { throw CommandFailure(description: "--max-upload-mb must be at least 1.") }
+        guard (10...3600).contains(leaseSeconds) else { throw CommandFailure(description: "--lease-seconds must be from 10 to 3600.") }
         var tls: TLSFiles?
         switch (tlsCertificate, tlsKey) {
         case (nil, nil): tls = nil
@@ -51,8 +55,13 @@ struct ServeCommand: AsyncParsableCommand {
         default: throw CommandFailure(description: "Give both --tls-certificate and --tls-key, or neither.")
         }
         let store = try await openStore()
-        let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: .init(
-            host: listen.host, port: listen.port, secureCookies: secureCookies, tls: tls, logLevel: level, maxUploadBytes: maxUploadMb << 20))
+        var options = LabServer.Options(host: listen.host, port: listen.port, secureCookies: secureCookies, tls: tls, logLevel: level,
+                                        maxUploadBytes: maxUploadMb << 20)
+        options.leaseSeconds = TimeInterval(leaseSeconds)
+        let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: options)
+        // Other servers may serve the same PostgreSQL: coaches' events go to them and come from them.
+        let listening = (store as? PostgresLabStore).map { Self.shareCoachEvents(store: $0, monitor: server.monitor) }
+        defer { listening?.cancel() }
         let host = listen.host
         let scheme = tls == nil ? "http" : "https"
         let place = database == nil && ProcessInfo.processInfo.environment["ANNOLAB_DATABASE"].map(\.isEmpty) != false
@@ -63,23 +72,39 @@ struct ServeCommand: AsyncParsableCommand {
         (store as? PostgresLabStore)?.close()
     }
 
+    /// Passes this server's coach events to the other servers on the database (LISTEN/NOTIFY), and
+    /// theirs to this server's coaches; the listening task runs until it is cancelled.
+    static func shareCoachEvents(store: PostgresLabStore, monitor: CoachMonitor) -> Task<Void, Never> {
+        let logger = Logger(label: "annolab.coach-relay")
+        let relay = store.eventRelay(logger: logger)
+        // Published one after the other, in the order they were sent, so that a coach never sees an older card last.
+        let (outgoing, continuation) = AsyncStream<(Int64, String)>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        monitor.shareEvents { coachId, text in continuation.yield((coachId, text)) }
+        return Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await (coachId, text) in outgoing {
+                        do { try await relay.publish(coachId: coachId, text: text) } catch {
+                            logger.warning("A coach event could not be passed to the other servers", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+                group.addTask { await relay.listen { event in monitor.deliverShared(event.text, toCoach: event.coachId) } }
+                await withTaskCancellationHandler { await group.waitForAll() } onCancel: { continuation.finish() }
+            }
+        }
+    }
+
     /// SQLite in the data folder, or the PostgreSQL database of --database (or ANNOLAB_DATABASE), which
-    /// only one server serves at a time for now: a second is refused while the first runs.
+    /// several servers may serve at once (leases and answers are decided in the database).
     func openStore() async throws -> any LabStoring {
         let folder = URL(fileURLWithPath: data)
         guard let address = database ?? ProcessInfo.processInfo.environment["ANNOLAB_DATABASE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             return try LabStore(folder: folder)
         }
         do {
-            let store = try await PostgresLabStore(address: try PostgresAddress(address), folder: folder,
-                                                   logger: Logger(label: "annolab.postgres"))
-            do {
-                try await store.claimSoleServer()
-            } catch {
-                store.close()
-                throw error
-            }
-            return store
+            return try await PostgresLabStore(address: try PostgresAddress(address), folder: folder,
+                                              logger: Logger(label: "annolab.postgres"))
         } catch let error as LabError {
             throw CommandFailure(description: error.message)
         }

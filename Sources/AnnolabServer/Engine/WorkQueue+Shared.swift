@@ -1,0 +1,44 @@
+// The queue as a cache of a store shared by several servers: what the store refused or counted is taken over.
+import AnnolabCore
+import AnnolabStore
+import Foundation
+
+extension WorkQueue {
+    /// The store refused a lease: other servers' operators hold every place until `freeAt`, or (nil)
+    /// the microtask is finished. The reservation is undone; the microtask is not proposed again before
+    /// then, and a finished one leaves memory.
+    func heldElsewhere(taskId: Int64, operatorId: Int64, freeAt: Date?, now: Date) {
+        state.withLock { state in
+            guard let task = state.active[taskId] else { return }
+            if task.holds[operatorId]?.assignmentId == nil { task.holds[operatorId] = nil }
+            task.had.remove(operatorId)
+            guard let freeAt else {
+                if !task.done, !task.isGold, !task.isReview { state.projects[task.projectId]?.working -= 1 }
+                task.done = true
+                state.retire(task)
+                return
+            }
+            task.heldElsewhereUntil = freeAt
+            state.refresh(task, now: now)
+        }
+    }
+
+    /// An answer the shared store counted against every answer of its microtask: the queue takes over
+    /// the store's answers, overlap and completion, then forgets the lease (and a finished microtask).
+    func settleShared(assignmentId: Int64, _ count: SharedAnswerCount, answers: [AnswerBody], now: Date) -> Counted {
+        state.withLock { state in
+            guard var lease = state.leases[assignmentId], let task = state.active[lease.taskId] else {
+                return Counted(required: count.required, done: count.complete, answers: answers, expired: count.expired)
+            }
+            task.answers = answers
+            task.required = max(task.required, count.required)
+            if count.complete != task.done, !task.isReview {
+                state.projects[task.projectId]?.working += count.complete ? -1 : 1
+            }
+            task.done = count.complete
+            state.refresh(task, now: now)
+            if lease.move(to: .answered) { state.forget(lease, now: now) }
+            return Counted(required: task.required, done: count.complete, answers: answers, expired: count.expired)
+        }
+    }
+}
