@@ -4,7 +4,6 @@ import AnnolabMedia
 import AnnolabServer
 import AnnolabStore
 import Foundation
-import GRDB
 import Testing
 
 /// The boxes of a project as the export made them before it streamed: everything in memory,
@@ -146,6 +145,7 @@ private struct ExportLab {
         }
         let start = Date(timeIntervalSince1970: 1_790_000_000)
         var answers: [FinishedAnswer] = []
+        var goldGiven: FinishedAnswer?
         var random = SplitMix64(seed: 11)
         for (m, microtask) in stored.enumerated() {
             let image = (try? JSONDecoder().decode(MicrotaskPayload.self, from: Data(microtask.payload.utf8)))?.image
@@ -166,9 +166,11 @@ private struct ExportLab {
                 if m == 2 { boxes.append(box("car", 0, 900 + jitter(), 300 + jitter(), 200)) }
                 // Answers out of time order: the last operator answered first.
                 let seconds = Double(m * 10 + (o == 2 ? -5 : o))
-                answers.append(FinishedAnswer(microtaskId: microtask.id!, operatorId: operatorId,
-                                              body: #"{"boxes":[\#(boxes.joined(separator: ","))]}"#,
-                                              createdAt: start.addingTimeInterval(seconds), secondsSpent: 12))
+                let given = FinishedAnswer(microtaskId: microtask.id!, operatorId: operatorId,
+                                           body: #"{"boxes":[\#(boxes.joined(separator: ","))]}"#,
+                                           createdAt: start.addingTimeInterval(seconds), secondsSpent: 12)
+                // The second operator's answer on zebra/b.png is stored below as a gold answer.
+                if m == 0 && o == 1 { goldGiven = given } else { answers.append(given) }
             }
         }
         // An answer nobody can read.
@@ -179,11 +181,16 @@ private struct ExportLab {
         // gold.png's microtask becomes gold; one answer on zebra/b.png was a gold answer.
         let gold = try #require(stored.first { $0.payload.contains("height\":80,") && $0.kind == .imageBoxes })
         try await store.setGold(projectId: projectId, answers: [GoldAnswer(microtaskId: gold.id!, body: #"{"boxes":[]}"#, explanation: "{}")])
-        let database = try DatabaseQueue(path: store.folder.appendingPathComponent("annolab.sqlite").path)
-        let (zebra, second) = (stored[0].id!, operators[1])
-        try await database.write { db in
-            try db.execute(sql: "UPDATE answer SET isGold = 1 WHERE microtaskId = ? AND operatorId = ?", arguments: [zebra, second])
-        }
+        // Through the store, as the engine stores an answer to a gold task: leased, then answered.
+        let given = try #require(goldGiven)
+        let leased = try await store.lease(microtaskId: given.microtaskId, operatorId: given.operatorId,
+                                           at: given.createdAt.addingTimeInterval(-given.secondsSpent),
+                                           until: given.createdAt.addingTimeInterval(600))
+        _ = try await store.recordAnswer(AnswerRecord(assignmentId: leased.assignment.id!, microtaskId: given.microtaskId,
+                                                      operatorId: given.operatorId, body: given.body, idempotencyKey: nil,
+                                                      secondsSpent: given.secondsSpent, createdAt: given.createdAt,
+                                                      response: "{}", isGold: true, goldCorrect: nil),
+                                         required: 3, complete: true)
         return ExportLab(lab: lab, project: project, token: token)
     }
 
@@ -194,7 +201,7 @@ private struct ExportLab {
 
 @Suite("Streamed exports over HTTP")
 struct ExportStreamingTests {
-    @Test("A COCO download streams the very bytes the whole-project consensus gives", .enabled(if: !RunningLab.onPostgres, "SQLite only: marks gold in the SQLite file"))
+    @Test("A COCO download streams the very bytes the whole-project consensus gives")
     func cocoOverHTTP() async throws {
         let lab = try await ExportLab.start()
         defer { Task { await lab.lab.stop() } }
@@ -214,10 +221,13 @@ struct ExportStreamingTests {
         #expect((json["images"] as? [Any])?.count == 7)
         #expect((json["categories"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["car", "person", "bus"])
 
-        // The answers are read in index order: SQLite sorts only the few answers of each microtask.
-        let plan = try await lab.lab.sqliteStore.exportBoxAnswersPlan(projectId: lab.project.id!)
-        #expect(!plan.contains("USE TEMP B-TREE FOR ORDER BY"), "\(plan)")
-        #expect(plan.contains { $0.contains("item_on_projectId") } && plan.contains { $0.contains("microtask_on_itemId") }, "\(plan)")
+        // The answers are read in index order: SQLite sorts only the few answers of each microtask
+        // (SQLite's own plan; PostgreSQL's store reads a project's rows whole).
+        if let sqlite = lab.lab.sqlite {
+            let plan = try await sqlite.exportBoxAnswersPlan(projectId: lab.project.id!)
+            #expect(!plan.contains("USE TEMP B-TREE FOR ORDER BY"), "\(plan)")
+            #expect(plan.contains { $0.contains("item_on_projectId") } && plan.contains { $0.contains("microtask_on_itemId") }, "\(plan)")
+        }
 
         // The lab's own folder keeps no scratch file behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: lab.lab.store.folder.path).filter { $0.contains("spill") }
@@ -227,7 +237,7 @@ struct ExportStreamingTests {
         #expect(studio.body == LabelStudioExport().write(reference))
     }
 
-    @Test("A YOLO download is a ZIP that Python's zipfile and unzip read, holding the label files of the same consensus", .enabled(if: !RunningLab.onPostgres, "SQLite only: marks gold in the SQLite file"))
+    @Test("A YOLO download is a ZIP that Python's zipfile and unzip read, holding the label files of the same consensus")
     func yoloOverHTTP() async throws {
         let lab = try await ExportLab.start()
         defer { Task { await lab.lab.stop() } }
@@ -251,7 +261,7 @@ struct ExportStreamingTests {
         #expect(files["labels/alpha.txt"] != nil && files.count == 1 + 6)
     }
 
-    @Test("A YOLO export that would put two uploads on one path is refused with a JSON error before any byte is sent", .enabled(if: !RunningLab.onPostgres, "SQLite only: marks gold in the SQLite file"))
+    @Test("A YOLO export that would put two uploads on one path is refused with a JSON error before any byte is sent")
     func refusedBeforeStreaming() async throws {
         let lab = try await ExportLab.start()
         defer { Task { await lab.lab.stop() } }
