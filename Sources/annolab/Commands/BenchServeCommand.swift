@@ -18,8 +18,10 @@ struct BenchServeCommand: AsyncParsableCommand {
             it expires. Loops/s is printed for every window of --window seconds. With --baseline-microtasks the
             same load first runs against a lab of that size, for at most half its work (a small lab must not run
             dry); the p99 of `next` there is compared with its p99 over as many first loops of the main lab
-            (next_p99_ratio). With --repeats the runs alternate and per-run figures are medians. Ends with one
-            line of key=value figures.
+            (next_p99_ratio). With --repeats the runs alternate and per-run figures are medians. With --database
+            the seeded lab is moved into that empty PostgreSQL database (as `annolab migrate` moves a lab) and
+            served from there; --servers N then starts N servers on it, the connections spread round-robin over
+            them. Ends with one line of key=value figures.
             """
     )
 
@@ -56,6 +58,13 @@ struct BenchServeCommand: AsyncParsableCommand {
     @Option(help: "Serve with this annolab program instead of this one (the same load against another version).")
     var serverProgram: String?
 
+    @Option(help: ArgumentHelp("Move the seeded lab into this empty PostgreSQL database (as `annolab migrate` does) and serve it from there; media stay in the data folder.",
+                               valueName: "postgres://user@host:port/db"))
+    var database: String?
+
+    @Option(help: "Servers on the one lab, each on its own port (above 1 only with --database); the connections are spread round-robin over them. server_cpu_s is then their sum; peak_rss_mb and rest_rss_mb are the largest server's.")
+    var servers = 1
+
     func run() async throws {
         guard connections >= 1, seconds >= 1, microtasks >= 1, repeats >= 1, overlap >= 1 else {
             throw CommandFailure(description: "Connections, seconds, microtasks, repeats and overlap must be at least 1.")
@@ -68,6 +77,7 @@ struct BenchServeCommand: AsyncParsableCommand {
         if let baselineMicrotasks, baselineMicrotasks < 1 {
             throw CommandFailure(description: "--baseline-microtasks must be at least 1.")
         }
+        try checkStoreOptions()
         let perRun = max(operators ?? 0, connections + Self.freshOperators(seconds: seconds, abandon: abandon))
         let base = data.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: NSTemporaryDirectory() + "annolab-bench-\(UUID().uuidString)")
@@ -80,6 +90,11 @@ struct BenchServeCommand: AsyncParsableCommand {
         let main = try await BenchLab.seed(folder: base.appendingPathComponent("main"), microtasks: microtasks,
                                            overlap: overlap, operators: perRun * repeats)
         log(String(format: "seeded in %.1f s", main.seedSeconds))
+        var moveSeconds: Double?
+        if let database {
+            moveSeconds = try await Self.move(main.folder, to: database)
+            log(String(format: "moved into PostgreSQL in %.1f s", moveSeconds ?? 0))
+        }
         var baseline: BenchLab?
         if let baselineMicrotasks {
             baseline = try await BenchLab.seed(folder: base.appendingPathComponent("baseline"), microtasks: baselineMicrotasks,
@@ -87,13 +102,12 @@ struct BenchServeCommand: AsyncParsableCommand {
         }
 
         let program = serverProgram ?? CommandLine.arguments[0]
-        let mainServer = try BenchServer(program: program, data: main.folder)
-        defer { mainServer.stop() }
-        log(String(format: "server pid %d on port %d answered after %.2f s", mainServer.process.processIdentifier,
-                   mainServer.port, mainServer.startSeconds))
+        let mainServers = try startServers(servers, program: program, data: main.folder,
+                                           extra: database.map { ["--database", $0] } ?? [])
+        defer { for server in mainServers { server.stop() } }
         let baselineServer = try baseline.map { try BenchServer(program: program, data: $0.folder) }
         defer { baselineServer?.stop() }
-        let storedBefore = try await Self.answers(in: main.folder)
+        let storedBefore = try await Self.answers(in: main.folder, database: database)
 
         var mainRuns: [LoadRun] = [], baselineRuns: [LoadRun] = []
         // At most half the baseline's work in all, so that its store keeps its size.
@@ -102,20 +116,23 @@ struct BenchServeCommand: AsyncParsableCommand {
             let badges = { (lab: BenchLab) in Array(lab.badges[(round * perRun)..<((round + 1) * perRun)]) }
             if let baseline, let baselineServer, let baselineMicrotasks {
                 log("baseline run \(round + 1): \(baselineMicrotasks) microtasks, \(connections) connections")
-                baselineRuns.append(try await Self.measure(server: baselineServer, badges: badges(baseline), connections: connections,
+                baselineRuns.append(try await Self.measure(servers: [baselineServer], badges: badges(baseline), connections: connections,
                                                            plan: plan("baseline", cap: cap, early: nil), readRest: false))
             }
             log("run \(round + 1): \(connections) connections for \(seconds) s")
-            mainRuns.append(try await Self.measure(server: mainServer, badges: badges(main), connections: connections,
+            mainRuns.append(try await Self.measure(servers: mainServers, badges: badges(main), connections: connections,
                                                    plan: plan("main", cap: nil, early: cap), readRest: round == 0))
         }
         guard let rest = mainRuns.first?.rest else { throw CommandFailure(description: "No run was made.") }
         if !rest.peakReset { log("the peak memory cannot be reset here: peak_rss_mb includes the start") }
-        let stored = try await Self.answers(in: main.folder) - storedBefore
+        let stored = try await Self.answers(in: main.folder, database: database) - storedBefore
+        let peakMB = mainServers.map(\.peakMB).max() ?? 0, startSeconds = mainServers.map(\.startSeconds).max() ?? 0
 
         var line = Self.figures(mainRuns, connections: connections, microtasks: microtasks, runSeconds: Double(seconds))
         line += String(format: " answers_stored=%d peak_rss_mb=%.0f rest_rss_mb=%.0f start_peak_rss_mb=%.0f seed_s=%.2f start_s=%.2f",
-                       stored, mainServer.peakMB, rest.residentMB, rest.startPeakMB, main.seedSeconds, mainServer.startSeconds)
+                       stored, peakMB, rest.residentMB, rest.startPeakMB, main.seedSeconds, startSeconds)
+        if let moveSeconds { line += String(format: " move_s=%.2f", moveSeconds) }
+        line += " servers=\(servers) store=\(database == nil ? "sqlite" : "postgres")"
         if let baselineMicrotasks {
             // Like for like: the baseline's loops against as many first loops of the main lab.
             let basePercentile = median(baselineRuns.map { $0.next.percentile(0.99) })
@@ -125,12 +142,6 @@ struct BenchServeCommand: AsyncParsableCommand {
                            basePercentile > 0 ? earlyPercentile / basePercentile : 0)
         }
         say(line)
-    }
-
-    /// Answers stored in a lab, read through a store opened for this alone, so that no
-    /// connection of the bench's stays open on the server's database while it is measured.
-    static func answers(in folder: URL) async throws -> Int {
-        try await LabStore(folder: folder).answerCount()
     }
 
     private func plan(_ label: String, cap: Int?, early: Int?) -> LoadPlan {
@@ -146,24 +157,29 @@ struct BenchServeCommand: AsyncParsableCommand {
     }
 
     /// One run on its own thread: sign-ins, then (with `readRest`) the server's memory at rest,
-    /// then the timed loop, with the CPU time of the bench and of the server over the loop alone.
-    static func measure(server: BenchServer, badges: [String], connections: Int, plan: LoadPlan,
+    /// then the timed loop, with the CPU time of the bench and of the servers over the loop alone
+    /// (summed over the servers; their memory is the largest server's).
+    static func measure(servers: [BenchServer], badges: [String], connections: Int, plan: LoadPlan,
                         readRest: Bool) async throws -> LoadRun {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
-                    let generator = try LoadGenerator(port: server.port, connections: connections, badges: BadgePool(badges))
+                    let generator = try LoadGenerator(ports: servers.map(\.port), connections: connections,
+                                                      badges: BadgePool(badges))
                     try generator.signIn()
                     var rest: LoadRun.Rest?
                     if readRest {
-                        rest = LoadRun.Rest(residentMB: server.residentMB, startPeakMB: server.peakMB, peakReset: server.resetPeak())
+                        let startPeak = servers.map(\.peakMB).max() ?? 0
+                        let reset = servers.map { $0.resetPeak() }.allSatisfy { $0 }
+                        rest = LoadRun.Rest(residentMB: servers.map(\.residentMB).max() ?? 0, startPeakMB: startPeak, peakReset: reset)
                     }
-                    let benchCPU = processCPUSeconds(), serverCPU = server.cpuSeconds()
+                    let serversCPU: @Sendable () -> Double = { servers.reduce(0) { $0 + $1.cpuSeconds() } }
+                    let benchCPU = processCPUSeconds(), serverCPU = serversCPU()
                     var plan = plan
-                    plan.serverCPU = { server.cpuSeconds() }
+                    plan.serverCPU = serversCPU
                     var run = generator.run(plan)
                     run.benchCPU = processCPUSeconds() - benchCPU
-                    run.serverCPU = server.cpuSeconds() - serverCPU
+                    run.serverCPU = serversCPU() - serverCPU
                     run.rest = rest
                     return run
                 })

@@ -11,7 +11,9 @@ import Glibc
 /// The bench's own CPU time is reported beside the server's, so a reader can see that the
 /// generator is not what is measured.
 final class LoadGenerator {
-    let port: Int
+    /// The servers' ports: connection i talks to ports[i % ports.count], so that the connections
+    /// are spread round-robin over the servers.
+    let ports: [Int]
     private let epoll: Epoll
     private let connections: [OperatorConnection]
     private let pool: BadgePool
@@ -30,8 +32,9 @@ final class LoadGenerator {
     private var signInFailure: String?
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
 
-    init(port: Int, connections count: Int, badges: BadgePool) throws {
-        self.port = port
+    init(ports: [Int], connections count: Int, badges: BadgePool) throws {
+        precondition(!ports.isEmpty, "a load needs at least one server")
+        self.ports = ports
         self.pool = badges
         epoll = try Epoll(capacity: max(64, count))
         connections = (0..<count).map(OperatorConnection.init(tag:))
@@ -314,7 +317,7 @@ final class LoadGenerator {
     }
 
     private func open(_ connection: OperatorConnection) throws {
-        let socket = try openLoopbackSocket(port: port)
+        let socket = try openLoopbackSocket(port: ports[connection.tag % ports.count])
         _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
         connection.socket = socket
         epoll.add(socket, interest: Epoll.readable, tag: connection.tag)

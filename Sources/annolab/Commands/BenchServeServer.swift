@@ -7,6 +7,12 @@ import Glibc
 
 /// `annolab serve` in its own process, so its memory and CPU time are measured apart from the load.
 final class BenchServer: @unchecked Sendable {
+    /// A server that did not start, and why, in its own words when it said any.
+    struct NotStarted: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "The benchmark server did not start: \(reason)" }
+    }
+
     let process = ChildProcess()
     let port: Int
     /// Seconds from launching the process until `/healthz` answered 200.
@@ -18,9 +24,10 @@ final class BenchServer: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         process.environment = environment
-        let out = Pipe()
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        // Kept, so that a server that refuses to start can say why (e.g. the database is in use).
+        process.standardError = err
         let launched = monotonicNanoseconds()
         try process.run()
         var printed = ""
@@ -34,13 +41,13 @@ final class BenchServer: @unchecked Sendable {
             }
         }
         guard let port = found else {
-            process.terminate()
-            throw CommandFailure(description: "The benchmark server did not start: \(printed)")
+            throw NotStarted(reason: Self.ended(process, err, printed))
         }
         self.port = port
-        // Whatever the server prints later must not fill the pipe and stall it.
-        let reading = out.fileHandleForReading
-        Thread.detachNewThread { while !reading.availableData.isEmpty {} }
+        // Whatever the server prints later must not fill the pipes and stall it.
+        for reading in [out.fileHandleForReading, err.fileHandleForReading] {
+            Thread.detachNewThread { while !reading.availableData.isEmpty {} }
+        }
         let health = HTTPConnection(port: port)
         defer { health.close() }
         let deadline = launched + 600_000_000_000
@@ -48,12 +55,25 @@ final class BenchServer: @unchecked Sendable {
             if let reply = try? health.send("GET", "/healthz"), reply.status == 200 { break }
             guard monotonicNanoseconds() < deadline, process.isRunning else {
                 process.terminate()
+                process.waitUntilExit()
                 throw CommandFailure(description: "The benchmark server on port \(port) never said it was healthy.")
             }
             health.reconnect()
             usleep(5_000)
         }
         startSeconds = Double(monotonicNanoseconds() - launched) / 1e9
+    }
+
+    /// Stops a server that did not start, and gives its refusal (the last "Error:" line it wrote to its
+    /// standard error), or else the last lines it wrote or printed, or that it said nothing.
+    private static func ended(_ process: ChildProcess, _ err: Pipe, _ printed: String) -> String {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = (said + printed).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let refusal = lines.last(where: { $0.hasPrefix("Error: ") }) { return String(refusal.dropFirst("Error: ".count)) }
+        let words = lines.suffix(3).joined(separator: " ")
+        return words.isEmpty ? "it exited (status \(process.terminationStatus)) saying nothing." : words
     }
 
     /// The server's resident memory now (VmRSS), in MB.
