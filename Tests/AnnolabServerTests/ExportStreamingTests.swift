@@ -177,11 +177,8 @@ private struct ExportLab {
         let reader = try await store.createUser(NewUser(role: .operator, name: "Careless")).id!
         answers.append(FinishedAnswer(microtaskId: stored[0].id!, operatorId: reader, body: "{\"boxes\":[", createdAt: start,
                                       secondsSpent: 1))
-        try await store.addFinishedAnswers(answers)
-        // gold.png's microtask becomes gold; one answer on zebra/b.png was a gold answer.
-        let gold = try #require(stored.first { $0.payload.contains("height\":80,") && $0.kind == .imageBoxes })
-        try await store.setGold(projectId: projectId, answers: [GoldAnswer(microtaskId: gold.id!, body: #"{"boxes":[]}"#, explanation: "{}")])
-        // Through the store, as the engine stores an answer to a gold task: leased, then answered.
+        // Through the store, as the engine stores an answer to a gold task: leased, then answered (first,
+        // while its microtask still has a free place, as when it was served).
         let given = try #require(goldGiven)
         let leased = try await store.lease(microtaskId: given.microtaskId, operatorId: given.operatorId,
                                            at: given.createdAt.addingTimeInterval(-given.secondsSpent),
@@ -191,6 +188,10 @@ private struct ExportLab {
                                                       secondsSpent: given.secondsSpent, createdAt: given.createdAt,
                                                       response: "{}", isGold: true, goldCorrect: nil),
                                          required: 3, complete: true)
+        try await store.addFinishedAnswers(answers)
+        // gold.png's microtask becomes gold; one answer on zebra/b.png was a gold answer.
+        let gold = try #require(stored.first { $0.payload.contains("height\":80,") && $0.kind == .imageBoxes })
+        try await store.setGold(projectId: projectId, answers: [GoldAnswer(microtaskId: gold.id!, body: #"{"boxes":[]}"#, explanation: "{}")])
         return ExportLab(lab: lab, project: project, token: token)
     }
 
