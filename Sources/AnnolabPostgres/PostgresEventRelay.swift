@@ -34,20 +34,25 @@ public struct PostgresEventRelay: Sendable {
         }
     }
 
-    /// The channel every server of a lab listens on.
+    /// The channel every server of a lab listens on for coaches' events.
     public static let channel = "annolab_coach_events"
+    /// The channel on which a server tells the others that work was added or changed.
+    public static let workChannel = "annolab_work_changed"
     /// PostgreSQL refuses a notification of 8,000 bytes or more.
     public static let largestPayload = 7_999
 
     /// This server, as named in the events it publishes.
     public let origin: String
+    /// The channel this relay publishes on and listens to.
+    public let channel: String
     let client: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger, origin: String = UUID().uuidString) {
+    public init(client: PostgresClient, logger: Logger, origin: String = UUID().uuidString, channel: String = Self.channel) {
         self.client = client
         self.logger = logger
         self.origin = origin
+        self.channel = channel
     }
 
     /// Sends one coach's event to every server of the lab; committed with nothing else, so it leaves at once.
@@ -58,7 +63,7 @@ public struct PostgresEventRelay: Sendable {
                            "A coach event of \(payload.utf8.count) bytes is too large to pass between servers (at most \(Self.largestPayload)).")
         }
         do {
-            try await client.query(#"SELECT pg_notify(\#(Self.channel), \#(payload))"#, logger: logger)
+            try await client.query(#"SELECT pg_notify(\#(channel), \#(payload))"#, logger: logger)
         } catch {
             throw LabError(.unavailable, "database_unreachable", "The coach event could not be passed on: \(String(reflecting: error))")
         }
@@ -71,7 +76,7 @@ public struct PostgresEventRelay: Sendable {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: Self.channel) { notifications in
+                    try await connection.listen(on: channel) { notifications in
                         ready()
                         for try await notification in notifications {
                             guard let event = try? decoder.decode(Event.self, from: Data(notification.payload.utf8)) else {
@@ -94,7 +99,7 @@ public struct PostgresEventRelay: Sendable {
 
 extension PostgresLabStore {
     /// The relay of coach events among the servers on this store's database.
-    public func eventRelay(logger: Logger) -> PostgresEventRelay {
-        PostgresEventRelay(client: client, logger: logger)
+    public func eventRelay(logger: Logger, channel: String = PostgresEventRelay.channel) -> PostgresEventRelay {
+        PostgresEventRelay(client: client, logger: logger, channel: channel)
     }
 }

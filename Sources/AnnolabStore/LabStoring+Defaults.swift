@@ -30,6 +30,8 @@ extension LabStoring {
     /// A store of one server: its queue decides, and the store only records.
     public var sharedByServers: Bool { false }
 
+    public func mayRunBackgroundWork() async -> Bool { true }
+
     public func recordSharedAnswer(_ answer: AnswerRecord, decide: AnswerDecision) async throws -> SharedAnswerCount {
         throw LabError(.internalFailure, "not_shared", "This lab's store is used by one server; its answers are counted by the server.")
     }

@@ -47,6 +47,9 @@ public protocol LabStoring: AnyObject, Sendable {
     /// Stores an answer, closes its assignment and counts it on the microtask, as one write of a group
     /// commit.
     func recordAnswer(_ answer: AnswerRecord, required: Int, complete: Bool, expired: [Int64]) async throws -> AnswerRecord
+    /// Whether this server is the one that runs the lab's background work (preparing programmes, fetching
+    /// models' predictions): always with one server; with several, one at a time.
+    func mayRunBackgroundWork() async -> Bool
     /// Whether other servers lease and answer on this store at the same time (``PlacesTaken``): then
     /// `lease` refuses a microtask whose places are taken, and answers go through ``recordSharedAnswer``.
     var sharedByServers: Bool { get }

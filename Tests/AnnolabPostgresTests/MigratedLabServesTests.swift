@@ -65,6 +65,20 @@ final class ServingProgram: @unchecked Sendable {
         return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
+    /// Uploads one file as the multipart part `file`; the status and the JSON answer.
+    func upload(_ path: String, token: String, file: String, contents: Data) async throws -> (Int, [String: Any]) {
+        let boundary = "annolab-\(UUID().uuidString)"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file)\"\r\n".utf8)
+        body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + contents + Data("\r\n--\(boundary)--\r\n".utf8)
+        var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))
+        request.httpMethod = "POST"
+        request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = body
+        let (data, response) = try await Self.session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
     /// One request; the status and the answer's bytes.
     func raw(_ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil) async throws -> (Int, Data) {
         var request = URLRequest(url: base.appendingPathComponent(String(path.dropFirst())))

@@ -14,6 +14,7 @@ import Glibc
 /// in a fresh database; the data folder both servers use for media.
 struct TwoServersLab {
     static let coachLogin = ["email": "coach@two-servers.local", "password": "two-servers-coach"]
+    static let clientLogin = ["email": "newsroom@two-servers.local", "password": "two-servers-client"]
     let postgres: TestPostgres
     let address: String
     let data: URL
@@ -31,14 +32,16 @@ struct TwoServersLab {
         let client = try await store.createClient(name: "Two servers newsroom", hourlyPriceCents: 3000, now: now)
         let coach = try await store.createUser(NewUser(role: .coach, name: "Coach Two", email: coachLogin["email"],
                                                        passwordHash: PasswordHasher.hash(coachLogin["password"] ?? "")), now: now)
+        _ = try await store.createUser(NewUser(role: .client, name: "Newsroom", email: clientLogin["email"],
+                                               passwordHash: PasswordHasher.hash(clientLogin["password"] ?? ""), clientId: client.id), now: now)
         let project = try await store.createProject(
             Project(clientId: client.id ?? -1, name: "Two servers", template: .choice, labels: ["A", "B"],
                     overlap: 3, adaptiveMin: nil, adaptiveMax: nil, goldRate: 0, deadline: nil, createdAt: now), actor: nil)
         guard let projectId = project.id else { throw LabError(.internalFailure, "seed", "no project id") }
         let payload = String(decoding: try JSONEncoder().encode(MicrotaskPayload(options: ["A", "B"])), as: UTF8.self)
-        _ = try await store.addMicrotasks(Array(repeating: Microtask(projectId: projectId, itemId: nil, kind: .choice, payload: payload,
+        if microtasks > 0 { _ = try await store.addMicrotasks(Array(repeating: Microtask(projectId: projectId, itemId: nil, kind: .choice, payload: payload,
                                                                      estimatedSeconds: 10, requiredAnswers: 3, createdAt: now),
-                                                count: microtasks))
+                                                count: microtasks)) }
         var ids: [String: Int64] = [:]
         let badges = (0..<operators).map { String(format: "OP-T%03d", $0) }
         for badge in badges {

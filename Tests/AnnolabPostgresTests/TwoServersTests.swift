@@ -160,4 +160,38 @@ struct TwoServersTests {
         let delay = try #require(shown, "the pause on server B reached the coach on server A")
         #expect(delay < .seconds(2), "within 2 s: \(delay)")
     }
+
+    @Test("work a client uploads through one server is served by the other within seconds")
+    func uploadOnOneServedByTheOther() async throws {
+        let lab = try await TwoServersLab.seed(microtasks: 0, operators: 2)
+        defer { lab.clear() }
+        let a = try lab.serve(), b = try lab.serve()
+        defer { a.stop(); b.stop() }
+        let worker = try await OperatorClient.signIn(lab.badges[0], on: b)
+        #expect(try await b.call("POST", "/api/v1/shift/start", token: worker.token).0 == 200)
+        #expect(try await worker.next(on: b) == nil, "no work yet")
+
+        let (signedIn, login) = try await a.call("POST", "/api/v1/login", body: TwoServersLab.clientLogin)
+        #expect(signedIn == 200, "\(login)")
+        let token = try #require(login["token"] as? String)
+        let (made, project) = try await a.call("POST", "/api/v1/projects", token: token,
+                                               body: ["name": "Evening news", "template": "subtitle-check", "overlap": 1])
+        #expect(made == 201, "\(project)")
+        let projectId = try #require(project["id"] as? Int)
+        let subtitles = "1\n00:00:01,000 --> 00:00:03,000\nGood evening.\n\n2\n00:00:04,000 --> 00:00:06,000\nHere is the news.\n"
+        let (uploaded, imported) = try await a.upload("/api/v1/projects/\(projectId)/items", token: token,
+                                                      file: "evening.srt", contents: Data(subtitles.utf8))
+        #expect(uploaded == 201, "\(imported)")
+        #expect((imported["microtasks"] as? Int ?? 0) > 0, "\(imported)")
+
+        // Server B learns of it from A (LISTEN/NOTIFY) and serves it.
+        let asked = ContinuousClock.now
+        var served: Int?
+        while served == nil, ContinuousClock.now - asked < .seconds(5) {
+            served = try await worker.next(on: b)
+            if served == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(served != nil, "the operator on server B got the work uploaded through server A")
+        #expect(ContinuousClock.now - asked < .seconds(3))
+    }
 }

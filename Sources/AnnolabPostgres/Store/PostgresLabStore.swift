@@ -27,6 +27,9 @@ public final class PostgresLabStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
+    /// The background worker's claim on the database (``mayRunBackgroundWork()``): whether it is held,
+    /// and the task whose connection holds it.
+    let worker = Mutex<(held: Bool, trying: Bool, holder: Task<Void, Never>?)>((false, false, nil))
 
     /// PostgreSQL has no group commit here: each write is its own transaction.
     public var lastCommitBatchSize: Int { 0 }
@@ -58,6 +61,7 @@ public final class PostgresLabStore: Sendable {
 
     /// Ends the connections.
     public func close() {
+        worker.withLock { $0.holder?.cancel() }
         running.cancel()
     }
 
@@ -187,5 +191,47 @@ extension PostgresLabStore {
     /// Inserts a record of a table whose key is not a generated id.
     func insertKeyed(_ record: some Encodable, into table: String, on db: PostgresConnection) async throws {
         try await db.query(try PostgresRecordEncoder.insert(record, into: table), logger: logger)
+    }
+}
+
+extension PostgresLabStore {
+    /// The key of the advisory lock the server running the lab's background work holds ("annowork" in ASCII).
+    static let workerLock: Int64 = 0x616e_6e6f_776f_726b
+
+    /// Whether this server runs the lab's background work: of the servers on one database, the one whose
+    /// connection holds an advisory lock, for as long as that connection lives. A server that dies loses it
+    /// with its connection, and the next server that asks takes it over.
+    public func mayRunBackgroundWork() async -> Bool {
+        let start = worker.withLock { state -> Bool in
+            guard !state.held, !state.trying else { return false }
+            state.trying = true
+            return true
+        }
+        guard start else { return worker.withLock { $0.held } }
+        let (answer, told) = AsyncStream<Bool>.makeStream()
+        let holder = Task { [self] in
+            do {
+                try await client.withConnection { connection in
+                    let got = try await connection.query("SELECT pg_try_advisory_lock(\(Self.workerLock))", logger: logger)
+                        .collect().first?.decode(Bool.self) ?? false
+                    worker.withLock { $0.held = got; $0.trying = false }
+                    told.yield(got)
+                    guard got else { return }
+                    // Held while the connection lives: until the store closes, or the connection breaks.
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .seconds(5))
+                        _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    }
+                }
+            } catch {
+                logger.warning("The claim on the lab's background work ended", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            worker.withLock { $0.held = false; $0.trying = false }
+            told.yield(false)
+            told.finish()
+        }
+        worker.withLock { $0.holder = holder }
+        var iterator = answer.makeAsyncIterator()
+        return await iterator.next() ?? false
     }
 }

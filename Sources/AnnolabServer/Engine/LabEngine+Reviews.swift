@@ -33,6 +33,7 @@ extension LabEngine {
             let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
             guard let (review, excluded) = try await store.addReview(of: original, payload: json, at: clock.now()) else { return }
             queue.addReview(review, excluded: excluded)
+            announceWork()
         } catch {
             // The answers stand; without a review the consensus of the answers is the label.
             logger.error("A reviewer's microtask could not be made for microtask \(task.id): \(error)")

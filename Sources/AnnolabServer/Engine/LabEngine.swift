@@ -37,6 +37,8 @@ public final class LabEngine: Sendable {
     let logger: Logger
     /// The skill ladder and the steps operators reached.
     let skills = SkillBook()
+    /// Told when this server adds or changes work (``onWorkChanged(_:)``).
+    let workChanged = Mutex<(@Sendable () -> Void)?>(nil)
 
     public static func start(store: any LabStoring, clock: any LabClock = SystemClock(), leaseLength: TimeInterval = 600,
                              grace: TimeInterval = 120,
@@ -70,15 +72,18 @@ public final class LabEngine: Sendable {
     /// Tells the queue about a new or changed project.
     public func projectChanged(_ project: AnnolabStore.Project) {
         queue.upsert(project: project)
+        announceWork()
     }
 
     /// Tells the queue about newly stored microtasks.
     public func microtasksAdded(_ microtasks: [Microtask]) {
         queue.add(microtasks)
+        announceWork()
     }
 
     public func goldAdded(_ ids: [Int64]) {
         queue.markGold(ids)
+        announceWork()
     }
 
     /// Stores a new profile for an operator. Task kinds and audio mode apply to the next task;
@@ -87,6 +92,7 @@ public final class LabEngine: Sendable {
     public func profileChanged(_ profile: OperatorProfile, actor: Int64?) async throws {
         try await store.updateProfile(profile, actor: actor)
         profiles.withLock { $0[profile.operatorId] = profile }
+        announceWork()
         let now = clock.now()
         guard let snapshot = try await settledSnapshot(operatorId: profile.operatorId, now: now),
               snapshot.shift.endedAt == nil else { return }
@@ -137,6 +143,7 @@ public final class LabEngine: Sendable {
     public func projectAccessChanged() async throws {
         let denied = try await store.deniedProjects()
         excludedProjects.withLock { $0 = denied }
+        announceWork()
     }
 
     // MARK: Shifts

@@ -37,15 +37,30 @@ public final class ProgrammeJobs: Service, Sendable {
     /// so that stopping the lab never waits for a long transcode.
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
-            await self.runAll()
-            for await _ in self.wakes {
+            await withTaskGroup(of: Void.self) { group in
+                // With servers sharing the store, one of them prepares programmes: programmes uploaded to
+                // another server, and the work of a server that stopped, are looked for every 10 seconds.
+                if self.store.sharedByServers {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(10))
+                            self.nudge()
+                        }
+                    }
+                }
                 await self.runAll()
+                for await _ in self.wakes {
+                    await self.runAll()
+                }
+                group.cancelAll()
             }
         }
     }
 
     /// Runs every unfinished job, oldest first, until none is left (also used by `annolab import`).
     public func runAll() async {
+        // Several servers on one store: only the one running the lab's background work prepares programmes.
+        guard await store.mayRunBackgroundWork() else { return }
         while !Task.isCancelled {
             do {
                 guard let job = try await store.unfinishedMediaJobs().first else { return }

@@ -67,7 +67,8 @@ public final class ModelFetcher: Service, Sendable {
 
     /// Every waiting picture of every project with a live model, until none is left or all failed this round.
     func runAll() async {
-        guard hostname != nil else { return }
+        // Several servers on one store: only the one running the lab's background work asks the models.
+        guard hostname != nil, await store.mayRunBackgroundWork() else { return }
         do {
             for setting in try await store.liveModels() where !Task.isCancelled {
                 await fetch(setting)

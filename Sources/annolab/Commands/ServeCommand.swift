@@ -59,9 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
                                         maxUploadBytes: maxUploadMb << 20)
         options.leaseSeconds = TimeInterval(leaseSeconds)
         let server = try await LabServer.open(store: store, clock: try labClock(speed: listen.clockSpeed), options: options)
-        // Other servers may serve the same PostgreSQL: coaches' events go to them and come from them.
-        let listening = (store as? PostgresLabStore).map { Self.shareCoachEvents(store: $0, monitor: server.monitor) }
-        defer { listening?.cancel() }
+        // Other servers may serve the same PostgreSQL: coaches' events and news of work go to them and come from them.
+        let sharing = (store as? PostgresLabStore).map { ServerSharing.start(store: $0, server: server) }
+        defer { sharing?.cancel() }
         let host = listen.host
         let scheme = tls == nil ? "http" : "https"
         let place = database == nil && ProcessInfo.processInfo.environment["ANNOLAB_DATABASE"].map(\.isEmpty) != false
@@ -70,29 +70,6 @@ struct ServeCommand: AsyncParsableCommand {
             say("Annolab is serving \(place) at \(scheme)://\(host):\(port)/")
         }
         (store as? PostgresLabStore)?.close()
-    }
-
-    /// Passes this server's coach events to the other servers on the database (LISTEN/NOTIFY), and
-    /// theirs to this server's coaches; the listening task runs until it is cancelled.
-    static func shareCoachEvents(store: PostgresLabStore, monitor: CoachMonitor) -> Task<Void, Never> {
-        let logger = Logger(label: "annolab.coach-relay")
-        let relay = store.eventRelay(logger: logger)
-        // Published one after the other, in the order they were sent, so that a coach never sees an older card last.
-        let (outgoing, continuation) = AsyncStream<(Int64, String)>.makeStream(bufferingPolicy: .bufferingNewest(4096))
-        monitor.shareEvents { coachId, text in continuation.yield((coachId, text)) }
-        return Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await (coachId, text) in outgoing {
-                        do { try await relay.publish(coachId: coachId, text: text) } catch {
-                            logger.warning("A coach event could not be passed to the other servers", metadata: ["error": "\(error)"])
-                        }
-                    }
-                }
-                group.addTask { await relay.listen { event in monitor.deliverShared(event.text, toCoach: event.coachId) } }
-                await withTaskCancellationHandler { await group.waitForAll() } onCancel: { continuation.finish() }
-            }
-        }
     }
 
     /// SQLite in the data folder, or the PostgreSQL database of --database (or ANNOLAB_DATABASE), which
