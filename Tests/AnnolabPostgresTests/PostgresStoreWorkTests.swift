@@ -81,9 +81,12 @@ struct PostgresStoreWorkTests {
         try #require(people.count >= 4)
         let task = fresh.first
         var leases: [[LeasedMicrotask]] = [[], []]
-        for person in people.prefix(4) {
-            leases[0].append(try await sqlite.lease(microtaskId: task, operatorId: person, at: now, until: now.addingTimeInterval(600), withTask: true))
-            leases[1].append(try await pg.lease(microtaskId: task, operatorId: person, at: now, until: now.addingTimeInterval(600), withTask: true))
+        // The fourth lease comes after the first three ran out: PostgreSQL, shared by servers, refuses a
+        // place others hold (`PlacesTaken`, checked below), where SQLite's one server decides in its queue.
+        for (index, person) in people.prefix(4).enumerated() {
+            let at = index == 3 ? now.addingTimeInterval(700) : now
+            leases[0].append(try await sqlite.lease(microtaskId: task, operatorId: person, at: at, until: at.addingTimeInterval(600), withTask: true))
+            leases[1].append(try await pg.lease(microtaskId: task, operatorId: person, at: at, until: at.addingTimeInterval(600), withTask: true))
         }
         #expect(leases[1].map(\.assignment) == leases[0].map(\.assignment))
         #expect(leases[1].map(\.payload) == leases[0].map(\.payload))
@@ -104,6 +107,12 @@ struct PostgresStoreWorkTests {
         #expect(await twins.codes({ _ = try await sqlite.recordAnswer(again, required: 2, complete: false) },
                                   { _ = try await pg.recordAnswer(again, required: 2, complete: false) })
                 == ["already_answered", "already_answered"])
+        // The microtask is finished: a shared store gives no new place on it, and says it never will.
+        try #require(people.count >= 5)
+        await #expect(throws: PlacesTaken(microtaskId: task, taken: 3, freeAt: nil)) {
+            _ = try await pg.lease(microtaskId: task, operatorId: people[4], at: now.addingTimeInterval(800),
+                                   until: now.addingTimeInterval(1400), withTask: false)
+        }
         // The third is skipped with a reason; skipping it again, or renewing it, changes nothing.
         try await sqlite.closeAssignment(id: ids[2], state: .skipped, reason: "too dark", at: now.addingTimeInterval(5))
         try await pg.closeAssignment(id: ids[2], state: .skipped, reason: "too dark", at: now.addingTimeInterval(5))
@@ -132,8 +141,8 @@ struct PostgresStoreWorkTests {
         #expect(sqliteAfter.started.first { $0.id == task }?.status == nil, "the finished microtask is no longer open work")
         // The same operator cannot have the same microtask twice. (Last: PostgreSQL spends an id on a refused
         // insert, SQLite does not, so ids given after this would differ; ids are never shown as a count.)
-        #expect(await twins.codes({ _ = try await sqlite.lease(microtaskId: task, operatorId: people[0], at: now, until: now) },
-                                  { _ = try await pg.lease(microtaskId: task, operatorId: people[0], at: now, until: now) })
+        #expect(await twins.codes({ _ = try await sqlite.lease(microtaskId: other, operatorId: people[0], at: now, until: now) },
+                                  { _ = try await pg.lease(microtaskId: other, operatorId: people[0], at: now, until: now) })
                 == ["already_exists", "already_exists"])
         #expect(try await pg.openWork().assignments == sqlite.openWork().assignments)
     }

@@ -13,7 +13,7 @@ private final class Box<Value: Sendable>: Sendable {
 
 @Suite("Two servers on one PostgreSQL: one killed", .serialized)
 struct TwoServersCrashTests {
-    @Test("kill -9 of one of two servers under load: every acknowledged answer is kept, the other server serves everyone on, the killed one's leases run out and are served again")
+    @Test("kill -9 of one of two servers under load: every acknowledged answer is kept, the other server serves everyone on, a lease the killed one gave is answered on the other, the rest run out and are served again")
     func oneOfTwoKilled() async throws {
         let lab = try await TwoServersLab.seed(microtasks: 40, operators: 20)
         defer { lab.clear() }
@@ -26,12 +26,21 @@ struct TwoServersCrashTests {
 
         // Three operators of server A hold a lease each and never answer: the kill leaves them behind.
         var held: [Int64: Int] = [:]
+        var holders: [OperatorClient] = []
         for badge in lab.badges.prefix(6) where lab.badges.firstIndex(of: badge)! % 2 == 0 {
             let client = try await OperatorClient.signIn(badge, on: a)
             #expect(try await a.call("POST", "/api/v1/shift/start", token: client.token).0 == 200)
             let assignment = try #require(try await client.next(on: a))
-            held[try #require(lab.operatorIds[badge])] = assignment
+            let holderId = try #require(lab.operatorIds[badge])
+            held[holderId] = assignment
+            holders.append(client)
         }
+        // The first of them answers after the kill, on the other server, while the lease is still theirs.
+        let lateHolder = try #require(holders.first)
+        let lateHolderId = try #require(lab.operatorIds[lateHolder.badge])
+        let lateAssignment = try #require(held[lateHolderId])
+        held[lateHolderId] = nil
+        let lateReply = Box<Int>(0)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, badge) in lab.badges.enumerated() {
@@ -81,6 +90,9 @@ struct TwoServersCrashTests {
                 try await Task.sleep(for: .milliseconds(1500))
                 a.kill()
                 killed.withLock { $0 = true }
+                // B never gave this lease: it takes it over from the database and counts the answer.
+                let (status, _) = try await lateHolder.answer(lateAssignment, choice: "A", key: "late-\(lateAssignment)", on: b)
+                lateReply.withLock { $0 = status }
             }
             try await group.waitForAll()
         }
@@ -98,7 +110,9 @@ struct TwoServersCrashTests {
             #expect(Set(answers.map(\.operatorId)).count == answers.count && answers.count == 3, "microtask \(microtask)")
         }
         #expect(refusals.withLock { $0 }.isEmpty, "\(refusals.withLock { $0 }.prefix(5))")
-        // The leases held on the killed server ran out; their microtasks were finished by others.
+        #expect(lateReply.withLock { $0 } == 201, "a lease given by the killed server was answered on the other one")
+        #expect(stored.contains { $0.key == "late-\(lateAssignment)" })
+        // The other leases held on the killed server ran out; their microtasks were finished by others.
         for (operatorId, assignment) in held {
             let row = try lab.postgres.psql(lab.address, #"""
                 SELECT a."state", m."status", (SELECT count(*) FROM "answer" x WHERE x."microtaskId" = m."id" AND x."operatorId" <> \#(operatorId))

@@ -36,15 +36,19 @@ struct BoxCheckCarving: Sendable {
         }
     }
 
-    /// Makes, stores and queues the checks for a finished picture. Never throws: a failure is logged.
-    func carve(from task: WorkQueue.TaskFacts, answers: [AnswerBody], project: WorkQueue.ProjectInfo) async {
+    /// Makes, stores and queues the checks for a finished picture; true when any were made. Never
+    /// throws: a failure is logged.
+    @discardableResult
+    func carve(from task: WorkQueue.TaskFacts, answers: [AnswerBody], project: WorkQueue.ProjectInfo) async -> Bool {
         do {
             let checks = try Self.checks(for: task, answers: answers, project: project)
-            guard !checks.isEmpty else { return }
+            guard !checks.isEmpty else { return false }
             queue.add(try await store.addMicrotasks(checks))
+            return true
         } catch {
             logger.error("The box checks of a finished picture could not be made; its answers are stored.",
                          metadata: ["microtask": "\(task.id)", "answers": "\(answers.count)", "error": "\(error)"])
+            return false
         }
     }
 }

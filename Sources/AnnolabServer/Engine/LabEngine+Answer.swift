@@ -26,6 +26,11 @@ extension LabEngine {
     public func answer(operatorId: Int64, assignmentId: Int64, answer raw: AnswerBody, idempotencyKey: String?) async throws -> Submitted {
         let now = clock.now()
         var start = queue.beginAnswer(assignmentId: assignmentId, operatorId: operatorId, now: now)
+        // Servers sharing the store: a lease another server gave (or this one, before its queue was read
+        // again) is taken over, and its answer counted by the store as any other.
+        if case .unknown = start, store.sharedByServers, try await adoptLease(assignmentId, operatorId: operatorId, now: now) {
+            start = queue.beginAnswer(assignmentId: assignmentId, operatorId: operatorId, now: now)
+        }
         // A repeat sent while the first submit is being saved waits for it, then gets the same answer.
         for _ in 0..<100 {
             guard case .busy = start else { break }
@@ -62,6 +67,13 @@ extension LabEngine {
                 throw error
             }
         }
+    }
+
+    /// Takes over this operator's lease from the store when it is still `leased` there and not answered.
+    private func adoptLease(_ assignmentId: Int64, operatorId: Int64, now: Date) async throws -> Bool {
+        guard let assignment = try await store.assignment(id: assignmentId), assignment.operatorId == operatorId,
+              assignment.state == .leased, let microtask = try await store.microtask(id: assignment.microtaskId) else { return false }
+        return queue.adopt(assignment, microtask: microtask, now: now)
     }
 
     /// Why a lease the queue no longer holds, and that has no answer of this operator, takes none now.
@@ -130,7 +142,7 @@ extension LabEngine {
             await releaseAfterCheck(task, project: project)
         }
         if counted.done, task.kind == .imageBoxes {
-            await boxChecks.carve(from: task, answers: counted.answers, project: project)
+            if await boxChecks.carve(from: task, answers: counted.answers, project: project) { announceWork() }
         }
         return Submitted(response: response, repeated: false, taken: receipt)
     }

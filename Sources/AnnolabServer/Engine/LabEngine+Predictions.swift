@@ -12,7 +12,10 @@ extension LabEngine {
             let made = try await store.releaseHeldDrawing(afterCheck: task.id, required: project.firstRequired) { checks, payload in
                 Self.shownBoxes(checks, in: payload)
             }
-            if !made.isEmpty { queue.add(made) }
+            if !made.isEmpty {
+                queue.add(made)
+                announceWork()
+            }
         } catch {
             logger.error("The drawing work after a picture's box checks could not be made; the answers are stored.",
                          metadata: ["microtask": "\(task.id)", "error": "\(error)"])

@@ -41,4 +41,33 @@ extension WorkQueue {
             return Counted(required: task.required, done: count.complete, answers: answers, expired: count.expired)
         }
     }
+
+    /// Takes over a lease the store holds for this operator but this queue does not know: made by another
+    /// server (which may have stopped), or by this one just before its queue was read again. False when
+    /// the microtask's project is not served here.
+    func adopt(_ assignment: Assignment, microtask: Microtask, now: Date) -> Bool {
+        state.withLock { state in
+            guard let id = assignment.id, let microtaskId = microtask.id, let project = state.projects[microtask.projectId] else {
+                return false
+            }
+            if state.leases[id] != nil { return true }
+            let task: ActiveTask
+            if let known = state.active[microtaskId] {
+                task = known
+            } else {
+                task = ActiveTask(id: microtaskId, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
+                                  required: microtask.requiredAnswers, payload: Payload(json: microtask.payload))
+                task.isReview = microtask.reviewOf != nil
+                state.active[microtaskId] = task
+                if !task.isGold, !task.isReview { project.working += 1 }
+            }
+            if task.payload == nil { task.payload = Payload(json: microtask.payload) }
+            task.had.insert(assignment.operatorId)
+            task.holds[assignment.operatorId] = .init(expiresAt: assignment.leaseExpiresAt, assignmentId: id)
+            state.track(Lease(assignmentId: id, taskId: microtaskId, operatorId: assignment.operatorId,
+                              leasedAt: assignment.leasedAt, expiresAt: assignment.leaseExpiresAt, state: .leased))
+            state.refresh(task, now: now)
+            return true
+        }
+    }
 }
