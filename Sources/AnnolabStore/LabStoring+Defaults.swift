@@ -32,6 +32,11 @@ extension LabStoring {
 
     public func mayRunBackgroundWork() async -> Bool { true }
 
+    public func renewSharedLease(id: Int64, until expiry: Date, now: Date) async throws -> Bool {
+        try await renewLease(id: id, until: expiry)
+        return true
+    }
+
     public func recordSharedAnswer(_ answer: AnswerRecord, decide: AnswerDecision) async throws -> SharedAnswerCount {
         throw LabError(.internalFailure, "not_shared", "This lab's store is used by one server; its answers are counted by the server.")
     }

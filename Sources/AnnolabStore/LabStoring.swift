@@ -56,6 +56,9 @@ public protocol LabStoring: AnyObject, Sendable {
     /// Stores an answer counted under the microtask's lock against every answer it has: refused
     /// `lease_expired` when its place went to someone else or the microtask is finished.
     func recordSharedAnswer(_ answer: AnswerRecord, decide: AnswerDecision) async throws -> SharedAnswerCount
+    /// Extends a lease when a store is shared: false (and the lease ended `expired`) when its time ran out
+    /// and its place went to someone else, or its microtask is finished.
+    func renewSharedLease(id: Int64, until expiry: Date, now: Date) async throws -> Bool
     /// Closes an assignment without an answer: skipped by the operator, released, or expired.
     func closeAssignment(id: Int64, state: Assignment.State, reason: String?, at now: Date) async throws
     /// Extends a lease (the browser renews a preloaded task).

@@ -34,6 +34,8 @@ extension LabError.Code {
     public static let assignmentClosed: Self = "assignment_closed"
     /// The task already has this operator's answer.
     public static let alreadyAnswered: Self = "already_answered"
+    /// Something with the same key is already stored (a unique key of the store).
+    public static let alreadyExists: Self = "already_exists"
     /// The work block ended before the answer arrived.
     public static let blockOver: Self = "block_over"
 }

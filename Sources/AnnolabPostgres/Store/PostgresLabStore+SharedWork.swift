@@ -113,6 +113,32 @@ extension PostgresLabStore {
         return try outcome.get()
     }
 
+    /// Extends a lease under its microtask's lock; a lease whose time ran out is extended only while its
+    /// place is still free, else it ends `expired` (false), as does one whose microtask is finished.
+    public func renewSharedLease(id: Int64, until expiry: Date, now: Date) async throws -> Bool {
+        try await write { db in
+            let rows = try await db.query(#"""
+                SELECT m."id", m."requiredAnswers", m."status", m."isGold", a."operatorId", a."state", a."leaseExpiresAt"
+                FROM "microtask" m JOIN "assignment" a ON a."microtaskId" = m."id" WHERE a."id" = \#(id) FOR UPDATE OF m, a
+                """#, logger: logger).collect()
+            guard let (microtaskId, required, status, isGold, operatorId, state, expiresAt)
+                    = try rows.first?.decode((Int64, Int64, String, Bool, Int64, String, Date).self),
+                  Assignment.State(rawValue: state) == .leased else { return false }
+            var ended = !isGold && Microtask.Status(rawValue: status) != .open
+            if !ended, !isGold, expiresAt <= now {
+                ended = try await placesTaken(microtaskId: microtaskId, besides: operatorId, now: now, on: db).0 >= required
+            }
+            if ended {
+                try await db.query(#"""
+                    UPDATE "assignment" SET "state" = \#(Assignment.State.expired.rawValue), "finishedAt" = \#(now) WHERE "id" = \#(id)
+                    """#, logger: logger)
+                return false
+            }
+            try await db.query(#"UPDATE "assignment" SET "leaseExpiresAt" = \#(expiry) WHERE "id" = \#(id)"#, logger: logger)
+            return true
+        }
+    }
+
     /// Places others hold on a microtask now (answers, and leases whose time has not run out), and
     /// when the earliest of those leases runs out (nil when there is none).
     private func placesTaken(microtaskId: Int64, besides operatorId: Int64, now: Date,

@@ -217,10 +217,16 @@ extension PostgresLabStore {
                     worker.withLock { $0.held = got; $0.trying = false }
                     told.yield(got)
                     guard got else { return }
-                    // Held while the connection lives: until the store closes, or the connection breaks.
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: .seconds(5))
-                        _ = try await connection.query("SELECT 1", logger: logger).collect()
+                    // Held while the connection lives: until the store closes, or the connection breaks. The
+                    // connection goes back to the pool: the lock is let go first.
+                    do {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: .seconds(5))
+                            _ = try await connection.query("SELECT 1", logger: logger).collect()
+                        }
+                    } catch {
+                        _ = try? await connection.query("SELECT pg_advisory_unlock_all()", logger: logger).collect()
+                        throw error
                     }
                 }
             } catch {

@@ -55,7 +55,7 @@ extension LabEngine {
         case .answering(let lease, let task, let project):
             do {
                 return try await accept(lease: lease, task: task, project: project, raw: raw, key: idempotencyKey, now: now)
-            } catch let error as LabError where error.code == .alreadyAnswered {
+            } catch let error as LabError where error.code == .alreadyAnswered || error.code == .alreadyExists {
                 // Sent to two servers at once: the other one stored it first, so this is a repeat.
                 queue.cancelAnswer(assignmentId: assignmentId, now: now)
                 guard let stored = try await store.answer(assignmentId: assignmentId), stored.operatorId == operatorId else {

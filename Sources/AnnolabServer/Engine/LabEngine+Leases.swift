@@ -65,7 +65,15 @@ extension LabEngine {
         case .notLeased:
             throw gone
         }
-        try await store.renewLease(id: assignmentId, until: until)
+        if store.sharedByServers {
+            // Another server may have given the place away once this lease's time ran out: the store decides.
+            guard try await store.renewSharedLease(id: assignmentId, until: until, now: now) else {
+                _ = queue.end(assignmentId: assignmentId, as: .expired, now: now)
+                throw gone
+            }
+        } else {
+            try await store.renewLease(id: assignmentId, until: until)
+        }
         return until
     }
 }

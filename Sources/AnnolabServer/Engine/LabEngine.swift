@@ -18,7 +18,7 @@ import Synchronization
 public final class LabEngine: Sendable {
     public let store: any LabStoring
     public let clock: any LabClock
-    let queue = WorkQueue()
+    let queue: WorkQueue
     let shifts: ShiftBook
     /// How long a served microtask stays reserved for its operator.
     public let leaseLength: TimeInterval
@@ -56,6 +56,7 @@ public final class LabEngine: Sendable {
     init(store: any LabStoring, clock: any LabClock, leaseLength: TimeInterval, grace: TimeInterval, timeZone: TimeZone,
          logger: Logger) {
         self.store = store
+        self.queue = WorkQueue(shared: store.sharedByServers)
         self.clock = clock
         self.leaseLength = leaseLength
         self.grace = grace

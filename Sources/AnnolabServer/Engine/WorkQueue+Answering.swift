@@ -22,6 +22,12 @@ extension WorkQueue {
             guard var lease = state.leases[assignmentId], lease.operatorId == operatorId else { return .unknown }
             if lease.state == .answering { return .busy }
             guard let task = state.active[lease.taskId], let project = state.projects[task.projectId] else {
+                // Servers sharing the store: the queue was read again while this lease was being stored, so
+                // it does not hold the microtask; the lease is forgotten here and taken over from the store.
+                if shared {
+                    state.forget(lease, now: now)
+                    return .unknown
+                }
                 // The microtask was finished and has left memory: so does this lease.
                 let ended = lease.move(to: .expired)
                 if ended { state.forget(lease, now: now) }

@@ -12,6 +12,11 @@ extension WorkQueue {
             guard let task = state.active[taskId] else { return }
             if task.holds[operatorId]?.assignmentId == nil { task.holds[operatorId] = nil }
             task.had.remove(operatorId)
+            // Not served after all: it does not count towards the operator's share of gold.
+            let key = ServedKey(operatorId: operatorId, projectId: task.projectId)
+            if let served = state.served[key] {
+                state.served[key] = (max(served.count - 1, 0), served.gold - (task.isGold && served.gold > 0 ? 1 : 0))
+            }
             guard let freeAt else {
                 if !task.done, !task.isGold, !task.isReview { state.projects[task.projectId]?.working -= 1 }
                 task.done = true
@@ -27,7 +32,13 @@ extension WorkQueue {
     /// the store's answers, overlap and completion, then forgets the lease (and a finished microtask).
     func settleShared(assignmentId: Int64, _ count: SharedAnswerCount, answers: [AnswerBody], now: Date) -> Counted {
         state.withLock { state in
-            guard var lease = state.leases[assignmentId], let task = state.active[lease.taskId] else {
+            guard var lease = state.leases[assignmentId] else {
+                return Counted(required: count.required, done: count.complete, answers: answers, expired: count.expired)
+            }
+            guard let task = state.active[lease.taskId] else {
+                // Finished meanwhile by another answer of this server: the lease ends all the same.
+                _ = lease.move(to: .answered)
+                state.forget(lease, now: now)
                 return Counted(required: count.required, done: count.complete, answers: answers, expired: count.expired)
             }
             task.answers = answers
@@ -37,7 +48,9 @@ extension WorkQueue {
             }
             task.done = count.complete
             state.refresh(task, now: now)
-            if lease.move(to: .answered) { state.forget(lease, now: now) }
+            // Stored: the lease ends (also one the queue, read again meanwhile, holds as `leased`).
+            _ = lease.move(to: .answered)
+            state.forget(lease, now: now)
             return Counted(required: task.required, done: count.complete, answers: answers, expired: count.expired)
         }
     }
@@ -55,6 +68,8 @@ extension WorkQueue {
             if let known = state.active[microtaskId] {
                 task = known
             } else {
+                // Not had by anyone here yet: it leaves the fresh ids, so that it is not started twice.
+                for kind in project.kindOrder where project.fresh[kind]?.remove(microtaskId) == true { break }
                 task = ActiveTask(id: microtaskId, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
                                   required: microtask.requiredAnswers, payload: Payload(json: microtask.payload))
                 task.isReview = microtask.reviewOf != nil

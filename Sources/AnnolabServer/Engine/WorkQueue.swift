@@ -18,6 +18,13 @@ import Synchronization
 /// The store stays the truth; the queue is rebuilt from it when the server starts, and updated
 /// after each commit. One lock guards it; everything done under it is a few dictionary steps.
 final class WorkQueue: Sendable {
+    /// Whether other servers share the store: then a lease this queue cannot place is left to the store.
+    let shared: Bool
+
+    init(shared: Bool = false) {
+        self.shared = shared
+    }
+
     struct ProjectInfo: Sendable {
         var id: Int64
         var kind: TaskKind
@@ -163,47 +170,6 @@ final class WorkQueue: Sendable {
     let state = Mutex(State())
 
     // MARK: Building
-
-    func load(_ work: OpenWork, now: Date) {
-        state.withLock { state in
-            state = State()
-            for project in work.projects {
-                guard let info = Self.info(for: project) else { continue }
-                state.projects[info.id] = ProjectQueue(info: info)
-            }
-            state.order = Self.priority(state.projects.values.map(\.info))
-            for run in work.fresh {
-                state.projects[run.projectId]?.addFresh(kind: run.kind, first: run.first, count: run.count)
-            }
-            let decoder = JSONDecoder()
-            for microtask in work.started {
-                guard let id = microtask.id, let project = state.projects[microtask.projectId] else { continue }
-                let task = ActiveTask(id: id, projectId: microtask.projectId, kind: microtask.kind, isGold: microtask.isGold,
-                                      required: microtask.requiredAnswers, payload: Payload(json: microtask.payload))
-                state.active[id] = task
-                if microtask.reviewOf != nil {
-                    task.isReview = true
-                    task.had = work.reviewExcluded[id] ?? []
-                    project.reviews.append(id)
-                } else if task.isGold { project.gold.append(id) } else { project.working += 1 }
-            }
-            for answer in work.answers {
-                guard let task = state.active[answer.microtaskId], !task.isGold,
-                      let body = try? decoder.decode(AnswerBody.self, from: Data(answer.body.utf8)) else { continue }
-                task.answers.append(body)
-            }
-            for assignment in work.assignments {
-                guard let id = assignment.id, let task = state.active[assignment.microtaskId] else { continue }
-                task.had.insert(assignment.operatorId)
-                // Still the operator's after a restart: counted in their live leases, handed back when their shift ends.
-                guard assignment.state == .leased else { continue }
-                task.holds[assignment.operatorId] = .init(expiresAt: assignment.leaseExpiresAt, assignmentId: id)
-                state.track(Lease(assignmentId: id, taskId: task.id, operatorId: assignment.operatorId,
-                                  leasedAt: assignment.leasedAt, expiresAt: assignment.leaseExpiresAt, state: .leased))
-            }
-            for task in state.active.values { state.refresh(task, now: now) }
-        }
-    }
 
     static func info(for project: AnnolabStore.Project) -> ProjectInfo? {
         guard let id = project.id else { return nil }

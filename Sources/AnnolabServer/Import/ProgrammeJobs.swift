@@ -60,8 +60,7 @@ public final class ProgrammeJobs: Service, Sendable {
     /// Runs every unfinished job, oldest first, until none is left (also used by `annolab import`).
     public func runAll() async {
         // Several servers on one store: only the one running the lab's background work prepares programmes.
-        guard await store.mayRunBackgroundWork() else { return }
-        while !Task.isCancelled {
+        while !Task.isCancelled, await store.mayRunBackgroundWork() {
             do {
                 guard let job = try await store.unfinishedMediaJobs().first else { return }
                 await prepare(job)

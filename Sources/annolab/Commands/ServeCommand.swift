@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard maxUploadMb >= 1 else { throw CommandFailure(description: "--max-upload-mb must be at least 1.") }
         guard (10...3600).contains(leaseSeconds) else { throw CommandFailure(description: "--lease-seconds must be from 10 to 3600.") }
+        if listen.clockSpeed != 1, database ?? ProcessInfo.processInfo.environment["ANNOLAB_DATABASE"].flatMap({ $0.isEmpty ? nil : $0 }) != nil {
+            throw CommandFailure(description: "--clock-speed is for tests of one server on SQLite: servers sharing a database must keep the same time.")
+        }
         var tls: TLSFiles?
         switch (tlsCertificate, tlsKey) {
         case (nil, nil): tls = nil

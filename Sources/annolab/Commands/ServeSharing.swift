@@ -40,7 +40,9 @@ enum ServerSharing {
                         }
                     }
                 }
-                group.addTask { await work.listen { _ in reload.yield() } }
+                // Notices sent while this server was not listening are lost: the queue is read again each
+                // time listening (re)starts.
+                group.addTask { await work.listen(ready: { reload.yield() }) { _ in reload.yield() } }
                 group.addTask {
                     for await _ in reloads {
                         do {
