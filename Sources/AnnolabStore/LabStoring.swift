@@ -294,6 +294,8 @@ public protocol LabStoring: AnyObject, Sendable {
 
     /// The version of a project's instructions operators get now (1 until the client changes them).
     func instructionsVersion(projectId: Int64) async throws -> Int?
+    /// Every stored version of a project's instructions, oldest first.
+    func instructionsVersions(projectId: Int64) async throws -> [InstructionsVersion]
     /// Gives a project new instructions (JSON, or nil for the template's) as a new version, and keeps the old
     /// and the new text; returns the new version number.
     func changeInstructions(projectId: Int64, to instructions: String?, actor: Int64?, at now: Date) async throws -> Int

@@ -139,7 +139,7 @@ struct InstructionRatingTests {
         #expect(try await lab.request("GET", "/api/v1/projects/abc/ratings", token: client).status == 404)
     }
 
-    @Test("changed instructions are announced once, with the next task of the project, and never with an operator's first task", .enabled(if: !RunningLab.onPostgres, "SQLite only: reads the instructions' versions through LabStore"))
+    @Test("changed instructions are announced once, with the next task of the project, and never with an operator's first task")
     func changedInstructionsOnce() async throws {
         let (lab, client, project) = try await Self.lab()
         defer { Task { await lab.stop() } }
@@ -161,7 +161,7 @@ struct InstructionRatingTests {
         #expect(changed.status == 200 && changed.json["version"] as? Int == 2, "\(changed.text)")
         let same = try await lab.request("PUT", "/api/v1/projects/\(project)/instructions", json: ["instructions": lines], token: client)
         #expect(same.json["version"] as? Int == 2, "the same text again is no new version")
-        let stored = try await lab.sqliteStore.instructionsVersions(projectId: Int64(project))
+        let stored = try await lab.store.instructionsVersions(projectId: Int64(project))
         #expect(stored.map(\.version) == [1, 2], "the old text and the new are both kept")
         #expect(stored.first?.instructions?.contains("Choose car or van.") == true)
 

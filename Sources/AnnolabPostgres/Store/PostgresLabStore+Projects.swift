@@ -92,6 +92,15 @@ extension PostgresLabStore {
         }
     }
 
+    /// Every stored version of a project's instructions, oldest first.
+    public func instructionsVersions(projectId: Int64) async throws -> [InstructionsVersion] {
+        try await read { db in
+            try await all(InstructionsVersion.self, #"""
+                SELECT * FROM "instructionsVersion" WHERE "projectId" = \#(projectId) ORDER BY "version"
+                """#, on: db)
+        }
+    }
+
     /// Gives a project new instructions (JSON, or nil for the template's) as a new version, and
     /// keeps the old and the new text; returns the new version number.
     public func changeInstructions(projectId: Int64, to instructions: String?, actor: Int64?, at now: Date) async throws -> Int {
