@@ -155,6 +155,14 @@ struct TwoServersTests {
         let client = try await OperatorClient.signIn(lab.badges[1], on: b)
         let (again, _) = try await b.call("POST", "/api/v1/shift/start", token: client.token)
         #expect(again == 200)
+        // Timed as a coach meets it in a working lab: once the monitors have finished the cards of the 40
+        // shifts that just ended (nothing new on the stream for a second), the next change is timed.
+        var quietSince = (ContinuousClock.now, stream.events.withLock { $0.count })
+        while ContinuousClock.now - quietSince.0 < .seconds(1), ContinuousClock.now - waited < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(50))
+            let count = stream.events.withLock { $0.count }
+            if count != quietSince.1 { quietSince = (ContinuousClock.now, count) }
+        }
         let asked = ContinuousClock.now
         let (paused, _) = try await b.call("POST", "/api/v1/shift/pause", token: client.token)
         #expect(paused == 200)
